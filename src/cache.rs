@@ -1,0 +1,100 @@
+//! The content-addressed Markdown cache (the specification's `cached_markdown_path`).
+//!
+//! A [`CacheKey`] is the BLAKE3 of the document's content hash, the converter's name and version,
+//! and the fingerprint of the options that change the Markdown. The Markdown for a key is kept in
+//! `CACHE_DIR/<first two hex digits>/<key>.md`, so a renamed, moved or duplicated document finds
+//! its Markdown without converting, and a deleted output file is copied back from here. The
+//! `cache_entries` table is the index: an entry exists there only after its file was written.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::convert::{ConvertOptions, Converter};
+use crate::hash::ContentHash;
+use crate::write;
+
+/// What a conversion's result depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey(String);
+
+impl CacheKey {
+    pub fn new(
+        content: &ContentHash,
+        converter: &dyn Converter,
+        options: &ConvertOptions,
+    ) -> CacheKey {
+        let mut hasher = blake3::Hasher::new();
+        for part in [
+            "docproc-cache-v1",
+            &content.to_hex(),
+            converter.name(),
+            converter.version(),
+            &options.fingerprint(),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+        CacheKey(hasher.finalize().to_hex().to_string())
+    }
+
+    pub fn from_stored(key: String) -> CacheKey {
+        CacheKey(key)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The directory of cached Markdown files.
+#[derive(Debug, Clone)]
+pub struct MarkdownStore {
+    dir: PathBuf,
+    tmp_dir: PathBuf,
+}
+
+impl MarkdownStore {
+    pub fn new(dir: &Path, tmp_dir: &Path) -> MarkdownStore {
+        MarkdownStore {
+            dir: dir.to_path_buf(),
+            tmp_dir: tmp_dir.to_path_buf(),
+        }
+    }
+
+    /// Where the Markdown for `key` lives (whether or not it exists yet).
+    pub fn path(&self, key: &CacheKey) -> PathBuf {
+        let key = key.as_str();
+        self.dir.join(&key[..2]).join(format!("{key}.md"))
+    }
+
+    /// Stores Markdown atomically; returns its path.
+    pub fn put(&self, key: &CacheKey, markdown: &[u8]) -> io::Result<PathBuf> {
+        let path = self.path(key);
+        write::write_atomic(&path, markdown, &self.tmp_dir)?;
+        Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::converter_for;
+    use crate::filetype::FileType;
+
+    #[test]
+    fn key_depends_on_content_converter_and_options() {
+        let a = ContentHash::of_bytes(b"a");
+        let b = ContentHash::of_bytes(b"b");
+        let txt = converter_for(FileType::Txt);
+        let pdf = converter_for(FileType::Pdf);
+        let on = ConvertOptions { page_markers: true };
+        let off = ConvertOptions {
+            page_markers: false,
+        };
+        let key = CacheKey::new(&a, txt, &on);
+        assert_eq!(key, CacheKey::new(&a, txt, &on));
+        assert_ne!(key, CacheKey::new(&b, txt, &on));
+        assert_ne!(key, CacheKey::new(&a, pdf, &on));
+        assert_ne!(key, CacheKey::new(&a, txt, &off));
+    }
+}

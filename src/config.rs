@@ -1,0 +1,218 @@
+//! `cli::ConvertArgs` validated once into the immutable [`Config`] the pipeline runs on.
+//!
+//! Everything that can be checked before work starts is checked here, so that a bad flag or an
+//! unusable output directory fails fast with exit 2 instead of half-way through a batch: paths
+//! exist and are canonical, globs compile, the output directory is created, the state locations
+//! are resolved, and the output names of the roots cannot collide.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::cli::{ConvertArgs, PageMarkers, StateArgs};
+use crate::convert::ConvertOptions;
+
+/// Name of the state directory created inside the output tree by default.
+pub const STATE_DIR_NAME: &str = ".docproc";
+
+/// One PATH argument, resolved.
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// Canonical absolute path.
+    pub path: PathBuf,
+    /// The path as the user typed it; used when printing.
+    pub display: PathBuf,
+    /// Where this root's documents go, relative to the output directory ("" for a single
+    /// directory root, whose contents are mirrored directly).
+    pub out_prefix: PathBuf,
+    pub is_dir: bool,
+}
+
+/// Which files discovery keeps.
+#[derive(Debug)]
+pub struct Filters {
+    pub include: Option<GlobSet>,
+    pub exclude: Option<GlobSet>,
+    pub hidden: bool,
+    pub follow_symlinks: bool,
+}
+
+/// Where the database, the cache and temporary files live.
+#[derive(Debug, Clone)]
+pub struct StatePaths {
+    /// Canonical output directory (exists once the config is built).
+    pub output: PathBuf,
+    pub db: PathBuf,
+    pub cache_dir: PathBuf,
+    /// Temporary files are created here and renamed into place; emptied at the start of a run.
+    pub tmp_dir: PathBuf,
+}
+
+impl StatePaths {
+    /// Resolves `--output`, `--db` and `--cache-dir`, creating the directories.
+    pub fn from_args(args: &StateArgs) -> Result<StatePaths> {
+        std::fs::create_dir_all(&args.output)
+            .with_context(|| format!("cannot create output directory {}", args.output.display()))?;
+        let output = args.output.canonicalize().with_context(|| {
+            format!("cannot resolve output directory {}", args.output.display())
+        })?;
+        if !output.is_dir() {
+            bail!("output {} is not a directory", output.display());
+        }
+        let db = match &args.db {
+            Some(db) => absolute(db)?,
+            None => output.join(STATE_DIR_NAME).join("docproc.db"),
+        };
+        let state_dir = db
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| output.clone());
+        std::fs::create_dir_all(&state_dir)
+            .with_context(|| format!("cannot create state directory {}", state_dir.display()))?;
+        let cache_dir = match &args.cache_dir {
+            Some(dir) => absolute(dir)?,
+            None => state_dir.join("cache"),
+        };
+        std::fs::create_dir_all(&cache_dir)
+            .with_context(|| format!("cannot create cache directory {}", cache_dir.display()))?;
+        let tmp_dir = state_dir.join("tmp");
+        std::fs::create_dir_all(&tmp_dir)
+            .with_context(|| format!("cannot create directory {}", tmp_dir.display()))?;
+        // Canonical forms, so that discovery can recognise them and never walk them as input.
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        Ok(StatePaths {
+            output,
+            db: canon(&state_dir).join(db.file_name().unwrap_or_default()),
+            cache_dir: canon(&cache_dir),
+            tmp_dir: canon(&tmp_dir),
+        })
+    }
+
+    /// The directory holding the database (and by default the cache and the lock).
+    pub fn state_dir(&self) -> &Path {
+        self.db.parent().unwrap_or(&self.output)
+    }
+}
+
+/// How the run reports to people and machines.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOptions {
+    pub json: bool,
+    pub quiet: bool,
+    /// Draw a progress bar (only ever true when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Everything `docproc convert` needs, validated.
+#[derive(Debug)]
+pub struct Config {
+    pub roots: Vec<Root>,
+    pub state: StatePaths,
+    pub filters: Filters,
+    pub jobs: usize,
+    pub force: bool,
+    pub rehash: bool,
+    pub retry_failed: bool,
+    pub options: ConvertOptions,
+    pub report: ReportOptions,
+    /// The command line, recorded in the `runs` table.
+    pub command_line: String,
+}
+
+impl Config {
+    pub fn from_cli(args: ConvertArgs, stderr_is_terminal: bool) -> Result<Config> {
+        let command_line = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let jobs = match args.jobs {
+            Some(0) => bail!("--jobs must be at least 1"),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let filters = Filters {
+            include: build_globs("--include", &args.include)?,
+            exclude: build_globs("--exclude", &args.exclude)?,
+            hidden: args.hidden,
+            follow_symlinks: args.follow_symlinks,
+        };
+        let roots = resolve_roots(&args.paths)?;
+        let state = StatePaths::from_args(&args.state)?;
+        Ok(Config {
+            roots,
+            state,
+            filters,
+            jobs,
+            force: args.force,
+            rehash: args.rehash,
+            retry_failed: args.retry_failed,
+            options: ConvertOptions {
+                page_markers: args.page_markers == PageMarkers::Comment,
+            },
+            report: ReportOptions {
+                json: args.json,
+                quiet: args.quiet,
+                progress: stderr_is_terminal && !args.quiet && !args.no_progress,
+            },
+            command_line,
+        })
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
+}
+
+fn build_globs(flag: &str, patterns: &[String]) -> Result<Option<GlobSet>> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob =
+            Glob::new(pattern).with_context(|| format!("invalid {flag} glob {pattern:?}"))?;
+        builder.add(glob);
+    }
+    Ok(Some(builder.build()?))
+}
+
+/// Canonicalises the PATH arguments, drops repeats, and decides where each one's output goes.
+fn resolve_roots(paths: &[PathBuf]) -> Result<Vec<Root>> {
+    let mut roots: Vec<Root> = Vec::new();
+    for given in paths {
+        let path = given
+            .canonicalize()
+            .with_context(|| format!("cannot read {}", given.display()))?;
+        if roots.iter().any(|r| r.path == path) {
+            continue;
+        }
+        let is_dir = path.is_dir();
+        roots.push(Root {
+            path,
+            display: given.clone(),
+            out_prefix: PathBuf::new(),
+            is_dir,
+        });
+    }
+    // One directory: mirror its contents. Otherwise every root keeps its own name, like `cp -r`.
+    let mirror_directly = roots.len() == 1 && roots[0].is_dir;
+    if !mirror_directly {
+        let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
+        for root in &mut roots {
+            let name = PathBuf::from(root.path.file_name().unwrap_or(root.path.as_os_str()));
+            if let Some(other) = claimed.insert(name.clone(), root.display.clone()) {
+                bail!(
+                    "{} and {} would both be written to OUTPUT/{}; convert them in separate runs \
+                     with different --output directories",
+                    other.display(),
+                    root.display.display(),
+                    name.display()
+                );
+            }
+            root.out_prefix = name;
+        }
+    }
+    Ok(roots)
+}

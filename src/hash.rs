@@ -1,0 +1,173 @@
+//! Content hashes and the stat "fast path" that avoids reading unchanged files.
+//!
+//! Like git's index, docproc trusts a stored hash when the file's size, mtime, ctime and inode are
+//! what they were when it was hashed. git's "racy" case is guarded the same way: if the file was
+//! modified within [`RACY_WINDOW_NS`] before (or after) the moment its hash was taken, a later
+//! same-size edit could keep the same timestamps, so such a hash is not trusted and the file is
+//! read again next time. `--rehash` turns the fast path off entirely.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A BLAKE3 hash of a file's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContentHash(blake3::Hash);
+
+impl ContentHash {
+    pub fn of_bytes(bytes: &[u8]) -> ContentHash {
+        ContentHash(blake3::hash(bytes))
+    }
+
+    /// Hashes a file by streaming it (constant memory, whatever its size).
+    pub fn of_file(path: &Path) -> io::Result<ContentHash> {
+        let mut file = File::open(path)?;
+        let mut hasher = blake3::Hasher::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+        }
+        Ok(ContentHash(hasher.finalize()))
+    }
+
+    pub fn to_hex(&self) -> String {
+        self.0.to_hex().to_string()
+    }
+
+    pub fn from_hex(hex: &str) -> Option<ContentHash> {
+        blake3::Hash::from_hex(hex).ok().map(ContentHash)
+    }
+}
+
+impl std::fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// What `stat` says about a file; compared between runs to skip hashing unchanged files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileStat {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub inode: u64,
+}
+
+impl FileStat {
+    pub fn from_metadata(meta: &std::fs::Metadata) -> FileStat {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            FileStat {
+                size: meta.len(),
+                mtime_ns: meta
+                    .mtime()
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(meta.mtime_nsec()),
+                ctime_ns: meta
+                    .ctime()
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(meta.ctime_nsec()),
+                inode: meta.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let mtime_ns = meta.modified().map(system_time_ns).unwrap_or(0);
+            FileStat {
+                size: meta.len(),
+                mtime_ns,
+                ctime_ns: 0,
+                inode: 0,
+            }
+        }
+    }
+}
+
+/// Files modified this close to (or after) the moment they were hashed are hashed again next
+/// time. Two seconds covers coarse file system clocks (FAT has 2 s resolution).
+pub const RACY_WINDOW_NS: i64 = 2_000_000_000;
+
+/// Whether a hash taken at `hashed_at_ns` for a file that looked like `recorded` still describes
+/// a file that now looks like `now`.
+pub fn stored_hash_is_valid(recorded: &FileStat, hashed_at_ns: i64, now: &FileStat) -> bool {
+    recorded == now
+        && now.mtime_ns.saturating_add(RACY_WINDOW_NS) < hashed_at_ns
+        && now.ctime_ns.saturating_add(RACY_WINDOW_NS) < hashed_at_ns
+}
+
+/// Nanoseconds since the Unix epoch.
+pub fn system_time_ns(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: i64 = 1_000_000_000;
+
+    fn stat(mtime: i64) -> FileStat {
+        FileStat {
+            size: 10,
+            mtime_ns: mtime,
+            ctime_ns: mtime,
+            inode: 7,
+        }
+    }
+
+    #[test]
+    fn unchanged_old_file_is_trusted() {
+        assert!(stored_hash_is_valid(
+            &stat(100 * S),
+            200 * S,
+            &stat(100 * S)
+        ));
+    }
+
+    #[test]
+    fn any_stat_change_is_not_trusted() {
+        let mut moved = stat(100 * S);
+        moved.inode = 8;
+        assert!(!stored_hash_is_valid(&stat(100 * S), 200 * S, &moved));
+        assert!(!stored_hash_is_valid(
+            &stat(100 * S),
+            200 * S,
+            &stat(101 * S)
+        ));
+    }
+
+    #[test]
+    fn racy_file_is_hashed_again() {
+        // Modified one second before its hash was taken: a same-size edit in the same clock tick
+        // would be invisible, so the stored hash is not trusted.
+        assert!(!stored_hash_is_valid(
+            &stat(100 * S),
+            101 * S,
+            &stat(100 * S)
+        ));
+        // Modified after the hash was taken.
+        assert!(!stored_hash_is_valid(
+            &stat(100 * S),
+            99 * S,
+            &stat(100 * S)
+        ));
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let h = ContentHash::of_bytes(b"abc");
+        assert_eq!(ContentHash::from_hex(&h.to_hex()), Some(h));
+    }
+}

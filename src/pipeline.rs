@@ -1,0 +1,781 @@
+//! `docproc convert`, top to bottom:
+//!
+//! 1. **lock** the state, **recover** what a killed run left (`processing` rows, temporary files);
+//! 2. **discover** the documents (sorted), and load what the database knows about them;
+//! 3. **hash** them in parallel, skipping files whose stat is unchanged since their last hash;
+//! 4. **plan** each one: up to date, restore from the cache, convert, or a remembered failure;
+//!    documents with the same cache key in this run are converted once;
+//! 5. **convert** and **write** in parallel (rayon), every outcome sent to the recorder thread
+//!    that owns the database and commits in batches;
+//! 6. **report**: the summary and the exit status.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::time::{Instant, SystemTime};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::cache::{CacheKey, MarkdownStore};
+use crate::config::Config;
+use crate::convert::{self, ConvertError, Converted, Metadata, converter_for};
+use crate::discover::{self, Job};
+use crate::hash::{self, ContentHash};
+use crate::report::{DocumentCounts, Failure, Progress, Skip, Summary, WalkError, printable};
+use crate::store::{
+    self, CacheEntry, DocumentRow, KnownDocument, Record, Recorder, RunCounts, Status,
+};
+use crate::{interrupt, lock, write};
+
+/// Converter threads get a large stack: parsers recurse on nested structures.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
+/// What to do with one document.
+#[derive(Debug, Clone)]
+enum Action {
+    /// Completed earlier with the same cache key and its output is in place.
+    UpToDate {
+        refresh_row: bool,
+    },
+    /// The cache has Markdown for this key: copy it to the output.
+    Restore(Box<CacheEntry>),
+    Convert,
+    /// Failed earlier for the same content, converter and options; not retried.
+    Remembered {
+        code: String,
+        message: String,
+    },
+    Skip {
+        code: &'static str,
+        message: String,
+    },
+    Fail(ConvertError),
+}
+
+/// One document with its plan.
+#[derive(Debug)]
+struct Planned<'a> {
+    job: &'a Job,
+    id: String,
+    known: Option<&'a KnownDocument>,
+    hash: Option<ContentHash>,
+    hashed_at_ns: Option<i64>,
+    key: Option<CacheKey>,
+    output: PathBuf,
+    action: Action,
+}
+
+/// How one document ended in this run.
+#[derive(Debug, Clone)]
+enum Outcome {
+    Converted,
+    Cached,
+    Failed {
+        code: String,
+        message: String,
+        remembered: bool,
+    },
+    Skipped {
+        code: String,
+        message: String,
+    },
+    /// Not started: the run was interrupted (or the database writer stopped).
+    NotDone,
+}
+
+/// Runs a conversion; `Err` is a fatal error (exit 2), document failures are in the summary.
+pub fn convert(config: &Config) -> Result<Summary> {
+    let started = Instant::now();
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let _lock = lock::acquire(&config.state.db)?;
+    let conn = store::open(&config.state.db)?;
+    let (reset, abandoned) = store::recover(&conn)?;
+    if reset + abandoned > 0 {
+        log::info!("resuming after an interrupted run: {reset} documents reset to pending");
+    }
+    let removed = write::clean_tmp_dir(&config.state.tmp_dir)
+        .with_context(|| format!("cannot clean {}", config.state.tmp_dir.display()))?;
+    if removed > 0 {
+        log::info!("removed {removed} temporary files left by an interrupted run");
+    }
+    store::start_run(&conn, &run_id, &store::now_rfc3339(), &config.command_line)?;
+    // Taken before any file is read: a file modified after this moment is never trusted later.
+    let hashed_at_ns = hash::system_time_ns(SystemTime::now());
+
+    let progress = Progress::new(&config.report);
+    let discovery = discover::discover(config);
+    for problem in &discovery.problems {
+        progress.line(&problem.path, &problem.message);
+    }
+    let known = store::known_documents(&conn)?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .stack_size(WORKER_STACK)
+        .thread_name(|i| format!("docproc-worker-{i}"))
+        .build()
+        .context("cannot start worker threads")?;
+
+    progress.message("checking for changes");
+    let planned = pool.install(|| {
+        discovery
+            .jobs
+            .par_iter()
+            .map(|job| plan(config, job, known.get(&path_key(job)), hashed_at_ns))
+            .collect::<Vec<_>>()
+    });
+    let planned = with_cache_lookups(config, &conn, planned)?;
+
+    let recorder = Recorder::spawn(conn);
+    let ctx = WorkContext {
+        config,
+        run_id: &run_id,
+        store: MarkdownStore::new(&config.state.cache_dir, &config.state.tmp_dir),
+        progress: &progress,
+        recorder_failed: AtomicBool::new(false),
+    };
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; planned.len()];
+    let units = work_units(&planned, &mut outcomes, &ctx, &recorder.sender());
+    progress.start_work(units.iter().map(|u| u.len() as u64).sum());
+    let results: Vec<Vec<(usize, Outcome)>> = pool.install(|| {
+        units
+            .par_iter()
+            .map_with(recorder.sender(), |tx, unit| {
+                ctx.run_unit(&planned, unit, tx)
+            })
+            .collect()
+    });
+    for (index, outcome) in results.into_iter().flatten() {
+        outcomes[index] = Some(outcome);
+    }
+    progress.finish();
+    let recorder_failed = ctx.recorder_failed.load(Ordering::SeqCst);
+    let conn = recorder
+        .finish()
+        .context("cannot record results in the database")?;
+    if recorder_failed {
+        anyhow::bail!("the database writer stopped; results of this run were not all recorded");
+    }
+
+    let summary = summarize(config, &run_id, &planned, &outcomes, &discovery, started);
+    let status = if summary.interrupted {
+        "interrupted"
+    } else {
+        "finished"
+    };
+    let counts = RunCounts {
+        total: summary.documents.total,
+        converted: summary.documents.converted,
+        cached: summary.documents.cached,
+        failed: summary.documents.failed,
+        skipped: summary.documents.skipped,
+        pending: summary.documents.pending,
+        ignored: summary.ignored,
+    };
+    store::finish_run(
+        &conn,
+        &run_id,
+        status,
+        summary.exit_code,
+        &counts,
+        summary.duration_ms,
+    )?;
+    Ok(summary)
+}
+
+/// The key of a document in the database: its absolute path.
+fn path_key(job: &Job) -> String {
+    job.path.to_string_lossy().into_owned()
+}
+
+/// Hashes one document (unless its stat is unchanged) and decides what it needs, as far as that
+/// is possible without the database (cache lookups come next, serially).
+fn plan<'a>(
+    config: &Config,
+    job: &'a Job,
+    known: Option<&'a KnownDocument>,
+    now_ns: i64,
+) -> Planned<'a> {
+    let converter = converter_for(job.file_type);
+    let output = write::output_path(&config.state.output, &job.rel);
+    let mut planned = Planned {
+        job,
+        id: known.map_or_else(|| uuid::Uuid::new_v4().to_string(), |k| k.row.id.clone()),
+        known,
+        hash: None,
+        hashed_at_ns: None,
+        key: None,
+        output,
+        action: Action::Convert,
+    };
+    if job.stat.size == 0 {
+        planned.action = Action::Skip {
+            code: "empty",
+            message: "the file is empty".into(),
+        };
+        return planned;
+    }
+    // The fast path: a hash recorded for exactly this stat, long enough after the last change.
+    let reusable = known.filter(|_| !config.rehash).and_then(|k| {
+        let hashed_at = k.row.hashed_at_ns?;
+        let hash = ContentHash::from_hex(k.row.content_hash.as_deref()?)?;
+        hash::stored_hash_is_valid(&k.row.stat, hashed_at, &job.stat).then_some((hash, hashed_at))
+    });
+    let (hash, hashed_at) = match reusable {
+        Some(found) => found,
+        None => match ContentHash::of_file(&job.path) {
+            Ok(hash) => (hash, now_ns),
+            Err(e) => {
+                planned.action =
+                    Action::Fail(ConvertError::Io(format!("cannot read the file: {e}")));
+                return planned;
+            }
+        },
+    };
+    let key = CacheKey::new(&hash, converter, &config.options);
+    planned.hash = Some(hash);
+    planned.hashed_at_ns = Some(hashed_at);
+    if let Some(k) = known.filter(|_| !config.force)
+        && k.row.cache_key.as_deref() == Some(key.as_str())
+    {
+        let refresh_row = k.row.stat != job.stat || k.row.hashed_at_ns != Some(hashed_at);
+        match k.row.status {
+            Status::Completed => {
+                let output_ok = k.row.output_path.as_deref()
+                    == Some(&*planned.output.to_string_lossy())
+                    && std::fs::metadata(&planned.output)
+                        .is_ok_and(|m| k.markdown_size.is_none_or(|size| m.len() == size));
+                if output_ok {
+                    planned.action = Action::UpToDate { refresh_row };
+                }
+            }
+            Status::Failed if !config.retry_failed => {
+                let code = k.row.error_code.clone().unwrap_or_default();
+                if ConvertError::is_deterministic_code(&code) {
+                    let message = k.row.error_message.clone().unwrap_or_default();
+                    planned.action = Action::Remembered { code, message };
+                }
+            }
+            _ => {}
+        }
+    }
+    planned.key = Some(key);
+    planned
+}
+
+/// Turns `Convert` into `Restore` where the cache already has the Markdown.
+fn with_cache_lookups<'a>(
+    config: &Config,
+    conn: &rusqlite::Connection,
+    mut planned: Vec<Planned<'a>>,
+) -> Result<Vec<Planned<'a>>> {
+    if config.force {
+        return Ok(planned);
+    }
+    for p in &mut planned {
+        if !matches!(p.action, Action::Convert) {
+            continue;
+        }
+        let Some(key) = &p.key else { continue };
+        if let Some(entry) = store::cache_entry(conn, key)?
+            && std::path::Path::new(&entry.markdown_path).is_file()
+        {
+            p.action = Action::Restore(Box::new(entry));
+        }
+    }
+    Ok(planned)
+}
+
+/// A piece of parallel work: documents that share a cache key are converted once.
+#[derive(Debug)]
+enum Unit {
+    Convert {
+        leader: usize,
+        followers: Vec<usize>,
+    },
+    Restore(usize),
+}
+
+impl Unit {
+    fn len(&self) -> usize {
+        match self {
+            Unit::Convert { followers, .. } => 1 + followers.len(),
+            Unit::Restore(_) => 1,
+        }
+    }
+}
+
+/// Records the documents that need no work and groups the rest into units.
+fn work_units(
+    planned: &[Planned<'_>],
+    outcomes: &mut [Option<Outcome>],
+    ctx: &WorkContext<'_>,
+    tx: &Sender<Record>,
+) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    for (index, p) in planned.iter().enumerate() {
+        let outcome = match &p.action {
+            Action::Convert => {
+                let key = p.key.as_ref().map(CacheKey::as_str).unwrap_or_default();
+                match by_key.get(key) {
+                    Some(&unit) => {
+                        if let Unit::Convert { followers, .. } = &mut units[unit] {
+                            followers.push(index);
+                        }
+                    }
+                    None => {
+                        by_key.insert(key, units.len());
+                        units.push(Unit::Convert {
+                            leader: index,
+                            followers: Vec::new(),
+                        });
+                    }
+                }
+                continue;
+            }
+            Action::Restore(_) => {
+                units.push(Unit::Restore(index));
+                continue;
+            }
+            Action::UpToDate { refresh_row } => {
+                if *refresh_row && let Some(known) = p.known {
+                    let mut row = known.row.clone();
+                    row.stat = p.job.stat;
+                    row.hashed_at_ns = p.hashed_at_ns;
+                    row.run_id = ctx.run_id.to_string();
+                    ctx.send(
+                        tx,
+                        Record::Document {
+                            row: Box::new(row),
+                            metadata: None,
+                            cache_entry: None,
+                        },
+                    );
+                }
+                Outcome::Cached
+            }
+            Action::Remembered { code, message } => {
+                ctx.progress.line(
+                    &p.job.display,
+                    &format!("{message} (failed before; unchanged)"),
+                );
+                Outcome::Failed {
+                    code: code.clone(),
+                    message: message.clone(),
+                    remembered: true,
+                }
+            }
+            Action::Skip { code, message } => {
+                let row = ctx.row(p, Status::Skipped, Some((code, message)));
+                ctx.send(
+                    tx,
+                    Record::Document {
+                        row: Box::new(row),
+                        metadata: None,
+                        cache_entry: None,
+                    },
+                );
+                Outcome::Skipped {
+                    code: code.to_string(),
+                    message: message.clone(),
+                }
+            }
+            Action::Fail(error) => ctx.fail(p, error, tx),
+        };
+        outcomes[index] = Some(outcome);
+    }
+    units
+}
+
+/// Shared state of the parallel work phase.
+struct WorkContext<'a> {
+    config: &'a Config,
+    run_id: &'a str,
+    store: MarkdownStore,
+    progress: &'a Progress,
+    recorder_failed: AtomicBool,
+}
+
+impl WorkContext<'_> {
+    fn send(&self, tx: &Sender<Record>, record: Record) {
+        if tx.send(record).is_err() {
+            self.recorder_failed.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn stop_requested(&self) -> bool {
+        interrupt::requested() || self.recorder_failed.load(Ordering::SeqCst)
+    }
+
+    fn run_unit(
+        &self,
+        planned: &[Planned<'_>],
+        unit: &Unit,
+        tx: &mut Sender<Record>,
+    ) -> Vec<(usize, Outcome)> {
+        if self.stop_requested() {
+            let all: Vec<usize> = match unit {
+                Unit::Convert { leader, followers } => std::iter::once(*leader)
+                    .chain(followers.iter().copied())
+                    .collect(),
+                Unit::Restore(index) => vec![*index],
+            };
+            return all.into_iter().map(|i| (i, Outcome::NotDone)).collect();
+        }
+        let out = match unit {
+            Unit::Restore(index) => vec![(*index, self.restore(&planned[*index], tx))],
+            Unit::Convert { leader, followers } => {
+                self.convert_group(planned, *leader, followers, tx)
+            }
+        };
+        self.progress.inc(out.len() as u64);
+        out
+    }
+
+    /// Copies cached Markdown to the output.
+    fn restore(&self, p: &Planned<'_>, tx: &Sender<Record>) -> Outcome {
+        let Action::Restore(entry) = &p.action else {
+            unreachable!("restore of a {:?}", p.action)
+        };
+        let source = PathBuf::from(&entry.markdown_path);
+        if let Err(e) = write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir) {
+            let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
+            return self.fail(p, &error, tx);
+        }
+        let mut row = self.row(p, Status::Completed, None);
+        row.cached_markdown_path = Some(entry.markdown_path.clone());
+        row.output_path = Some(p.output.to_string_lossy().into_owned());
+        row.duration_ms = Some(0);
+        row.processed_at = Some(store::now_rfc3339());
+        self.send(
+            tx,
+            Record::Document {
+                row: Box::new(row),
+                metadata: Some(entry.metadata.clone()),
+                cache_entry: None,
+            },
+        );
+        Outcome::Cached
+    }
+
+    /// Converts the leader; its followers (same content) get copies of the result.
+    fn convert_group(
+        &self,
+        planned: &[Planned<'_>],
+        leader: usize,
+        followers: &[usize],
+        tx: &Sender<Record>,
+    ) -> Vec<(usize, Outcome)> {
+        let p = &planned[leader];
+        let mut processing = self.row(p, Status::Processing, None);
+        processing.processed_at = None;
+        self.send(
+            tx,
+            Record::Document {
+                row: Box::new(processing),
+                metadata: None,
+                cache_entry: None,
+            },
+        );
+
+        let bytes = match std::fs::read(&p.job.path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let error = ConvertError::Io(format!("cannot read the file: {e}"));
+                let mut out = vec![(leader, self.fail(p, &error, tx))];
+                out.extend(
+                    followers
+                        .iter()
+                        .map(|&f| (f, self.convert_alone(&planned[f], tx))),
+                );
+                return out;
+            }
+        };
+        // The file may have changed since it was hashed: what is recorded describes these bytes.
+        let hash = ContentHash::of_bytes(&bytes);
+        let changed = Some(hash) != p.hash;
+        let key = CacheKey::new(&hash, converter_for(p.job.file_type), &self.config.options);
+        let started = Instant::now();
+        let name = p
+            .job
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let result = if bytes.is_empty() {
+            Err(ConvertError::Io(
+                "the file became empty while docproc was running".into(),
+            ))
+        } else {
+            convert::convert(p.job.file_type, &bytes, &self.config.options, &name)
+        };
+        drop(bytes);
+        let duration_ms = started.elapsed().as_millis() as u64;
+        let mut out = Vec::with_capacity(1 + followers.len());
+        match result {
+            Ok(converted) => {
+                let metadata = converted.metadata.clone();
+                let outcome = self.finish_conversion(p, &hash, &key, converted, duration_ms, tx);
+                let ok = matches!(outcome, Outcome::Converted);
+                out.push((leader, outcome));
+                for &f in followers {
+                    let outcome = if ok && !changed {
+                        self.copy_for_follower(&planned[f], &key, &hash, &metadata, tx)
+                    } else {
+                        self.convert_alone(&planned[f], tx)
+                    };
+                    out.push((f, outcome));
+                }
+            }
+            Err(error) => {
+                let outcome =
+                    self.fail_with_hash(p, &error, Some(&hash), Some(&key), Some(duration_ms), tx);
+                out.push((leader, outcome));
+                for &f in followers {
+                    let outcome = if changed {
+                        self.convert_alone(&planned[f], tx)
+                    } else {
+                        self.fail_with_hash(
+                            &planned[f],
+                            &error,
+                            Some(&hash),
+                            Some(&key),
+                            Some(0),
+                            tx,
+                        )
+                    };
+                    out.push((f, outcome));
+                }
+            }
+        }
+        out
+    }
+
+    /// A follower whose leader's file changed mid-run: convert it on its own.
+    fn convert_alone(&self, p: &Planned<'_>, tx: &Sender<Record>) -> Outcome {
+        let planned = std::slice::from_ref(p);
+        self.convert_group(planned, 0, &[], tx)
+            .pop()
+            .map_or(Outcome::NotDone, |(_, o)| o)
+    }
+
+    fn finish_conversion(
+        &self,
+        p: &Planned<'_>,
+        hash: &ContentHash,
+        key: &CacheKey,
+        converted: Converted,
+        duration_ms: u64,
+        tx: &Sender<Record>,
+    ) -> Outcome {
+        let converter = converter_for(p.job.file_type);
+        let markdown = converted.markdown.into_bytes();
+        let stored = match self.store.put(key, &markdown) {
+            Ok(path) => path,
+            Err(e) => {
+                let error = ConvertError::Io(format!(
+                    "cannot write to the cache {}: {e}",
+                    self.config.state.cache_dir.display()
+                ));
+                return self.fail(p, &error, tx);
+            }
+        };
+        if let Err(e) = write::write_atomic(&p.output, &markdown, &self.config.state.tmp_dir) {
+            let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
+            return self.fail(p, &error, tx);
+        }
+        let entry = CacheEntry {
+            cache_key: key.as_str().to_string(),
+            content_hash: hash.to_hex(),
+            converter: converter.name().to_string(),
+            converter_version: converter.version().to_string(),
+            options: self.config.options.fingerprint(),
+            markdown_path: stored.to_string_lossy().into_owned(),
+            markdown_size: markdown.len() as u64,
+            metadata: converted.metadata.clone(),
+        };
+        let mut row = self.row(p, Status::Completed, None);
+        row.content_hash = Some(hash.to_hex());
+        row.cache_key = Some(key.as_str().to_string());
+        row.cached_markdown_path = Some(entry.markdown_path.clone());
+        row.output_path = Some(p.output.to_string_lossy().into_owned());
+        row.duration_ms = Some(duration_ms);
+        if Some(*hash) != p.hash {
+            // Changed while we worked: its stat no longer matches the hash; do not trust it later.
+            row.hashed_at_ns = Some(i64::MIN);
+        }
+        self.send(
+            tx,
+            Record::Document {
+                row: Box::new(row),
+                metadata: Some(converted.metadata),
+                cache_entry: Some(Box::new(entry)),
+            },
+        );
+        Outcome::Converted
+    }
+
+    fn copy_for_follower(
+        &self,
+        p: &Planned<'_>,
+        key: &CacheKey,
+        hash: &ContentHash,
+        metadata: &Metadata,
+        tx: &Sender<Record>,
+    ) -> Outcome {
+        let source = self.store.path(key);
+        if let Err(e) = write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir) {
+            let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
+            return self.fail(p, &error, tx);
+        }
+        let mut row = self.row(p, Status::Completed, None);
+        row.content_hash = Some(hash.to_hex());
+        row.cache_key = Some(key.as_str().to_string());
+        row.cached_markdown_path = Some(source.to_string_lossy().into_owned());
+        row.output_path = Some(p.output.to_string_lossy().into_owned());
+        row.duration_ms = Some(0);
+        self.send(
+            tx,
+            Record::Document {
+                row: Box::new(row),
+                metadata: Some(metadata.clone()),
+                cache_entry: None,
+            },
+        );
+        Outcome::Cached
+    }
+
+    fn fail(&self, p: &Planned<'_>, error: &ConvertError, tx: &Sender<Record>) -> Outcome {
+        self.fail_with_hash(p, error, None, None, None, tx)
+    }
+
+    fn fail_with_hash(
+        &self,
+        p: &Planned<'_>,
+        error: &ConvertError,
+        hash: Option<&ContentHash>,
+        key: Option<&CacheKey>,
+        duration_ms: Option<u64>,
+        tx: &Sender<Record>,
+    ) -> Outcome {
+        let message = error.to_string();
+        self.progress.line(&p.job.display, &message);
+        let mut row = self.row(p, Status::Failed, Some((error.code(), &message)));
+        if let Some(hash) = hash {
+            row.content_hash = Some(hash.to_hex());
+        }
+        if let Some(key) = key {
+            row.cache_key = Some(key.as_str().to_string());
+        }
+        row.duration_ms = duration_ms;
+        self.send(
+            tx,
+            Record::Document {
+                row: Box::new(row),
+                metadata: Some(Default::default()),
+                cache_entry: None,
+            },
+        );
+        Outcome::Failed {
+            code: error.code().to_string(),
+            message,
+            remembered: false,
+        }
+    }
+
+    /// A fresh row for a planned document.
+    fn row(&self, p: &Planned<'_>, status: Status, error: Option<(&str, &str)>) -> DocumentRow {
+        let converter = converter_for(p.job.file_type);
+        DocumentRow {
+            id: p.id.clone(),
+            file_path: path_key(p.job),
+            file_type: p.job.file_type.as_str().to_string(),
+            stat: p.job.stat,
+            content_hash: p.hash.map(|h| h.to_hex()),
+            hashed_at_ns: p.hashed_at_ns,
+            status,
+            error_code: error.map(|e| e.0.to_string()),
+            error_message: error.map(|e| e.1.to_string()),
+            output_path: None,
+            cached_markdown_path: None,
+            converter: Some(converter.name().to_string()),
+            converter_version: Some(converter.version().to_string()),
+            cache_key: p.key.as_ref().map(|k| k.as_str().to_string()),
+            duration_ms: None,
+            processed_at: Some(store::now_rfc3339()),
+            run_id: self.run_id.to_string(),
+        }
+    }
+}
+
+fn summarize(
+    config: &Config,
+    run_id: &str,
+    planned: &[Planned<'_>],
+    outcomes: &[Option<Outcome>],
+    discovery: &discover::Discovery,
+    started: Instant,
+) -> Summary {
+    let mut counts = DocumentCounts {
+        total: planned.len() as u64,
+        ..DocumentCounts::default()
+    };
+    let mut failures = Vec::new();
+    let mut skips = Vec::new();
+    for (p, outcome) in planned.iter().zip(outcomes) {
+        let path = p.job.display.to_string_lossy().into_owned();
+        match outcome.clone().unwrap_or(Outcome::NotDone) {
+            Outcome::Converted => counts.converted += 1,
+            Outcome::Cached => counts.cached += 1,
+            Outcome::Failed {
+                code,
+                message,
+                remembered,
+            } => {
+                counts.failed += 1;
+                failures.push(Failure {
+                    path,
+                    code,
+                    message,
+                    remembered,
+                });
+            }
+            Outcome::Skipped { code, message } => {
+                counts.skipped += 1;
+                skips.push(Skip {
+                    path,
+                    code,
+                    message,
+                });
+            }
+            Outcome::NotDone => counts.pending += 1,
+        }
+    }
+    let interrupted = counts.pending > 0 || interrupt::requested();
+    let mut summary = Summary {
+        run_id: run_id.to_string(),
+        documents: counts,
+        ignored: discovery.ignored,
+        duration_ms: started.elapsed().as_millis() as u64,
+        failures,
+        skips,
+        walk_errors: discovery
+            .problems
+            .iter()
+            .map(|p| WalkError {
+                path: p.path.to_string_lossy().into_owned(),
+                message: p.message.clone(),
+            })
+            .collect(),
+        interrupted,
+        exit_code: 0,
+        output: config.state.output.to_string_lossy().into_owned(),
+        database: config.state.db.to_string_lossy().into_owned(),
+        missed_documents: discovery.problems.iter().any(|p| p.missed_documents),
+    };
+    summary.exit_code = summary.exit_status().code();
+    summary
+}

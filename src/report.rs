@@ -1,0 +1,242 @@
+//! What a run tells people and machines: progress and failure lines on stderr, the summary (or
+//! `--json`) on stdout, and the exit status.
+//!
+//! stderr is for people: the progress bar is drawn only when stderr is a terminal, and each failed
+//! document gets one line `docproc: <path>: <message>` as it happens. stdout is data: a one-line
+//! summary, or with `--json` the whole report as one JSON document. A closed stdout (`| head`) is
+//! not an error.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use crate::config::ReportOptions;
+use crate::exit::ExitStatus;
+
+/// One document that did not convert.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub path: String,
+    pub code: String,
+    pub message: String,
+    /// True when the failure was recorded by an earlier run for the same content and not retried.
+    pub remembered: bool,
+}
+
+/// A document skipped on purpose (an empty file).
+#[derive(Debug, Clone, Serialize)]
+pub struct Skip {
+    pub path: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct DocumentCounts {
+    pub total: u64,
+    pub converted: u64,
+    pub cached: u64,
+    pub failed: u64,
+    pub skipped: u64,
+    /// Not processed because the run was interrupted; the next run does them.
+    pub pending: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WalkError {
+    pub path: String,
+    pub message: String,
+}
+
+/// The report of one `docproc convert` run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub run_id: String,
+    pub documents: DocumentCounts,
+    pub ignored: u64,
+    pub duration_ms: u64,
+    pub failures: Vec<Failure>,
+    pub skips: Vec<Skip>,
+    pub walk_errors: Vec<WalkError>,
+    pub interrupted: bool,
+    pub exit_code: u8,
+    pub output: String,
+    pub database: String,
+    #[serde(skip)]
+    pub missed_documents: bool,
+}
+
+impl Summary {
+    pub fn exit_status(&self) -> ExitStatus {
+        if self.interrupted {
+            ExitStatus::Interrupted
+        } else if self.documents.failed > 0 || self.missed_documents {
+            ExitStatus::Partial
+        } else {
+            ExitStatus::Success
+        }
+    }
+
+    /// Prints the summary (or the JSON report) on stdout; a closed pipe is not an error.
+    pub fn print(&self, options: &ReportOptions) {
+        let mut out = io::stdout().lock();
+        let result = if options.json {
+            serde_json::to_writer_pretty(&mut out, self)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out))
+        } else if options.quiet {
+            Ok(())
+        } else {
+            writeln!(out, "{}", self.human_line())
+        };
+        let result = result.and_then(|()| out.flush());
+        if let Err(e) = result
+            && e.kind() != io::ErrorKind::BrokenPipe
+        {
+            let _ = writeln!(io::stderr(), "docproc: cannot write the report: {e}");
+        }
+    }
+
+    fn human_line(&self) -> String {
+        let d = &self.documents;
+        let mut line = format!(
+            "{} document{}: {} converted, {} cached, {} failed",
+            d.total,
+            if d.total == 1 { "" } else { "s" },
+            d.converted,
+            d.cached,
+            d.failed
+        );
+        if d.skipped > 0 {
+            line.push_str(&format!(", {} skipped", d.skipped));
+        }
+        if d.pending > 0 {
+            line.push_str(&format!(
+                ", {} not done (interrupted; run again to finish)",
+                d.pending
+            ));
+        }
+        if self.ignored > 0 {
+            line.push_str(&format!(
+                "; {} other file{} ignored",
+                self.ignored,
+                if self.ignored == 1 { "" } else { "s" }
+            ));
+        }
+        line.push_str(&format!(
+            " in {}",
+            format_duration(Duration::from_millis(self.duration_ms))
+        ));
+        let remembered = self.failures.iter().filter(|f| f.remembered).count();
+        if remembered > 0 {
+            line.push_str(&format!(
+                "\n{remembered} of the failures are from earlier runs of unchanged files; --retry-failed tries them again"
+            ));
+        }
+        line
+    }
+}
+
+fn format_duration(d: Duration) -> String {
+    if d.as_secs() >= 60 {
+        format!("{}m{:02}s", d.as_secs() / 60, d.as_secs() % 60)
+    } else {
+        format!("{:.2}s", d.as_secs_f64())
+    }
+}
+
+/// Progress and per-document messages on stderr.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(options: &ReportOptions) -> Progress {
+        let bar = options.progress.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
+            bar.set_message("looking for documents");
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// Switches from the "scanning" spinner to a bar over `len` documents.
+    pub fn start_work(&self, len: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(len);
+            bar.set_position(0);
+            bar.set_message("");
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} documents, {per_sec}, eta {eta} {wide_msg}",
+                )
+                .expect("valid template"),
+            );
+        }
+    }
+
+    pub fn message(&self, msg: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(msg.to_string());
+        }
+    }
+
+    pub fn inc(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
+    /// One line on stderr, above the bar: `docproc: <path>: <message>`.
+    pub fn line(&self, path: &Path, message: &str) {
+        let line = format!("docproc: {}: {}", printable(path), message);
+        match &self.bar {
+            Some(bar) => bar.suspend(|| {
+                let _ = writeln!(io::stderr(), "{line}");
+            }),
+            None => {
+                let _ = writeln!(io::stderr(), "{line}");
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A path made safe to print on a terminal: control characters (a newline or an escape sequence
+/// in a file name) are shown escaped, and bytes that are not UTF-8 as U+FFFD.
+pub fn printable(path: &Path) -> String {
+    let lossy = path.to_string_lossy();
+    let mut out = String::with_capacity(lossy.len());
+    for c in lossy.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            printable(Path::new("a\nb\x1b[31m.pdf")),
+            "a\\nb\\u{1b}[31m.pdf"
+        );
+        assert_eq!(printable(Path::new("Résumé 2024.pdf")), "Résumé 2024.pdf");
+    }
+}

@@ -1,0 +1,407 @@
+//! The SQLite state: documents, their metadata, the cache index and the history of runs.
+//!
+//! Table and column names follow the specification docproc comes from (`documents` with a
+//! `processing_status`, a key/value `metadata` table, `cached_markdown_path`). The schema is
+//! created and upgraded by append-only migrations tracked in `PRAGMA user_version`; a database
+//! written by a newer docproc is refused rather than damaged. The database runs in WAL mode, so
+//! readers (another terminal, a monitoring script) never block a run, and every change is made in
+//! transactions: a run killed at any moment leaves the last committed state, which the next run
+//! resumes from (`recover`).
+//!
+//! During a run one thread owns the connection and writes (`recorder.rs`); the pipeline reads what
+//! it needs before that thread starts.
+
+mod recorder;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub use recorder::{Record, Recorder};
+
+use crate::cache::CacheKey;
+use crate::convert::Metadata;
+use crate::hash::FileStat;
+
+/// Migrations, oldest first. Never edit or remove one that has shipped: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "
+    CREATE TABLE documents (
+        id                   TEXT PRIMARY KEY,
+        file_path            TEXT NOT NULL UNIQUE,
+        file_type            TEXT NOT NULL,
+        file_size            INTEGER NOT NULL,
+        content_hash         TEXT,
+        processing_status    TEXT NOT NULL DEFAULT 'pending'
+                             CHECK (processing_status IN
+                                    ('pending', 'processing', 'completed', 'failed', 'skipped')),
+        error_code           TEXT,
+        error_message        TEXT,
+        output_path          TEXT,
+        cached_markdown_path TEXT,
+        converter            TEXT,
+        converter_version    TEXT,
+        cache_key            TEXT,
+        duration_ms          INTEGER,
+        mtime_ns             INTEGER,
+        ctime_ns             INTEGER,
+        inode                INTEGER,
+        hashed_at_ns         INTEGER,
+        last_run_id          TEXT,
+        created_at           TEXT NOT NULL,
+        updated_at           TEXT NOT NULL,
+        processed_at         TEXT
+    );
+    CREATE INDEX documents_processing_status ON documents (processing_status);
+    CREATE INDEX documents_content_hash ON documents (content_hash);
+
+    CREATE TABLE metadata (
+        document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        key         TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        PRIMARY KEY (document_id, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE cache_entries (
+        cache_key         TEXT PRIMARY KEY,
+        content_hash      TEXT NOT NULL,
+        converter         TEXT NOT NULL,
+        converter_version TEXT NOT NULL,
+        options           TEXT NOT NULL,
+        markdown_path     TEXT NOT NULL,
+        markdown_size     INTEGER NOT NULL,
+        metadata_json     TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        last_used_at      TEXT NOT NULL
+    );
+    CREATE INDEX cache_entries_content_hash ON cache_entries (content_hash);
+
+    CREATE TABLE runs (
+        id              TEXT PRIMARY KEY,
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        status          TEXT NOT NULL
+                        CHECK (status IN ('running', 'finished', 'interrupted', 'abandoned', 'failed')),
+        exit_code       INTEGER,
+        total           INTEGER NOT NULL DEFAULT 0,
+        converted       INTEGER NOT NULL DEFAULT 0,
+        cached          INTEGER NOT NULL DEFAULT 0,
+        failed          INTEGER NOT NULL DEFAULT 0,
+        skipped         INTEGER NOT NULL DEFAULT 0,
+        pending         INTEGER NOT NULL DEFAULT 0,
+        ignored         INTEGER NOT NULL DEFAULT 0,
+        duration_ms     INTEGER,
+        docproc_version TEXT NOT NULL,
+        command         TEXT NOT NULL
+    );
+    ",
+];
+
+/// The schema version this docproc writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Opens (creating if needed) and migrates the database.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)
+        .with_context(|| format!("cannot open database {}", path.display()))?;
+    configure(&conn).with_context(|| format!("cannot use database {}", path.display()))?;
+    migrate(&mut conn).with_context(|| format!("cannot upgrade database {}", path.display()))?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        log::warn!("database is in {mode} journal mode, not WAL");
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    // Any read fails here if the file is not a SQLite database.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(())
+}
+
+/// Applies the migrations the database has not seen, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "the database has schema version {version}, written by a newer docproc (this one knows \
+             up to {SCHEMA_VERSION}); upgrade docproc or use another --db"
+        );
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {} failed", index + 1))?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The processing status of a document, as stored in `documents.processing_status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Processing,
+    Completed,
+    Failed,
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Processing => "processing",
+            Status::Completed => "completed",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    fn parse(s: &str) -> Status {
+        match s {
+            "processing" => Status::Processing,
+            "completed" => Status::Completed,
+            "failed" => Status::Failed,
+            "skipped" => Status::Skipped,
+            _ => Status::Pending,
+        }
+    }
+}
+
+/// A `documents` row as the pipeline writes it.
+#[derive(Debug, Clone)]
+pub struct DocumentRow {
+    pub id: String,
+    pub file_path: String,
+    pub file_type: String,
+    pub stat: FileStat,
+    pub content_hash: Option<String>,
+    pub hashed_at_ns: Option<i64>,
+    pub status: Status,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub output_path: Option<String>,
+    pub cached_markdown_path: Option<String>,
+    pub converter: Option<String>,
+    pub converter_version: Option<String>,
+    pub cache_key: Option<String>,
+    pub duration_ms: Option<u64>,
+    pub processed_at: Option<String>,
+    pub run_id: String,
+}
+
+/// A `cache_entries` row: Markdown in the store for one cache key.
+#[derive(Debug, Clone)]
+pub struct CacheEntry {
+    pub cache_key: String,
+    pub content_hash: String,
+    pub converter: String,
+    pub converter_version: String,
+    pub options: String,
+    pub markdown_path: String,
+    pub markdown_size: u64,
+    pub metadata: Metadata,
+}
+
+/// What the database knows about a document from earlier runs.
+#[derive(Debug, Clone)]
+pub struct KnownDocument {
+    pub row: DocumentRow,
+    /// Size of the cached Markdown of its cache key, when that entry exists.
+    pub markdown_size: Option<u64>,
+}
+
+/// Every known document by file path (the fast path needs them all; one query).
+pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocument>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.file_path, d.file_type, d.file_size, d.content_hash, d.processing_status,
+                d.error_code, d.error_message, d.output_path, d.cached_markdown_path, d.converter,
+                d.converter_version, d.cache_key, d.duration_ms, d.mtime_ns, d.ctime_ns, d.inode,
+                d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size
+         FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let row = DocumentRow {
+            id: r.get(0)?,
+            file_path: r.get(1)?,
+            file_type: r.get(2)?,
+            stat: FileStat {
+                size: r.get::<_, i64>(3)? as u64,
+                mtime_ns: r.get::<_, Option<i64>>(14)?.unwrap_or(0),
+                ctime_ns: r.get::<_, Option<i64>>(15)?.unwrap_or(0),
+                inode: r.get::<_, Option<i64>>(16)?.unwrap_or(0) as u64,
+            },
+            content_hash: r.get(4)?,
+            status: Status::parse(&r.get::<_, String>(5)?),
+            error_code: r.get(6)?,
+            error_message: r.get(7)?,
+            output_path: r.get(8)?,
+            cached_markdown_path: r.get(9)?,
+            converter: r.get(10)?,
+            converter_version: r.get(11)?,
+            cache_key: r.get(12)?,
+            duration_ms: r.get::<_, Option<i64>>(13)?.map(|d| d as u64),
+            hashed_at_ns: r.get(17)?,
+            processed_at: r.get(18)?,
+            run_id: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
+        };
+        let markdown_size = r.get::<_, Option<i64>>(20)?.map(|s| s as u64);
+        Ok(KnownDocument { row, markdown_size })
+    })?;
+    let mut out = HashMap::new();
+    for known in rows {
+        let known = known?;
+        out.insert(known.row.file_path.clone(), known);
+    }
+    Ok(out)
+}
+
+/// The cache entry for a key, if one was recorded.
+pub fn cache_entry(conn: &Connection, key: &CacheKey) -> Result<Option<CacheEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT cache_key, content_hash, converter, converter_version, options, markdown_path,
+                markdown_size, metadata_json
+         FROM cache_entries WHERE cache_key = ?1",
+    )?;
+    let entry = stmt
+        .query_row([key.as_str()], |r| {
+            let metadata: String = r.get(7)?;
+            Ok(CacheEntry {
+                cache_key: r.get(0)?,
+                content_hash: r.get(1)?,
+                converter: r.get(2)?,
+                converter_version: r.get(3)?,
+                options: r.get(4)?,
+                markdown_path: r.get(5)?,
+                markdown_size: r.get::<_, i64>(6)? as u64,
+                metadata: serde_json::from_str(&metadata).unwrap_or_default(),
+            })
+        })
+        .optional()?;
+    Ok(entry)
+}
+
+/// Puts a killed run's leftovers right: documents stuck in `processing` go back to `pending`, and
+/// runs still marked `running` are marked `abandoned`. Called under the run lock, so no other run
+/// can be using them. Returns (documents reset, runs abandoned).
+pub fn recover(conn: &Connection) -> Result<(usize, usize)> {
+    let docs = conn.execute(
+        "UPDATE documents SET processing_status = 'pending' WHERE processing_status = 'processing'",
+        [],
+    )?;
+    let runs = conn.execute(
+        "UPDATE runs SET status = 'abandoned' WHERE status = 'running'",
+        [],
+    )?;
+    Ok((docs, runs))
+}
+
+/// Counts of one run, as stored in the `runs` table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunCounts {
+    pub total: u64,
+    pub converted: u64,
+    pub cached: u64,
+    pub failed: u64,
+    pub skipped: u64,
+    pub pending: u64,
+    pub ignored: u64,
+}
+
+pub fn start_run(conn: &Connection, id: &str, started_at: &str, command: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO runs (id, started_at, status, docproc_version, command)
+         VALUES (?1, ?2, 'running', ?3, ?4)",
+        params![id, started_at, env!("CARGO_PKG_VERSION"), command],
+    )?;
+    Ok(())
+}
+
+pub fn finish_run(
+    conn: &Connection,
+    id: &str,
+    status: &str,
+    exit_code: u8,
+    counts: &RunCounts,
+    duration_ms: u64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE runs SET finished_at = ?2, status = ?3, exit_code = ?4, total = ?5, converted = ?6,
+                         cached = ?7, failed = ?8, skipped = ?9, pending = ?10, ignored = ?11,
+                         duration_ms = ?12
+         WHERE id = ?1",
+        params![
+            id,
+            now_rfc3339(),
+            status,
+            exit_code,
+            counts.total as i64,
+            counts.converted as i64,
+            counts.cached as i64,
+            counts.failed as i64,
+            counts.skipped as i64,
+            counts.pending as i64,
+            counts.ignored as i64,
+            duration_ms as i64
+        ],
+    )?;
+    Ok(())
+}
+
+/// The current time as RFC 3339 UTC with milliseconds, the format of every timestamp column.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let err = migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("newer docproc"), "{err}");
+    }
+
+    #[test]
+    fn recover_resets_interrupted_work() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO documents (id, file_path, file_type, file_size, processing_status, created_at, updated_at)
+             VALUES ('a', '/a.txt', 'txt', 1, 'processing', 'now', 'now');
+             INSERT INTO runs (id, started_at, status, docproc_version, command)
+             VALUES ('r', 'now', 'running', '0', 'x');",
+        )
+        .unwrap();
+        assert_eq!(recover(&conn).unwrap(), (1, 1));
+        let status: String = conn
+            .query_row("SELECT processing_status FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(status, "pending");
+    }
+}

@@ -1,0 +1,201 @@
+//! The one thread that writes to the database during a run.
+//!
+//! Workers send [`Record`]s over a channel; the recorder applies them in transactions of up to
+//! [`BATCH_SIZE`] records or [`BATCH_WINDOW`] of time, whichever comes first. Batching keeps a cold
+//! run of thousands of small documents from paying one fsync per document; the window bounds what
+//! a killed run can lose to a fraction of a second of work, which the next run simply redoes
+//! (outputs are written before they are recorded, so nothing recorded is ever missing).
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, Transaction, params};
+
+use super::{CacheEntry, DocumentRow, now_rfc3339};
+use crate::convert::Metadata;
+
+const BATCH_SIZE: usize = 500;
+const BATCH_WINDOW: Duration = Duration::from_millis(250);
+
+/// A change to record.
+#[derive(Debug)]
+pub enum Record {
+    /// Insert or update a document row; replace its metadata when given; add the cache entry
+    /// when given (its Markdown file already exists).
+    Document {
+        row: Box<DocumentRow>,
+        metadata: Option<Metadata>,
+        cache_entry: Option<Box<CacheEntry>>,
+    },
+}
+
+/// Handle to the recorder thread.
+pub struct Recorder {
+    tx: Sender<Record>,
+    handle: JoinHandle<Result<Connection>>,
+}
+
+impl Recorder {
+    /// Moves the connection to a new recorder thread.
+    pub fn spawn(conn: Connection) -> Recorder {
+        let (tx, rx) = mpsc::channel();
+        let handle = std::thread::Builder::new()
+            .name("docproc-recorder".into())
+            .spawn(move || record(conn, rx))
+            .expect("spawn the recorder thread");
+        Recorder { tx, handle }
+    }
+
+    /// A sender for workers; sending fails only when the recorder stopped on an error.
+    pub fn sender(&self) -> Sender<Record> {
+        self.tx.clone()
+    }
+
+    /// Waits for every record to be committed and returns the connection.
+    pub fn finish(self) -> Result<Connection> {
+        drop(self.tx);
+        match self.handle.join() {
+            Ok(result) => result,
+            Err(_) => anyhow::bail!("the database writer thread crashed"),
+        }
+    }
+}
+
+fn record(mut conn: Connection, rx: Receiver<Record>) -> Result<Connection> {
+    while let Ok(first) = rx.recv() {
+        let tx = conn
+            .transaction()
+            .context("cannot start a database transaction")?;
+        apply(&tx, first)?;
+        let deadline = Instant::now() + BATCH_WINDOW;
+        let mut count = 1;
+        let mut disconnected = false;
+        while count < BATCH_SIZE {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(next) => {
+                    apply(&tx, next)?;
+                    count += 1;
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    disconnected = true;
+                    break;
+                }
+            }
+        }
+        tx.commit().context("cannot commit to the database")?;
+        log::debug!("recorded {count} changes");
+        if disconnected {
+            break;
+        }
+    }
+    Ok(conn)
+}
+
+fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
+    match record {
+        Record::Document {
+            row,
+            metadata,
+            cache_entry,
+        } => {
+            let now = now_rfc3339();
+            if let Some(entry) = cache_entry {
+                tx.prepare_cached(
+                    "INSERT INTO cache_entries (cache_key, content_hash, converter, converter_version,
+                                                options, markdown_path, markdown_size, metadata_json,
+                                                created_at, last_used_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                     ON CONFLICT (cache_key) DO UPDATE SET
+                        markdown_path = excluded.markdown_path,
+                        markdown_size = excluded.markdown_size,
+                        metadata_json = excluded.metadata_json,
+                        last_used_at = excluded.last_used_at",
+                )?
+                .execute(params![
+                    entry.cache_key,
+                    entry.content_hash,
+                    entry.converter,
+                    entry.converter_version,
+                    entry.options,
+                    entry.markdown_path,
+                    entry.markdown_size as i64,
+                    serde_json::to_string(&entry.metadata)?,
+                    now
+                ])
+                .context("cannot record a cache entry")?;
+            }
+            tx.prepare_cached(
+                "INSERT INTO documents (id, file_path, file_type, file_size, content_hash,
+                                        processing_status, error_code, error_message, output_path,
+                                        cached_markdown_path, converter, converter_version, cache_key,
+                                        duration_ms, mtime_ns, ctime_ns, inode, hashed_at_ns,
+                                        last_run_id, created_at, updated_at, processed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                         ?18, ?19, ?20, ?20, ?21)
+                 ON CONFLICT (file_path) DO UPDATE SET
+                    file_type = excluded.file_type,
+                    file_size = excluded.file_size,
+                    content_hash = excluded.content_hash,
+                    processing_status = excluded.processing_status,
+                    error_code = excluded.error_code,
+                    error_message = excluded.error_message,
+                    output_path = excluded.output_path,
+                    cached_markdown_path = excluded.cached_markdown_path,
+                    converter = excluded.converter,
+                    converter_version = excluded.converter_version,
+                    cache_key = excluded.cache_key,
+                    duration_ms = excluded.duration_ms,
+                    mtime_ns = excluded.mtime_ns,
+                    ctime_ns = excluded.ctime_ns,
+                    inode = excluded.inode,
+                    hashed_at_ns = excluded.hashed_at_ns,
+                    last_run_id = excluded.last_run_id,
+                    updated_at = excluded.updated_at,
+                    processed_at = excluded.processed_at",
+            )?
+            .execute(params![
+                row.id,
+                row.file_path,
+                row.file_type,
+                row.stat.size as i64,
+                row.content_hash,
+                row.status.as_str(),
+                row.error_code,
+                row.error_message,
+                row.output_path,
+                row.cached_markdown_path,
+                row.converter,
+                row.converter_version,
+                row.cache_key,
+                row.duration_ms.map(|d| d as i64),
+                row.stat.mtime_ns,
+                row.stat.ctime_ns,
+                row.stat.inode as i64,
+                row.hashed_at_ns,
+                row.run_id,
+                now,
+                row.processed_at,
+            ])
+            .with_context(|| format!("cannot record document {}", row.file_path))?;
+            if let Some(metadata) = metadata {
+                // The row's id may predate this run (ON CONFLICT kept it): look it up.
+                let id: String = tx
+                    .prepare_cached("SELECT id FROM documents WHERE file_path = ?1")?
+                    .query_row([&row.file_path], |r| r.get(0))?;
+                tx.prepare_cached("DELETE FROM metadata WHERE document_id = ?1")?
+                    .execute([&id])?;
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO metadata (document_id, key, value) VALUES (?1, ?2, ?3)",
+                )?;
+                for (key, value) in &metadata {
+                    insert.execute(params![id, key, value])?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

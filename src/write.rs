@@ -1,0 +1,121 @@
+//! Output paths and atomic writes.
+//!
+//! The Markdown for `INPUT/a/b/report.pdf` is `OUTPUT/a/b/report.pdf.md`: keeping the source's
+//! full name means `report.pdf` and `report.docx` in one folder can never overwrite each other.
+//!
+//! Every file docproc writes (outputs and cache entries) is first written to a temporary file in
+//! the state's `tmp/` directory and then renamed into place, so a killed run never leaves half a
+//! file where a reader would find it. The temporary directory is emptied at the start of every run
+//! (under the run lock), which removes anything a killed run left behind. When the destination is
+//! on another file system than the state directory, the temporary file is created beside the
+//! destination instead (rename cannot cross file systems).
+
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+/// Prefix of temporary files created beside a destination (the cross-file-system fallback).
+pub const TMP_PREFIX: &str = ".docproc-tmp-";
+
+/// The output file for a document at `rel` (relative to the output root).
+pub fn output_path(output_root: &Path, rel: &Path) -> PathBuf {
+    let mut name = OsString::from(output_root.join(rel).into_os_string());
+    name.push(".md");
+    PathBuf::from(name)
+}
+
+/// Writes `bytes` to `dest` atomically, creating parent directories as needed.
+pub fn write_atomic(dest: &Path, bytes: &[u8], tmp_dir: &Path) -> io::Result<()> {
+    replace_atomic(dest, tmp_dir, |file| file.write_all(bytes))
+}
+
+/// Copies `src` to `dest` atomically.
+pub fn copy_atomic(src: &Path, dest: &Path, tmp_dir: &Path) -> io::Result<()> {
+    replace_atomic(dest, tmp_dir, |file| {
+        let mut from = fs::File::open(src)?;
+        io::copy(&mut from, file).map(|_| ())
+    })
+}
+
+fn replace_atomic(
+    dest: &Path,
+    tmp_dir: &Path,
+    fill: impl Fn(&mut fs::File) -> io::Result<()>,
+) -> io::Result<()> {
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let mut tmp = tmp_builder().tempfile_in(tmp_dir)?;
+    fill(tmp.as_file_mut())?;
+    match tmp.persist(dest) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == io::ErrorKind::CrossesDevices => {
+            drop(e.file);
+            let mut beside: NamedTempFile = tmp_builder().tempfile_in(parent)?;
+            fill(beside.as_file_mut())?;
+            beside.persist(dest).map(|_| ()).map_err(|e| e.error)
+        }
+        Err(e) => Err(e.error),
+    }
+}
+
+/// Temporary files become the outputs: give them the usual permissions of a new file (tempfile's
+/// default, 0600, would hide the Markdown from other users).
+fn tmp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    builder
+}
+
+/// Removes everything in the temporary directory (left there by a killed run).
+pub fn clean_tmp_dir(tmp_dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(tmp_dir)? {
+        let path = entry?.path();
+        let result = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        match result {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_keeps_the_full_source_name() {
+        let out = output_path(Path::new("/out"), Path::new("a/report.pdf"));
+        assert_eq!(out, PathBuf::from("/out/a/report.pdf.md"));
+        assert_ne!(
+            out,
+            output_path(Path::new("/out"), Path::new("a/report.docx"))
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("tmp");
+        fs::create_dir(&tmp).unwrap();
+        let dest = dir.path().join("sub/x.md");
+        write_atomic(&dest, b"one", &tmp).unwrap();
+        write_atomic(&dest, b"two", &tmp).unwrap();
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "two");
+        assert_eq!(fs::read_dir(&tmp).unwrap().count(), 0);
+    }
+}

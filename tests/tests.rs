@@ -1,0 +1,1 @@
+//! Integration tests: they drive the real docproc binary on files in temporary trees.
