@@ -3,12 +3,14 @@
 //! Nothing outside this module and `config.rs` touches these types: `config::Config::from_cli`
 //! validates them once into the immutable configuration the pipeline runs on. Every operational
 //! flag has a `DOCPROC_*` environment twin so that cron jobs and CI steps can set them without
-//! editing command lines. The man page and shell completions are generated from this definition
+//! editing command lines; for switches any value but `0`, `false`, `no`, `off` or an empty one
+//! turns them on. A flag on the command line wins over its environment twin. The man page and shell completions are generated from this definition
 //! (`generate.rs`) and a test fails when the committed copies drift from it.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::builder::FalseyValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Convert folders of documents (PDF, DOCX, TXT) to Markdown.
@@ -107,23 +109,23 @@ pub struct ConvertArgs {
     pub exclude: Vec<String>,
 
     /// Also walk hidden files and directories (names starting with '.')
-    #[arg(long, env = "DOCPROC_HIDDEN")]
+    #[arg(long, env = "DOCPROC_HIDDEN", value_parser = FalseyValueParser::new())]
     pub hidden: bool,
 
     /// Follow symbolic links to files and directories
-    #[arg(short = 'L', long, env = "DOCPROC_FOLLOW_SYMLINKS")]
+    #[arg(short = 'L', long, env = "DOCPROC_FOLLOW_SYMLINKS", value_parser = FalseyValueParser::new())]
     pub follow_symlinks: bool,
 
     /// Convert every document again, ignoring the cache
-    #[arg(long, env = "DOCPROC_FORCE")]
+    #[arg(long, env = "DOCPROC_FORCE", value_parser = FalseyValueParser::new())]
     pub force: bool,
 
     /// Hash every file again instead of trusting unchanged size, mtime and inode
-    #[arg(long, env = "DOCPROC_REHASH")]
+    #[arg(long, env = "DOCPROC_REHASH", value_parser = FalseyValueParser::new())]
     pub rehash: bool,
 
     /// Try again documents that failed in an earlier run with the same content
-    #[arg(long, env = "DOCPROC_RETRY_FAILED")]
+    #[arg(long, env = "DOCPROC_RETRY_FAILED", value_parser = FalseyValueParser::new())]
     pub retry_failed: bool,
 
     /// Mark page boundaries in PDF output
@@ -136,15 +138,15 @@ pub struct ConvertArgs {
     pub page_markers: PageMarkers,
 
     /// Print the run report as JSON on stdout
-    #[arg(long, env = "DOCPROC_JSON")]
+    #[arg(long, env = "DOCPROC_JSON", value_parser = FalseyValueParser::new())]
     pub json: bool,
 
     /// Never show the progress bar (it is only shown when stderr is a terminal)
-    #[arg(long, env = "DOCPROC_NO_PROGRESS")]
+    #[arg(long, env = "DOCPROC_NO_PROGRESS", value_parser = FalseyValueParser::new())]
     pub no_progress: bool,
 
     /// Print nothing but failures: no progress bar, no summary
-    #[arg(short, long, env = "DOCPROC_QUIET")]
+    #[arg(short, long, env = "DOCPROC_QUIET", value_parser = FalseyValueParser::new())]
     pub quiet: bool,
 }
 

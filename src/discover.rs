@@ -202,7 +202,11 @@ fn add_file(
         } else {
             root.display.join(rel_in_root)
         },
-        rel: root.out_prefix.join(rel_in_root),
+        rel: if rel_in_root.as_os_str().is_empty() {
+            root.out_prefix.clone()
+        } else {
+            root.out_prefix.join(rel_in_root)
+        },
         file_type,
         stat: FileStat::from_metadata(meta),
     });

@@ -1,1 +1,14 @@
 //! Integration tests: they drive the real docproc binary on files in temporary trees.
+//!
+//! One test crate (`autotests = false`), modules by theme. Fixtures come from `fixtures/` (made by
+//! `fixtures/make_fixtures.py`); expected Markdown lives in `fixtures/expected/`.
+
+mod support;
+
+mod cache;
+mod cli;
+mod crash;
+mod failures;
+mod generated;
+mod snapshots;
+mod walk;

@@ -76,8 +76,6 @@ struct StyleInfo {
     quote: bool,
     list: Option<(usize, usize)>,
     marks: Marks,
-    /// Whether bold/italic from this style should be ignored (headings are bold by style).
-    is_heading_style: bool,
 }
 
 impl Context {
@@ -186,7 +184,6 @@ fn resolve_style(style: &Style, by_id: &HashMap<&str, &Style>) -> StyleInfo {
         first = false;
         current = json_string(&s.based_on).and_then(|b| by_id.get(b.as_str()).copied());
     }
-    info.is_heading_style = info.heading.is_some();
     info
 }
 
@@ -282,12 +279,9 @@ impl Walker<'_> {
             .filter(|o| o.v < 9)
             .map(|o| o.v as u8 + 1)
             .or(style.heading);
-        let base = if style.is_heading_style {
-            Marks::default()
-        } else {
-            style.marks
-        };
-        let runs = self.paragraph_runs(&p.children, base);
+        // Like pandoc, formatting that comes from a paragraph style (an italic Quote style, a
+        // bold Heading) is presentation, not emphasis: only direct and character formatting count.
+        let runs = self.paragraph_runs(&p.children, Marks::default());
         let all_code = !runs.is_empty()
             && runs.iter().all(|r| match r {
                 Run::Text(m, t) => m.code || t.trim().is_empty(),
@@ -536,15 +530,8 @@ impl Walker<'_> {
     fn cell_content(&self, content: &TableCellContent, out: &mut Vec<Vec<Inline>>) {
         match content {
             TableCellContent::Paragraph(p) => {
-                let style = self
-                    .ctx
-                    .style(p.property.style.as_ref().map(|s| s.val.as_str()));
-                let base = if style.is_heading_style {
-                    Marks::default()
-                } else {
-                    style.marks
-                };
-                let inlines = markdown::nest_runs(self.paragraph_runs(&p.children, base));
+                let inlines =
+                    markdown::nest_runs(self.paragraph_runs(&p.children, Marks::default()));
                 if !inlines.is_empty() {
                     out.push(inlines);
                 }

@@ -157,19 +157,30 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     format!("converter crashed (internal error{location}): {what}; please report this file")
 }
 
-/// Test-only fault injection: `DOCPROC_FAULT=panic:NAME` makes the converter panic on files whose
-/// name contains NAME. It lets the test suite check that a crashing converter fails one document
-/// and the exit code, without shipping a broken file. Unset in normal use.
+/// Test-only fault injection, so the test suite can check how a crashing or hanging converter is
+/// handled without shipping a broken file. `DOCPROC_FAULT=panic:NAME` makes the converter panic on
+/// files whose name contains NAME; `DOCPROC_FAULT=sleep:NAME` makes it sleep for a minute there
+/// (`sleep=SECONDS:NAME` for another duration). Unset in normal use; the cost is one environment
+/// lookup per converted document.
 mod fault {
     pub fn inject(file_name: &str) {
         let Ok(spec) = std::env::var("DOCPROC_FAULT") else {
             return;
         };
-        if let Some(name) = spec.strip_prefix("panic:")
-            && !name.is_empty()
-            && file_name.contains(name)
-        {
-            panic!("injected fault for {file_name}");
+        let Some((kind, name)) = spec.split_once(':') else {
+            return;
+        };
+        if name.is_empty() || !file_name.contains(name) {
+            return;
+        }
+        let (kind, arg) = kind.split_once('=').unwrap_or((kind, ""));
+        match kind {
+            "panic" => panic!("injected fault for {file_name}"),
+            "sleep" => {
+                let seconds = arg.parse().unwrap_or(60.0);
+                std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+            }
+            _ => {}
         }
     }
 }

@@ -1,0 +1,163 @@
+//! Interruptions: SIGKILL at random moments, Ctrl-C. The next run always finishes the job.
+
+use std::collections::BTreeMap;
+use std::process::{Child, Stdio};
+
+use crate::support::{Tree, counts, integrity_ok, statuses, wait_for};
+
+fn corpus(t: &Tree, dir: &str, n: usize) {
+    t.copy_fixtures("docs", &format!("{dir}/fixtures"));
+    for i in 0..n {
+        t.write(
+            &format!("{dir}/texts/{:03}.txt", i),
+            format!("Text {i}\n\nwith two paragraphs, the {i}th.\n"),
+        );
+    }
+    t.write(&format!("{dir}/texts/050-slow.txt"), "slow one\n");
+}
+
+fn outputs(t: &Tree, dir: &str) -> BTreeMap<String, String> {
+    t.files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), t.read(&format!("{dir}/{f}"))))
+        .collect()
+}
+
+fn start(t: &Tree, fault: &str) -> Child {
+    t.docproc()
+        .args(["convert", "in", "-o", "out", "--jobs", "2"])
+        .env("DOCPROC_FAULT", fault)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn count_outputs(t: &Tree) -> usize {
+    t.files("out").len()
+}
+
+#[test]
+fn killed_runs_leave_a_consistent_state_that_the_next_run_completes() {
+    let t = Tree::new();
+    corpus(&t, "in", 200);
+    // The reference: one uninterrupted run of the same files.
+    t.copy_fixtures("docs", "ref-in/fixtures");
+    std::fs::create_dir_all(t.path("ref-in/texts")).unwrap();
+    for f in t.files("in/texts") {
+        std::fs::copy(
+            t.path(&format!("in/texts/{f}")),
+            t.path(&format!("ref-in/texts/{f}")),
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        t.convert(&["ref-in", "-o", "ref-out"]).status.code(),
+        Some(0)
+    );
+
+    // Kill -9 at different points: early, in the middle, late. The slow document keeps each run
+    // alive long enough to be killed mid-way whatever the machine's speed.
+    for threshold in [1, 60, 150] {
+        let mut child = start(&t, "sleep:slow");
+        wait_for("some outputs", || count_outputs(&t) >= threshold);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let conn = t.db("out/.docproc/docproc.db");
+        assert!(integrity_ok(&conn), "integrity after kill at {threshold}");
+    }
+
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 0, "{report}");
+    let conn = t.db("out/.docproc/docproc.db");
+    assert!(integrity_ok(&conn));
+    let rows = statuses(&conn);
+    assert_eq!(
+        rows.len(),
+        report["documents"]["total"].as_u64().unwrap() as usize
+    );
+    assert!(rows.values().all(|(s, _)| s == "completed"), "{rows:?}");
+    let stuck: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM runs WHERE status = 'running'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stuck, 0, "killed runs are marked abandoned");
+    assert_eq!(
+        std::fs::read_dir(t.path("out/.docproc/tmp"))
+            .unwrap()
+            .count(),
+        0,
+        "no temporary files left"
+    );
+    let stray: Vec<String> = t
+        .files("out")
+        .into_iter()
+        .filter(|f| f.contains(".docproc-tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+    assert_eq!(
+        outputs(&t, "out"),
+        outputs(&t, "ref-out"),
+        "same outputs as an uninterrupted run"
+    );
+}
+
+#[test]
+fn ctrl_c_finishes_work_in_progress_and_exits_130() {
+    let t = Tree::new();
+    t.write("in/000-slow.txt", "slow\n");
+    for i in 1..40 {
+        t.write(&format!("in/{i:03}.txt"), format!("text {i}\n"));
+    }
+    let mut child = t
+        .docproc()
+        .args(["convert", "in", "-o", "out", "--jobs", "1", "--json"])
+        .env("DOCPROC_FAULT", "sleep=2:slow")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("the slow document to be processing", || {
+        rusqlite::Connection::open(t.path("out/.docproc/docproc.db"))
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM documents WHERE processing_status = 'processing'",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .is_ok_and(|n| n > 0)
+    });
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["interrupted"], true);
+    assert!(
+        report["documents"]["pending"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+    assert!(
+        t.path("out/000-slow.txt.md").is_file(),
+        "the document in progress was finished"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 0);
+    let (converted, cached, failed, _) = counts(&report);
+    assert_eq!((converted + cached, failed), (40, 0));
+    assert!(cached >= 1);
+}
