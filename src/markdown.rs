@@ -412,14 +412,12 @@ fn render_list(list: &List, out: &mut String) {
         .items
         .iter()
         .any(|item| item.iter().filter(|b| !matches!(b, Block::List(_))).count() > 1);
-    let mut number = list.start;
-    for (n, item) in list.items.iter().enumerate() {
+    for (n, (number, item)) in (list.start..).zip(&list.items).enumerate() {
         let marker = if list.ordered {
             format!("{number}.")
         } else {
             "-".to_string()
         };
-        number += 1;
         let indent = " ".repeat(marker.len() + 1);
         let mut body = String::new();
         let mut first = true;
@@ -643,10 +641,11 @@ fn escape_text(text: &str, ctx: Context) -> String {
                 !(prev.is_some_and(char::is_whitespace) && next.is_some_and(char::is_whitespace))
             }
             '_' => {
+                // Inside a word or between spaces an underscore cannot open or close emphasis.
                 let word = |x: Option<char>| x.is_some_and(char::is_alphanumeric);
-                !(word(prev) && word(next))
-                    && !(prev.is_some_and(char::is_whitespace)
-                        && next.is_some_and(char::is_whitespace))
+                let space = |x: Option<char>| x.is_some_and(char::is_whitespace);
+                let inert = (word(prev) && word(next)) || (space(prev) && space(next));
+                !inert
             }
             '~' => prev == Some('~') || next == Some('~'),
             '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),

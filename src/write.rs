@@ -22,7 +22,7 @@ pub const TMP_PREFIX: &str = ".docproc-tmp-";
 
 /// The output file for a document at `rel` (relative to the output root).
 pub fn output_path(output_root: &Path, rel: &Path) -> PathBuf {
-    let mut name = OsString::from(output_root.join(rel).into_os_string());
+    let mut name: OsString = output_root.join(rel).into_os_string();
     name.push(".md");
     PathBuf::from(name)
 }

@@ -112,7 +112,7 @@ fn ctrl_c_finishes_work_in_progress_and_exits_130() {
     for i in 1..40 {
         t.write(&format!("in/{i:03}.txt"), format!("text {i}\n"));
     }
-    let mut child = t
+    let child = t
         .docproc()
         .args(["convert", "in", "-o", "out", "--jobs", "1", "--json"])
         .env("DOCPROC_FAULT", "sleep=2:slow")

@@ -480,11 +480,10 @@ impl Walker<'_> {
                 RunChild::Text(t) => text.push_str(&t.text),
                 RunChild::Tab(_) | RunChild::PTab(_) => text.push(' '),
                 RunChild::Sym(sym) => text.extend(symbol_char(&sym.char)),
-                RunChild::Break(br) => {
-                    if *br == Break::new(BreakType::TextWrapping) {
-                        flush_text(&mut text, &mut out);
-                        out.push(Run::Inline(Marks::default(), Inline::LineBreak));
-                    }
+                // Page and column breaks are layout, not content.
+                RunChild::Break(br) if *br == Break::new(BreakType::TextWrapping) => {
+                    flush_text(&mut text, &mut out);
+                    out.push(Run::Inline(Marks::default(), Inline::LineBreak));
                 }
                 RunChild::CarriageReturn(_) => {
                     flush_text(&mut text, &mut out);

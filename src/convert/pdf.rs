@@ -290,9 +290,8 @@ impl Para {
                     .last()
                     .is_some_and(char::is_alphabetic)
                 && text.chars().next().is_some_and(char::is_lowercase);
-            if hyphenated {
-                out.pop();
-            } else if out.ends_with('\u{ad}') {
+            // A soft hyphen at the end of a line joins the same way as a hyphenated word.
+            if hyphenated || out.ends_with('\u{ad}') {
                 out.pop();
             } else {
                 out.push(' ');
