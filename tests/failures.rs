@@ -13,6 +13,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     for line in [
         "docproc: in/broken/corrupt.docx: damaged zip container",
         "docproc: in/broken/encrypted.pdf: the PDF is encrypted with a password",
+        "docproc: in/broken/form-cycle.pdf: form XObject 5 0 draws itself (a cycle)",
         "docproc: in/broken/html-named.pdf: not a PDF: the content is an HTML page",
         "docproc: in/broken/legacy-word.docx: not a DOCX document: the content is a legacy Word 97-2003 (.doc) file",
         "docproc: in/broken/scanned.pdf: no text layer in 1 page",
@@ -25,6 +26,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     let code = |name: &str| rows[name].1.clone().unwrap_or_default();
     assert_eq!(code("corrupt.docx"), "corrupt");
     assert_eq!(code("encrypted.pdf"), "encrypted");
+    assert_eq!(code("form-cycle.pdf"), "corrupt");
     assert_eq!(code("html-named.pdf"), "type_mismatch");
     assert_eq!(code("legacy-word.docx"), "type_mismatch");
     assert_eq!(code("scanned.pdf"), "needs_ocr");

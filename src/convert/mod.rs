@@ -67,6 +67,10 @@ pub enum ConvertError {
     /// A valid document that uses something docproc cannot convert.
     #[error("{0}")]
     Unsupported(String),
+    /// The document exceeds a limit that protects the batch (a decompression bomb, forms that
+    /// multiply into millions of drawings).
+    #[error("{0}")]
+    ResourceLimit(String),
     /// The file could not be read.
     #[error("{0}")]
     Io(String),
@@ -84,6 +88,7 @@ impl ConvertError {
             ConvertError::Encrypted(_) => "encrypted",
             ConvertError::NeedsOcr(_) => "needs_ocr",
             ConvertError::Unsupported(_) => "unsupported",
+            ConvertError::ResourceLimit(_) => "resource_limit",
             ConvertError::Io(_) => "io",
             ConvertError::Internal(_) => "internal",
         }
@@ -145,7 +150,7 @@ pub fn convert(
     Ok(converted)
 }
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     let what = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

@@ -13,6 +13,7 @@
 //! with `needs_ocr`, and a damaged one with `corrupt`.
 
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pdf_extract::{MediaBox, Object, OutputDev, OutputError, Transform};
 
@@ -31,8 +32,10 @@ impl Converter for PdfConverter {
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-        let doc = pdf_extract::Document::load_mem(bytes).map_err(load_error)?;
-        if doc.is_encrypted() {
+        let doc = load(bytes)?;
+        // lopdf decrypts files whose user password is empty while loading; an `Encrypt` entry
+        // still in the trailer means a real password is needed.
+        if doc.trailer.get(b"Encrypt").is_ok() {
             return Err(ConvertError::Encrypted(
                 "the PDF is encrypted with a password; docproc cannot open it".into(),
             ));
@@ -41,6 +44,7 @@ impl Converter for PdfConverter {
         if page_count == 0 {
             return Err(ConvertError::Corrupt("the PDF has no pages".into()));
         }
+        check_forms(&doc)?;
         let mut metadata = info_metadata(&doc);
         metadata.insert("page_count".into(), page_count.to_string());
         metadata.insert("pdf_version".into(), doc.version.clone());
@@ -48,22 +52,353 @@ impl Converter for PdfConverter {
             metadata.insert("encrypted".into(), "true (empty user password)".into());
         }
         let mut collector = Collector::default();
-        pdf_extract::output_doc(&doc, &mut collector).map_err(output_error)?;
+        let interpreted = catch_unwind(AssertUnwindSafe(|| {
+            pdf_extract::output_doc(&doc, &mut collector)
+        }));
         collector.end_page().ok();
+        let problem = match interpreted {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(output_error(e)),
+            Err(panic) => Some(ConvertError::Internal(super::panic_message(panic))),
+        };
         let chars: usize = collector.pages.iter().map(|p| p.glyphs.len()).sum();
-        metadata.insert("has_text_layer".into(), (chars > 0).to_string());
-        if chars == 0 {
-            return Err(ConvertError::NeedsOcr(format!(
-                "no text layer in {page_count} page{}: the pages are images (scanned?) and need OCR",
-                if page_count == 1 { "" } else { "s" }
-            )));
-        }
-        let blocks = layout(&collector.pages, options.page_markers);
+        let blocks = if chars > 0 && problem.is_none() {
+            layout(&collector.pages, options.page_markers)
+        } else {
+            // pdf-extract failed or saw no text (fonts it cannot decode: CID fonts without a
+            // Unicode map, predefined CJK encodings): lopdf's simpler text extraction often still
+            // reads them. Failing that, keep what pdf-extract got before it stopped.
+            match fallback_text(&doc, options.page_markers) {
+                Some(blocks) => {
+                    metadata.insert("text_extraction".into(), "fallback".into());
+                    if let Some(problem) = &problem {
+                        log::debug!("pdf-extract failed ({problem}); used lopdf's text extraction");
+                    }
+                    blocks
+                }
+                None if chars > 0 => {
+                    metadata.insert("text_extraction".into(), "partial".into());
+                    layout(&collector.pages, options.page_markers)
+                }
+                None => match problem {
+                    Some(problem) => return Err(problem),
+                    None => {
+                        metadata.insert("has_text_layer".into(), "false".into());
+                        return Err(ConvertError::NeedsOcr(format!(
+                            "no text layer in {page_count} page{}: the pages are images (scanned?) and need OCR",
+                            if page_count == 1 { "" } else { "s" }
+                        )));
+                    }
+                },
+            }
+        };
+        metadata.insert("has_text_layer".into(), "true".into());
         Ok(Converted {
             markdown: markdown::render(&blocks),
             metadata,
         })
     }
+}
+
+/// Plain text per page from lopdf's own extractor: lines joined into paragraphs at blank lines.
+/// `None` when it finds no text either.
+fn fallback_text(doc: &pdf_extract::Document, page_markers: bool) -> Option<Vec<Block>> {
+    let mut blocks = Vec::new();
+    let mut any_text = false;
+    for &number in doc.get_pages().keys() {
+        let text = catch_unwind(AssertUnwindSafe(|| doc.extract_text(&[number])))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        if page_markers {
+            blocks.push(Block::Comment(format!("page {number}")));
+        }
+        let mut paragraph: Vec<String> = Vec::new();
+        let flush = |paragraph: &mut Vec<String>, blocks: &mut Vec<Block>| {
+            if !paragraph.is_empty() {
+                let para = Para {
+                    lines: paragraph
+                        .drain(..)
+                        .map(|text| Line {
+                            y: 0.0,
+                            x0: 0.0,
+                            x1: 0.0,
+                            size: 0.0,
+                            text,
+                            last_x: 0.0,
+                            last_advance_known: true,
+                        })
+                        .collect(),
+                };
+                blocks.push(Block::Paragraph(vec![Inline::Text(para.text())]));
+            }
+        };
+        for line in text.lines() {
+            let line: String = normalise_glyph(line)
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect();
+            if line.trim().is_empty() {
+                flush(&mut paragraph, &mut blocks);
+            } else {
+                any_text |= line.chars().any(char::is_alphanumeric);
+                paragraph.push(line.trim().to_string());
+            }
+        }
+        flush(&mut paragraph, &mut blocks);
+    }
+    any_text.then_some(blocks)
+}
+
+/// Loads the document; a file whose cross-reference table is damaged (a common way for PDFs to
+/// break: truncated downloads, bad incremental saves) gets a second chance with a rebuilt table.
+fn load(bytes: &[u8]) -> Result<pdf_extract::Document, ConvertError> {
+    match pdf_extract::Document::load_mem(bytes) {
+        Ok(doc) => Ok(doc),
+        Err(first) => {
+            let repaired = rebuild_xref(bytes)
+                .and_then(|fixed| pdf_extract::Document::load_mem(&fixed).ok())
+                .filter(|doc| !doc.get_pages().is_empty());
+            match repaired {
+                Some(doc) => {
+                    log::debug!("loaded after rebuilding the cross-reference table ({first})");
+                    Ok(doc)
+                }
+                None => Err(load_error(first)),
+            }
+        }
+    }
+}
+
+/// Rebuilds a classic cross-reference table by scanning the file for `N G obj` headers (later
+/// definitions win, as with incremental updates), and appends it with a trailer that points at
+/// the catalog. Objects inside object streams cannot be found this way; this is a fallback.
+fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut offsets: std::collections::BTreeMap<u32, (usize, u16)> = Default::default();
+    let mut from = 0;
+    while let Some(found) = find(&bytes[from..], b"obj") {
+        let at = from + found;
+        from = at + 3;
+        let after = bytes.get(at + 3).copied();
+        if after.is_some_and(|c| !(c.is_ascii_whitespace() || b"<[/(".contains(&c))) {
+            continue;
+        }
+        if let Some((start, num, generation)) = object_header_before(bytes, at) {
+            offsets.insert(num, (start, generation));
+        }
+    }
+    // Absurd object numbers (2147483647 in a ten-object file) would make a gigantic table: the
+    // PDF limit is 8388607, and far-out numbers among few objects are damage, not content.
+    let plausible = (offsets.len() as u32)
+        .saturating_mul(100)
+        .saturating_add(10_000)
+        .min(8_388_607);
+    offsets.retain(|&num, _| num <= plausible);
+    let (&max, _) = offsets.last_key_value()?;
+    let trailer = find_last(bytes, b"trailer")
+        .map(|t| &bytes[t..])
+        .unwrap_or(&[]);
+    let root = reference_after(trailer, b"/Root").or_else(|| {
+        offsets.iter().find_map(|(&num, &(start, generation))| {
+            let end = find(&bytes[start..], b"endobj").map_or(bytes.len(), |e| start + e);
+            let body = &bytes[start..end.min(start + 4096)];
+            (find(body, b"/Catalog").is_some()).then(|| format!("{num} {generation} R"))
+        })
+    })?;
+    let mut out = bytes.to_vec();
+    out.push(b'\n');
+    let xref_at = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n", max + 1).as_bytes());
+    for num in 0..=max {
+        let entry = match offsets.get(&num) {
+            Some((offset, generation)) => format!("{offset:010} {generation:05} n \n"),
+            None => "0000000000 65535 f \n".to_string(),
+        };
+        out.extend_from_slice(entry.as_bytes());
+    }
+    let mut dict = format!("/Size {} /Root {root}", max + 1);
+    for key in [&b"/Info"[..], b"/Encrypt"] {
+        if let Some(r) = reference_after(trailer, key) {
+            dict.push_str(&format!(" {} {r}", String::from_utf8_lossy(key)));
+        }
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< {dict} >>\nstartxref\n{xref_at}\n%%EOF\n").as_bytes(),
+    );
+    Some(out)
+}
+
+/// For `obj` at `at`, the start offset, number and generation of an `N G obj` header.
+fn object_header_before(bytes: &[u8], at: usize) -> Option<(usize, u32, u16)> {
+    let mut i = at;
+    let skip_space = |i: &mut usize| {
+        while *i > 0 && bytes[*i - 1].is_ascii_whitespace() {
+            *i -= 1;
+        }
+    };
+    let digits = |i: &mut usize| -> Option<u64> {
+        let end = *i;
+        while *i > 0 && bytes[*i - 1].is_ascii_digit() && end - *i < 10 {
+            *i -= 1;
+        }
+        std::str::from_utf8(&bytes[*i..end]).ok()?.parse().ok()
+    };
+    skip_space(&mut i);
+    let generation = digits(&mut i)?;
+    let before_gen = i;
+    skip_space(&mut i);
+    if i == before_gen {
+        return None;
+    }
+    let num = digits(&mut i)?;
+    if i > 0 && !bytes[i - 1].is_ascii_whitespace() {
+        return None;
+    }
+    Some((i, u32::try_from(num).ok()?, u16::try_from(generation).ok()?))
+}
+
+/// `N G R` after a key such as `/Root` in a dictionary's text.
+fn reference_after(text: &[u8], key: &[u8]) -> Option<String> {
+    let at = find(text, key)? + key.len();
+    let rest = String::from_utf8_lossy(&text[at..text.len().min(at + 40)]).into_owned();
+    let mut parts = rest.split_whitespace();
+    let num: u32 = parts.next()?.parse().ok()?;
+    let generation: u16 = parts.next()?.parse().ok()?;
+    (parts.next()?.starts_with('R')).then(|| format!("{num} {generation} R"))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// How many form XObjects a page may draw, counting repeats (each is interpreted again).
+const MAX_FORM_DRAWS: u64 = 100_000;
+/// How deeply forms may nest.
+const MAX_FORM_DEPTH: usize = 64;
+
+/// Refuses documents whose form XObjects draw each other in a cycle or multiply into millions of
+/// drawings (a "billion laughs" of PDF): pdf-extract would recurse until memory runs out.
+fn check_forms(doc: &pdf_extract::Document) -> Result<(), ConvertError> {
+    let mut memo: HashMap<pdf_extract::ObjectId, u64> = HashMap::new();
+    for (_, page_id) in doc.get_pages() {
+        let Ok((direct, inherited)) = doc.get_page_resources(page_id) else {
+            continue;
+        };
+        let mut xobjects: Vec<&pdf_extract::Dictionary> = Vec::new();
+        let resources = direct.into_iter().chain(
+            inherited
+                .iter()
+                .filter_map(|id| doc.get_dictionary(*id).ok()),
+        );
+        for dict in resources {
+            if let Ok(x) = dict.get_deref(b"XObject", doc).and_then(Object::as_dict) {
+                xobjects.push(x);
+            }
+        }
+        if !xobjects.iter().any(|x| has_form(doc, x)) {
+            continue;
+        }
+        let Ok(content) = doc.get_page_content(page_id) else {
+            continue;
+        };
+        let mut stack = Vec::new();
+        form_draws(doc, &content, &xobjects, &mut memo, &mut stack)?;
+    }
+    Ok(())
+}
+
+fn has_form(doc: &pdf_extract::Document, xobjects: &pdf_extract::Dictionary) -> bool {
+    xobjects.iter().any(|(_, x)| {
+        doc.dereference(x)
+            .ok()
+            .and_then(|(_, o)| o.as_stream().ok())
+            .is_some_and(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .and_then(Object::as_name)
+                    .is_ok_and(|n| n == b"Form")
+            })
+    })
+}
+
+/// The number of forms drawn by a content stream, forms inside forms included.
+fn form_draws(
+    doc: &pdf_extract::Document,
+    content: &[u8],
+    xobjects: &[&pdf_extract::Dictionary],
+    memo: &mut HashMap<pdf_extract::ObjectId, u64>,
+    stack: &mut Vec<pdf_extract::ObjectId>,
+) -> Result<u64, ConvertError> {
+    // Undecodable content is pdf-extract's problem to report, not a form bomb.
+    let Ok(content) = pdf_extract::content::Content::decode(content) else {
+        return Ok(0);
+    };
+    let mut total: u64 = 0;
+    for op in content.operations.iter().filter(|op| op.operator == "Do") {
+        let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
+            continue;
+        };
+        let Some(id) = xobjects
+            .iter()
+            .find_map(|x| x.get(name).ok()?.as_reference().ok())
+        else {
+            continue;
+        };
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            continue;
+        };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
+            continue;
+        }
+        if stack.contains(&id) {
+            return Err(ConvertError::Corrupt(format!(
+                "form XObject {} {} draws itself (a cycle): the PDF cannot be rendered",
+                id.0, id.1
+            )));
+        }
+        if stack.len() >= MAX_FORM_DEPTH {
+            return Err(ConvertError::ResourceLimit(format!(
+                "form XObjects nest more than {MAX_FORM_DEPTH} deep"
+            )));
+        }
+        let inner = match memo.get(&id) {
+            Some(&n) => n,
+            None => {
+                let own = stream
+                    .dict
+                    .get_deref(b"Resources", doc)
+                    .and_then(Object::as_dict)
+                    .ok();
+                let own_x =
+                    own.and_then(|r| r.get_deref(b"XObject", doc).and_then(Object::as_dict).ok());
+                let child_x: Vec<&pdf_extract::Dictionary> = match (own, own_x) {
+                    (_, Some(x)) => vec![x],
+                    (Some(_), None) => Vec::new(),
+                    // No resources of its own: the form uses its parent's.
+                    (None, None) => xobjects.to_vec(),
+                };
+                let data = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                stack.push(id);
+                let n = form_draws(doc, &data, &child_x, memo, stack)?;
+                stack.pop();
+                memo.insert(id, n);
+                n
+            }
+        };
+        total = total.saturating_add(1).saturating_add(inner);
+        if total > MAX_FORM_DRAWS {
+            return Err(ConvertError::ResourceLimit(format!(
+                "the PDF's form XObjects multiply into more than {MAX_FORM_DRAWS} drawings on one page"
+            )));
+        }
+    }
+    Ok(total)
 }
 
 fn load_error(e: pdf_extract::Error) -> ConvertError {
@@ -146,13 +481,17 @@ fn decode_pdf_string(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// One character as drawn: position of its origin (y grows downwards), size and advance.
+/// One character as drawn: position of its origin, size and advance. The collector stores PDF
+/// coordinates (y grows upwards); [`orient`] turns them into reading coordinates (x along the
+/// text, y growing downwards).
 #[derive(Debug, Clone)]
 struct Glyph {
     x: f64,
     y: f64,
     size: f64,
     advance: f64,
+    /// Text direction in quarter turns counter-clockwise (0: left to right).
+    quarter_turns: u8,
     text: String,
 }
 
@@ -167,18 +506,16 @@ struct Page {
 struct Collector {
     pages: Vec<Page>,
     current: Option<Page>,
-    page_top: f64,
 }
 
 impl OutputDev for Collector {
     fn begin_page(
         &mut self,
         page_num: u32,
-        media_box: &MediaBox,
+        _media_box: &MediaBox,
         _: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
         self.end_page()?;
-        self.page_top = media_box.ury;
         self.current = Some(Page {
             number: page_num,
             glyphs: Vec::new(),
@@ -207,7 +544,10 @@ impl OutputDev for Collector {
         let scale_x = trm.m11.hypot(trm.m12);
         let scale_y = trm.m21.hypot(trm.m22);
         let size = (font_size * scale_y).abs();
-        let (x, y) = (trm.m31, self.page_top - trm.m32);
+        let (x, y) = (trm.m31, trm.m32);
+        let angle = trm.m12.atan2(trm.m11);
+        let quarter_turns =
+            ((angle / std::f64::consts::FRAC_PI_2).round() as i64).rem_euclid(4) as u8;
         if !(x.is_finite() && y.is_finite() && size.is_finite()) {
             return Ok(());
         }
@@ -220,11 +560,14 @@ impl OutputDev for Collector {
         }
         // Some generators draw text at size 0 or with absurd matrices; keep it readable anyway.
         let size = if size < 0.5 { 1.0 } else { size };
+        let advance = (width * font_size * scale_x).abs();
+        log::trace!("glyph {text:?} x={x:.2} y={y:.2} size={size:.2} advance={advance:.2}");
         page.glyphs.push(Glyph {
             x,
             y,
             size,
-            advance: (width * font_size * scale_x).abs(),
+            advance,
+            quarter_turns,
             text,
         });
         Ok(())
@@ -252,6 +595,9 @@ struct Line {
     x1: f64,
     size: f64,
     text: String,
+    /// Origin of the last glyph, and whether its advance width was known.
+    last_x: f64,
+    last_advance_known: bool,
 }
 
 /// A paragraph being assembled from lines.
@@ -307,7 +653,7 @@ fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
     let body = body_size(pages);
     let page_paras: Vec<Vec<Para>> = pages
         .iter()
-        .map(|p| paragraphs(&lines(&p.glyphs)))
+        .map(|p| paragraphs(&lines(&orient(&p.glyphs))))
         .collect();
     let heading_sizes = heading_sizes(&page_paras, body);
     let mut blocks = Vec::new();
@@ -365,6 +711,27 @@ fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
 
 fn round_half(size: f64) -> f64 {
     (size * 2.0).round() / 2.0
+}
+
+/// Reading coordinates for a page: rotated so that the page's most common text direction runs
+/// left to right, with y growing downwards (pages printed in landscape, rotated scans).
+fn orient(glyphs: &[Glyph]) -> Vec<Glyph> {
+    let mut counts = [0usize; 4];
+    for g in glyphs {
+        counts[g.quarter_turns as usize % 4] += 1;
+    }
+    let turns = (0..4)
+        .max_by_key(|&t| (counts[t], std::cmp::Reverse(t)))
+        .unwrap_or(0);
+    let (cos, sin) = [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)][turns];
+    glyphs
+        .iter()
+        .map(|g| Glyph {
+            x: g.x * cos + g.y * sin,
+            y: g.x * sin - g.y * cos,
+            ..g.clone()
+        })
+        .collect()
 }
 
 /// The body text size: the size the most characters are set in.
@@ -449,13 +816,21 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
                     line.x1 = line.x1.max(g.x + g.advance);
                     continue;
                 }
-                let gap = g.x - line.x1;
-                if (pending_space || gap > 0.15 * g.size) && !line.text.ends_with(' ') {
+                // Some fonts report no widths (advance 0). Then only the distance between glyph
+                // origins is known: more than a wide letter plus a space means a word gap.
+                let word_gap = if line.last_advance_known {
+                    g.x - line.x1 > 0.15 * g.size
+                } else {
+                    g.x - line.last_x > 1.1 * g.size
+                };
+                if (pending_space || word_gap) && !line.text.ends_with(' ') {
                     line.text.push(' ');
                 }
                 pending_space = false;
                 line.text.push_str(&normalise_glyph(&g.text));
-                line.x1 = line.x1.max(g.x + g.advance);
+                line.x1 = line.x1.max(g.x + estimated_advance(g));
+                line.last_x = g.x;
+                line.last_advance_known = advance_known(g);
                 // Superscripts and drop caps must not change the line's baseline or size much.
                 if g.size > line.size
                     && !g.text.trim().is_empty()
@@ -474,14 +849,29 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
         current = Some(Line {
             y: g.y,
             x0: g.x,
-            x1: g.x + g.advance,
+            x1: g.x + estimated_advance(g),
             size: g.size,
             text: normalise_glyph(&g.text),
+            last_x: g.x,
+            last_advance_known: advance_known(g),
         });
     }
     lines.extend(current);
     lines.retain(|l| !l.text.trim().is_empty());
     lines
+}
+
+fn advance_known(g: &Glyph) -> bool {
+    g.advance > 0.05 * g.size
+}
+
+/// The glyph's advance, or half an em when the font did not say.
+fn estimated_advance(g: &Glyph) -> f64 {
+    if advance_known(g) {
+        g.advance
+    } else {
+        0.5 * g.size
+    }
 }
 
 /// Ligatures and other presentation forms to plain letters.
@@ -570,9 +960,11 @@ mod tests {
             .enumerate()
             .map(|(i, c)| Glyph {
                 x: x + i as f64 * advance,
-                y,
+                // The collector keeps PDF coordinates: y grows upwards.
+                y: 800.0 - y,
                 size,
                 advance,
+                quarter_turns: 0,
                 text: c.to_string(),
             })
             .collect()
