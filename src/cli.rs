@@ -65,15 +65,26 @@ unless --db says otherwise. A second run converts only documents whose content c
 #[derive(Debug, Args)]
 pub struct StateArgs {
     /// Directory the Markdown tree is written to (created if missing)
-    #[arg(short, long, value_name = "DIR", env = "DOCPROC_OUTPUT")]
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        env = "DOCPROC_OUTPUT",
+        hide_env_values = true
+    )]
     pub output: PathBuf,
 
     /// SQLite database file [default: OUTPUT/.docproc/docproc.db]
-    #[arg(long, value_name = "FILE", env = "DOCPROC_DB")]
+    #[arg(long, value_name = "FILE", env = "DOCPROC_DB", hide_env_values = true)]
     pub db: Option<PathBuf>,
 
     /// Directory of the content-addressed Markdown cache [default: cache/ beside the database]
-    #[arg(long, value_name = "DIR", env = "DOCPROC_CACHE_DIR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "DOCPROC_CACHE_DIR",
+        hide_env_values = true
+    )]
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -87,7 +98,13 @@ pub struct ConvertArgs {
     pub state: StateArgs,
 
     /// Number of documents converted at once [default: number of CPUs]
-    #[arg(short, long, value_name = "N", env = "DOCPROC_JOBS")]
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        env = "DOCPROC_JOBS",
+        hide_env_values = true
+    )]
     pub jobs: Option<usize>,
 
     /// Only convert files whose path (relative to its PATH) matches GLOB; repeatable
@@ -95,6 +112,7 @@ pub struct ConvertArgs {
         long,
         value_name = "GLOB",
         env = "DOCPROC_INCLUDE",
+        hide_env_values = true,
         value_delimiter = ','
     )]
     pub include: Vec<String>,
@@ -104,28 +122,29 @@ pub struct ConvertArgs {
         long,
         value_name = "GLOB",
         env = "DOCPROC_EXCLUDE",
+        hide_env_values = true,
         value_delimiter = ','
     )]
     pub exclude: Vec<String>,
 
     /// Also walk hidden files and directories (names starting with '.')
-    #[arg(long, env = "DOCPROC_HIDDEN", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "DOCPROC_HIDDEN", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub hidden: bool,
 
     /// Follow symbolic links to files and directories
-    #[arg(short = 'L', long, env = "DOCPROC_FOLLOW_SYMLINKS", value_parser = FalseyValueParser::new())]
+    #[arg(short = 'L', long, env = "DOCPROC_FOLLOW_SYMLINKS", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub follow_symlinks: bool,
 
     /// Convert every document again, ignoring the cache
-    #[arg(long, env = "DOCPROC_FORCE", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "DOCPROC_FORCE", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub force: bool,
 
     /// Hash every file again instead of trusting unchanged size, mtime and inode
-    #[arg(long, env = "DOCPROC_REHASH", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "DOCPROC_REHASH", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub rehash: bool,
 
     /// Try again documents that failed in an earlier run with the same content
-    #[arg(long, env = "DOCPROC_RETRY_FAILED", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "DOCPROC_RETRY_FAILED", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub retry_failed: bool,
 
     /// Mark page boundaries in PDF output
@@ -133,20 +152,21 @@ pub struct ConvertArgs {
         long,
         value_name = "STYLE",
         env = "DOCPROC_PAGE_MARKERS",
+        hide_env_values = true,
         default_value = "comment"
     )]
     pub page_markers: PageMarkers,
 
     /// Print the run report as JSON on stdout
-    #[arg(long, env = "DOCPROC_JSON", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "DOCPROC_JSON", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub json: bool,
 
     /// Never show the progress bar (it is only shown when stderr is a terminal)
-    #[arg(long, env = "DOCPROC_NO_PROGRESS", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "DOCPROC_NO_PROGRESS", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub no_progress: bool,
 
     /// Print nothing but failures: no progress bar, no summary
-    #[arg(short, long, env = "DOCPROC_QUIET", value_parser = FalseyValueParser::new())]
+    #[arg(short, long, env = "DOCPROC_QUIET", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub quiet: bool,
 }
 
