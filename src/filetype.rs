@@ -190,10 +190,10 @@ pub fn check_content(claimed: FileType, bytes: &[u8]) -> Result<(), ConvertError
 
 /// A zip is a DOCX when it has a main document part.
 fn check_docx_package(bytes: &[u8]) -> Result<(), ConvertError> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes))
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ConvertError::Corrupt(format!("damaged zip container: {e}")))?;
     if archive.index_for_name("word/document.xml").is_some() {
-        return Ok(());
+        return check_inflated_size(&mut archive, bytes.len());
     }
     let names: Vec<&str> = archive.file_names().collect();
     let what = if names.iter().any(|n| n.starts_with("xl/")) {
@@ -208,6 +208,32 @@ fn check_docx_package(bytes: &[u8]) -> Result<(), ConvertError> {
     Err(ConvertError::TypeMismatch(format!(
         "not a DOCX document: the content is {what}"
     )))
+}
+
+/// The most a DOCX package may inflate to, and the largest compression ratio it may claim:
+/// a zip bomb fails with `resource_limit` before any part is inflated.
+const MAX_INFLATED_BYTES: u64 = 2 << 30;
+const MAX_RATIO: u64 = 200;
+
+fn check_inflated_size(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    packed: usize,
+) -> Result<(), ConvertError> {
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(file) = archive.by_index_raw(i) else {
+            continue;
+        };
+        total = total.saturating_add(file.size());
+    }
+    let ratio = total / (packed as u64).max(1);
+    if total > MAX_INFLATED_BYTES || (total > 100 << 20 && ratio > MAX_RATIO) {
+        return Err(ConvertError::ResourceLimit(format!(
+            "the DOCX package would inflate to {} MB ({ratio}x its size): a zip bomb?",
+            total >> 20
+        )));
+    }
+    Ok(())
 }
 
 fn utf16le(s: &str) -> Vec<u8> {

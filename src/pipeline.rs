@@ -227,6 +227,13 @@ fn plan<'a>(
         Some(found) => found,
         None => match ContentHash::of_file(&job.path) {
             Ok(hash) => (hash, now_ns),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                planned.action = Action::Skip {
+                    code: "vanished",
+                    message: "the file was removed while docproc was running".into(),
+                };
+                return planned;
+            }
             Err(e) => {
                 planned.action =
                     Action::Fail(ConvertError::Io(format!("cannot read the file: {e}")));

@@ -173,7 +173,7 @@ impl Progress {
             bar.set_message("");
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} documents, {per_sec}, eta {eta} {wide_msg}",
+                    "{bar:40} {pos}/{len} documents, eta {eta} {wide_msg}",
                 )
                 .expect("valid template"),
             );

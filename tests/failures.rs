@@ -18,6 +18,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
         "docproc: in/broken/legacy-word.docx: not a DOCX document: the content is a legacy Word 97-2003 (.doc) file",
         "docproc: in/broken/scanned.pdf: no text layer in 1 page",
         "docproc: in/broken/truncated.pdf: damaged PDF",
+        "docproc: in/broken/zip-bomb.docx: the DOCX package would inflate to 2861 MB",
     ] {
         assert!(err.contains(line), "missing {line:?} in:\n{err}");
     }
@@ -31,6 +32,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     assert_eq!(code("legacy-word.docx"), "type_mismatch");
     assert_eq!(code("scanned.pdf"), "needs_ocr");
     assert_eq!(code("truncated.pdf"), "corrupt");
+    assert_eq!(code("zip-bomb.docx"), "resource_limit");
     let good = t.files("in/good");
     for name in &good {
         let file = std::path::Path::new(name)
