@@ -1,0 +1,413 @@
+//! Fonts for docproc's own content-stream interpreter: how the bytes of a shown string split into
+//! character codes, what text each code stands for, and how wide it is.
+//!
+//! Text comes from, in order of trust: the font's `ToUnicode` CMap; for composite (Type0) fonts
+//! without one, the embedded TrueType program's `cmap` table read backwards (glyph id → Unicode,
+//! through `CIDToGIDMap`), which is what pdf-extract and lopdf lack and why some PDFs came out as
+//! letters shifted by a constant; for simple fonts, the `/Encoding` (standard encodings and
+//! `/Differences`, decoded by lopdf).
+
+use std::collections::HashMap;
+
+use pdf_extract::{Dictionary, Document, Encoding, Object};
+
+/// A font as the interpreter needs it.
+pub(super) struct Font<'a> {
+    kind: Kind<'a>,
+    /// Glyph widths in thousandths of the font size, by character code.
+    widths: HashMap<u32, f64>,
+    default_width: f64,
+}
+
+enum Kind<'a> {
+    /// One byte per code, decoded by lopdf.
+    Simple(Option<Encoding<'a>>),
+    /// Two bytes per code (Identity-H/V and most CMaps of composite fonts).
+    Composite {
+        to_unicode: Option<Encoding<'a>>,
+        cid_to_gid: Option<Vec<u16>>,
+        gid_to_unicode: Option<HashMap<u16, char>>,
+    },
+}
+
+impl<'a> Font<'a> {
+    pub(super) fn new(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
+        let subtype = dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .unwrap_or(b"");
+        if subtype == b"Type0" {
+            return composite(doc, dict);
+        }
+        let encoding = dict.get_font_encoding(doc).ok();
+        let mut widths = HashMap::new();
+        let first = dict.get(b"FirstChar").and_then(Object::as_i64).unwrap_or(0);
+        if let Ok(list) = dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
+            for (i, w) in list.iter().enumerate() {
+                if let Some(w) = number(doc, w) {
+                    widths.insert((first + i as i64) as u32, w);
+                }
+            }
+        }
+        let default_width = dict
+            .get_deref(b"FontDescriptor", doc)
+            .and_then(Object::as_dict)
+            .ok()
+            .and_then(|d| d.get(b"MissingWidth").ok())
+            .and_then(|w| number(doc, w))
+            .unwrap_or(0.0);
+        Font {
+            kind: Kind::Simple(encoding),
+            widths,
+            default_width,
+        }
+    }
+
+    /// Splits a shown string into (code, text, width in thousandths, is a single-byte 32).
+    pub(super) fn decode(&self, bytes: &[u8]) -> Vec<(u32, String, f64, bool)> {
+        let mut out = Vec::new();
+        match &self.kind {
+            Kind::Simple(encoding) => {
+                for &b in bytes {
+                    let text = match encoding {
+                        Some(enc) => enc.bytes_to_string(&[b]).unwrap_or_default(),
+                        None => char::from(b).to_string(),
+                    };
+                    out.push((b as u32, text, self.width(b as u32), b == 32));
+                }
+            }
+            Kind::Composite {
+                to_unicode,
+                cid_to_gid,
+                gid_to_unicode,
+            } => {
+                for pair in bytes.chunks(2) {
+                    let cid = match pair {
+                        [hi, lo] => u32::from(*hi) << 8 | u32::from(*lo),
+                        [single] => u32::from(*single),
+                        _ => continue,
+                    };
+                    let from_cmap = || {
+                        let gid = match cid_to_gid {
+                            Some(map) => *map.get(cid as usize)?,
+                            None => cid as u16,
+                        };
+                        gid_to_unicode.as_ref()?.get(&gid).map(|c| c.to_string())
+                    };
+                    let text = to_unicode
+                        .as_ref()
+                        .and_then(|enc| enc.bytes_to_string(pair).ok())
+                        .filter(|t| !t.is_empty() && !t.contains('\u{fffd}'))
+                        .or_else(from_cmap)
+                        .unwrap_or_default();
+                    out.push((cid, text, self.width(cid), false));
+                }
+            }
+        }
+        out
+    }
+
+    fn width(&self, code: u32) -> f64 {
+        self.widths
+            .get(&code)
+            .copied()
+            .unwrap_or(self.default_width)
+    }
+}
+
+fn composite<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
+    // lopdf only reads a ToUnicode CMap for fonts without /Encoding: ask it about a copy without.
+    let to_unicode = dict.get(b"ToUnicode").ok().and_then(|_| {
+        let mut copy = dict.clone();
+        copy.remove(b"Encoding");
+        copy.set("Type", Object::Name(b"Font".to_vec()));
+        match copy.get_font_encoding(doc).ok()? {
+            Encoding::UnicodeMapEncoding(map) => Some(Encoding::UnicodeMapEncoding(map)),
+            _ => None,
+        }
+    });
+    let descendant = dict
+        .get_deref(b"DescendantFonts", doc)
+        .and_then(Object::as_array)
+        .ok()
+        .and_then(|a| a.first())
+        .and_then(|d| doc.dereference(d).ok())
+        .and_then(|(_, d)| d.as_dict().ok());
+    let mut widths = HashMap::new();
+    let mut default_width = 1000.0;
+    let mut cid_to_gid = None;
+    let mut gid_to_unicode = None;
+    if let Some(cid_font) = descendant {
+        default_width = cid_font
+            .get(b"DW")
+            .ok()
+            .and_then(|w| number(doc, w))
+            .unwrap_or(1000.0);
+        if let Ok(w) = cid_font.get_deref(b"W", doc).and_then(Object::as_array) {
+            read_cid_widths(doc, w, &mut widths);
+        }
+        if let Ok(map) = cid_font
+            .get_deref(b"CIDToGIDMap", doc)
+            .and_then(Object::as_stream)
+        {
+            let data = map
+                .decompressed_content()
+                .unwrap_or_else(|_| map.content.clone());
+            cid_to_gid = Some(
+                data.chunks_exact(2)
+                    .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                    .collect(),
+            );
+        }
+        if to_unicode.is_none() {
+            gid_to_unicode = cid_font
+                .get_deref(b"FontDescriptor", doc)
+                .and_then(Object::as_dict)
+                .and_then(|d| d.get_deref(b"FontFile2", doc))
+                .and_then(Object::as_stream)
+                .ok()
+                .and_then(|s| s.decompressed_content().ok())
+                .and_then(|program| truetype_glyph_unicode(&program));
+        }
+    }
+    Font {
+        kind: Kind::Composite {
+            to_unicode,
+            cid_to_gid,
+            gid_to_unicode,
+        },
+        widths,
+        default_width,
+    }
+}
+
+/// `/W [c [w1 w2 ...] cfirst clast w ...]`
+fn read_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
+    let mut i = 0;
+    while i < w.len() && out.len() < 1 << 20 {
+        let Some(first) = number(doc, &w[i]) else {
+            break;
+        };
+        match w.get(i + 1).map(|o| doc.dereference(o).map(|(_, o)| o)) {
+            Some(Ok(Object::Array(list))) => {
+                for (k, width) in list.iter().enumerate() {
+                    if let Some(width) = number(doc, width) {
+                        out.insert(first as u32 + k as u32, width);
+                    }
+                }
+                i += 2;
+            }
+            Some(Ok(last)) => {
+                let (Some(last), Some(width)) =
+                    (number(doc, last), w.get(i + 2).and_then(|o| number(doc, o)))
+                else {
+                    break;
+                };
+                let (first, last) = (first as u32, (last as u32).min(first as u32 + 65_536));
+                for code in first..=last {
+                    out.insert(code, width);
+                }
+                i += 3;
+            }
+            _ => break,
+        }
+    }
+}
+
+fn number(doc: &Document, o: &Object) -> Option<f64> {
+    match doc.dereference(o).ok()?.1 {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(f64::from(*r)),
+        _ => None,
+    }
+}
+
+/// Reads a TrueType program's `cmap` table backwards: glyph id → the character it draws. Prefers
+/// the Unicode subtables; a symbol subtable (3,0) maps U+F0xx back to Latin-1. `None` if the
+/// program has no usable table. Every read is bounds-checked (the program is untrusted).
+pub(super) fn truetype_glyph_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
+    let u16_at = |data: &[u8], at: usize| {
+        data.get(at..at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+    };
+    let u32_at = |data: &[u8], at: usize| {
+        data.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let tables = u16_at(font, 4)? as usize;
+    let cmap = (0..tables).find_map(|i| {
+        let record = 12 + 16 * i;
+        (font.get(record..record + 4)? == b"cmap").then(|| {
+            let offset = u32_at(font, record + 8)? as usize;
+            let length = u32_at(font, record + 12)? as usize;
+            font.get(offset..offset.checked_add(length)?)
+        })?
+    })?;
+    let subtables = u16_at(cmap, 2)? as usize;
+    let mut candidates: Vec<(u8, u16, usize)> = Vec::new();
+    for i in 0..subtables {
+        let record = 4 + 8 * i;
+        let (platform, encoding) = (u16_at(cmap, record)?, u16_at(cmap, record + 2)?);
+        let offset = u32_at(cmap, record + 4)? as usize;
+        let rank = match (platform, encoding) {
+            (3, 10) => 0,
+            (0, _) => 1,
+            (3, 1) => 2,
+            (3, 0) => 3,
+            (1, 0) => 4,
+            _ => continue,
+        };
+        candidates.push((rank, platform, offset));
+    }
+    candidates.sort();
+    for (rank, platform, offset) in candidates {
+        let table = cmap.get(offset..)?;
+        let mut map: HashMap<u16, char> = HashMap::new();
+        let mut add = |code: u32, gid: u32| {
+            let code = if rank == 3 && (0xF000..=0xF0FF).contains(&code) {
+                code - 0xF000
+            } else {
+                code
+            };
+            let code = if platform == 1 { mac_roman(code) } else { code };
+            if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(code))
+                && gid != 0
+                && !c.is_control()
+            {
+                map.entry(gid).or_insert(c);
+            }
+        };
+        match u16_at(table, 0)? {
+            0 => {
+                for code in 0..256u32 {
+                    add(code, u32::from(*table.get(6 + code as usize)?));
+                }
+            }
+            4 => {
+                let segments = u16_at(table, 6)? as usize / 2;
+                let ends = 14;
+                let starts = ends + 2 * segments + 2;
+                let deltas = starts + 2 * segments;
+                let range_offsets = deltas + 2 * segments;
+                for s in 0..segments {
+                    let end = u32::from(u16_at(table, ends + 2 * s)?);
+                    let start = u32::from(u16_at(table, starts + 2 * s)?);
+                    let delta = u32::from(u16_at(table, deltas + 2 * s)?);
+                    let range_offset = u16_at(table, range_offsets + 2 * s)? as usize;
+                    if start > end || end == 0xFFFF && start == 0xFFFF {
+                        continue;
+                    }
+                    for code in start..=end.min(0xFFFE) {
+                        let gid = if range_offset == 0 {
+                            (code + delta) & 0xFFFF
+                        } else {
+                            let at =
+                                range_offsets + 2 * s + range_offset + 2 * (code - start) as usize;
+                            match u16_at(table, at) {
+                                Some(0) | None => continue,
+                                Some(g) => (u32::from(g) + delta) & 0xFFFF,
+                            }
+                        };
+                        add(code, gid);
+                    }
+                }
+            }
+            6 => {
+                let first = u32::from(u16_at(table, 6)?);
+                let count = u32::from(u16_at(table, 8)?);
+                for i in 0..count {
+                    add(first + i, u32::from(u16_at(table, 10 + 2 * i as usize)?));
+                }
+            }
+            12 => {
+                let groups = u32_at(table, 12)? as usize;
+                for g in 0..groups.min(1 << 16) {
+                    let at = 16 + 12 * g;
+                    let (start, end, first_gid) = (
+                        u32_at(table, at)?,
+                        u32_at(table, at + 4)?,
+                        u32_at(table, at + 8)?,
+                    );
+                    for code in start..=end.min(start.saturating_add(0x10000)) {
+                        add(code, first_gid + (code - start));
+                    }
+                }
+            }
+            _ => continue,
+        }
+        if !map.is_empty() {
+            return Some(map);
+        }
+    }
+    None
+}
+
+/// Mac Roman code to Unicode for the upper half (the lower half is ASCII).
+fn mac_roman(code: u32) -> u32 {
+    const UPPER: &str = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»… ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ";
+    if code < 128 {
+        return code;
+    }
+    UPPER
+        .chars()
+        .nth(code as usize - 128)
+        .map_or(code, |c| c as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal TrueType program with only a format 4 cmap: 'A'..'C' -> glyphs 36..38.
+    fn tiny_font() -> Vec<u8> {
+        let mut sub = Vec::new();
+        let seg = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_be_bytes());
+        // format, length, language, segCountX2, searchRange, entrySelector, rangeShift
+        for x in [4u16, 0, 0, 4, 4, 1, 0] {
+            seg(&mut sub, x);
+        }
+        for x in [0x43u16, 0xFFFF] {
+            seg(&mut sub, x); // endCode
+        }
+        seg(&mut sub, 0); // reservedPad
+        for x in [0x41u16, 0xFFFF] {
+            seg(&mut sub, x); // startCode
+        }
+        for x in [(36i32 - 0x41) as u16, 1] {
+            seg(&mut sub, x); // idDelta
+        }
+        for x in [0u16, 0] {
+            seg(&mut sub, x); // idRangeOffset
+        }
+        let mut cmap = Vec::new();
+        for x in [0u16, 1, 3, 1] {
+            seg(&mut cmap, x);
+        }
+        cmap.extend_from_slice(&12u32.to_be_bytes());
+        cmap.extend(sub);
+        let mut font = vec![0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        font.extend_from_slice(b"cmap");
+        font.extend_from_slice(&0u32.to_be_bytes());
+        font.extend_from_slice(&28u32.to_be_bytes());
+        font.extend_from_slice(&(cmap.len() as u32).to_be_bytes());
+        font.extend(cmap);
+        font
+    }
+
+    #[test]
+    fn cmap_format_4_reads_backwards() {
+        let map = truetype_glyph_unicode(&tiny_font()).unwrap();
+        assert_eq!(map.get(&36), Some(&'A'));
+        assert_eq!(map.get(&38), Some(&'C'));
+        assert_eq!(map.get(&39), None);
+    }
+
+    #[test]
+    fn garbage_fonts_give_nothing_and_never_panic() {
+        assert!(truetype_glyph_unicode(b"").is_none());
+        assert!(truetype_glyph_unicode(&[0xFF; 64]).is_none());
+        let mut font = tiny_font();
+        font.truncate(40);
+        assert!(truetype_glyph_unicode(&font).is_none());
+    }
+}

@@ -1,0 +1,416 @@
+//! docproc's own content-stream interpreter (text only), on lopdf.
+//!
+//! It follows the graphics and text state a PDF viewer keeps for text (CTM with `q`/`Q`/`cm`, the
+//! text and line matrices, font, size, character and word spacing, horizontal scaling, leading,
+//! rise), walks into form XObjects, and emits every shown character as a [`Glyph`] for the shared
+//! layout. Fonts are decoded by `fonts.rs`. It runs where pdf-extract cannot: when pdf-extract
+//! fails, panics or finds no text, and for composite fonts without a `ToUnicode` map, which
+//! pdf-extract decodes as letters shifted by a constant.
+
+use std::collections::HashMap;
+
+use pdf_extract::{Dictionary, Document, Object, ObjectId};
+
+use super::fonts::Font;
+use super::layout::{Glyph, Page};
+use super::structure::MAX_FORM_DEPTH;
+
+/// An affine matrix `[a b c d e f]`, row-vector convention as in the PDF specification.
+type Matrix = [f64; 6];
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+fn mul(m: &Matrix, n: &Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+#[derive(Clone)]
+struct State {
+    ctm: Matrix,
+    font: Option<Vec<u8>>,
+    size: f64,
+    char_spacing: f64,
+    word_spacing: f64,
+    hscale: f64,
+    leading: f64,
+    rise: f64,
+}
+
+/// Interprets every page; a page whose content cannot be decoded is empty, not an error.
+pub(super) fn pages(doc: &Document) -> Vec<Page> {
+    let mut fonts: HashMap<ObjectId, Font<'_>> = HashMap::new();
+    let mut out = Vec::new();
+    for (number, page_id) in doc.get_pages() {
+        let mut glyphs = Vec::new();
+        if let Ok(content) = doc.get_page_content(page_id) {
+            let resources = page_resources(doc, page_id);
+            let state = State {
+                ctm: IDENTITY,
+                font: None,
+                size: 0.0,
+                char_spacing: 0.0,
+                word_spacing: 0.0,
+                hscale: 1.0,
+                leading: 0.0,
+                rise: 0.0,
+            };
+            run(doc, &content, &resources, state, &mut fonts, &mut glyphs, 0);
+        }
+        out.push(Page { number, glyphs });
+    }
+    out
+}
+
+/// The page's resource dictionaries, nearest first (inherited ones follow).
+fn page_resources(doc: &Document, page_id: ObjectId) -> Vec<&Dictionary> {
+    let Ok((direct, inherited)) = doc.get_page_resources(page_id) else {
+        return Vec::new();
+    };
+    direct
+        .into_iter()
+        .chain(
+            inherited
+                .iter()
+                .filter_map(|id| doc.get_dictionary(*id).ok()),
+        )
+        .collect()
+}
+
+/// A named resource (`/Font /F1`, `/XObject /X0`) from the first dictionary that has it.
+fn resource<'a>(
+    doc: &'a Document,
+    resources: &[&'a Dictionary],
+    kind: &[u8],
+    name: &[u8],
+) -> Option<(Option<ObjectId>, &'a Object)> {
+    resources.iter().find_map(|r| {
+        let dict = r.get_deref(kind, doc).and_then(Object::as_dict).ok()?;
+        let entry = dict.get(name).ok()?;
+        let id = entry.as_reference().ok();
+        Some((id, doc.dereference(entry).ok()?.1))
+    })
+}
+
+fn run<'a>(
+    doc: &'a Document,
+    content: &[u8],
+    resources: &[&'a Dictionary],
+    mut state: State,
+    fonts: &mut HashMap<ObjectId, Font<'a>>,
+    glyphs: &mut Vec<Glyph>,
+    depth: usize,
+) {
+    let Some(content) = decode_lenient(&strip_comments(content)) else {
+        return;
+    };
+    let mut stack: Vec<State> = Vec::new();
+    let mut tm = IDENTITY;
+    let mut tlm = IDENTITY;
+    // Fonts defined inline (not by reference) are keyed by a synthetic id per name.
+    let mut inline_fonts: HashMap<Vec<u8>, Font<'a>> = HashMap::new();
+    for op in &content.operations {
+        let nums: Vec<f64> = op
+            .operands
+            .iter()
+            .filter_map(|o| o.as_float().ok().map(f64::from))
+            .collect();
+        let n = |i: usize| nums.get(i).copied().unwrap_or(0.0);
+        match op.operator.as_str() {
+            // Unbalanced q/Q in broken files: the stack is bounded and popping nothing is a no-op.
+            "q" if stack.len() < 256 => stack.push(state.clone()),
+            "Q" => state = stack.pop().unwrap_or(state),
+            "cm" if nums.len() == 6 => {
+                state.ctm = mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &state.ctm)
+            }
+            "BT" => {
+                tm = IDENTITY;
+                tlm = IDENTITY;
+            }
+            "Tf" => {
+                state.font = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .map(<[u8]>::to_vec);
+                state.size = op
+                    .operands
+                    .get(1)
+                    .and_then(|o| o.as_float().ok())
+                    .map_or(0.0, f64::from);
+            }
+            "Tc" => state.char_spacing = n(0),
+            "Tw" => state.word_spacing = n(0),
+            "Tz" => state.hscale = n(0) / 100.0,
+            "TL" => state.leading = n(0),
+            "Ts" => state.rise = n(0),
+            "Td" => {
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, n(0), n(1)], &tlm);
+                tm = tlm;
+            }
+            "TD" => {
+                state.leading = -n(1);
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, n(0), n(1)], &tlm);
+                tm = tlm;
+            }
+            "Tm" if nums.len() == 6 => {
+                tlm = [n(0), n(1), n(2), n(3), n(4), n(5)];
+                tm = tlm;
+            }
+            "T*" => {
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -state.leading], &tlm);
+                tm = tlm;
+            }
+            "Tj" | "'" | "\"" | "TJ" => {
+                if op.operator == "'" || op.operator == "\"" {
+                    if op.operator == "\"" {
+                        state.word_spacing = n(0);
+                        state.char_spacing = n(1);
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -state.leading], &tlm);
+                    tm = tlm;
+                }
+                let Some(name) = state.font.clone() else {
+                    continue;
+                };
+                let font = font_for(doc, resources, &name, fonts, &mut inline_fonts);
+                let Some(font) = font else { continue };
+                let items: Vec<&Object> = match op.operator.as_str() {
+                    "TJ" => op
+                        .operands
+                        .first()
+                        .and_then(|o| o.as_array().ok())
+                        .map(|a| a.iter().collect())
+                        .unwrap_or_default(),
+                    _ => op.operands.last().into_iter().collect(),
+                };
+                for item in items {
+                    match item {
+                        Object::String(bytes, _) => show(font, bytes, &state, &mut tm, glyphs),
+                        other => {
+                            if let Ok(adjust) = other.as_float() {
+                                let tx = -f64::from(adjust) / 1000.0 * state.size * state.hscale;
+                                tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                            }
+                        }
+                    }
+                }
+            }
+            "Do" if depth < MAX_FORM_DEPTH => {
+                let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
+                    continue;
+                };
+                let Some((_, Object::Stream(form))) = resource(doc, resources, b"XObject", name)
+                else {
+                    continue;
+                };
+                if form.dict.get(b"Subtype").and_then(Object::as_name).ok()
+                    != Some(b"Form".as_slice())
+                {
+                    continue;
+                }
+                let matrix: Vec<f64> = form
+                    .dict
+                    .get(b"Matrix")
+                    .and_then(Object::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|o| o.as_float().ok().map(f64::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut inner = state.clone();
+                if matrix.len() == 6 {
+                    inner.ctm = mul(
+                        &[
+                            matrix[0], matrix[1], matrix[2], matrix[3], matrix[4], matrix[5],
+                        ],
+                        &state.ctm,
+                    );
+                }
+                let own = form
+                    .dict
+                    .get_deref(b"Resources", doc)
+                    .and_then(Object::as_dict)
+                    .ok();
+                let inner_resources: Vec<&Dictionary> = match own {
+                    Some(own) => std::iter::once(own)
+                        .chain(resources.iter().copied())
+                        .collect(),
+                    None => resources.to_vec(),
+                };
+                let data = form
+                    .decompressed_content()
+                    .unwrap_or_else(|_| form.content.clone());
+                run(
+                    doc,
+                    &data,
+                    &inner_resources,
+                    inner,
+                    fonts,
+                    glyphs,
+                    depth + 1,
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn font_for<'a, 'f>(
+    doc: &'a Document,
+    resources: &[&'a Dictionary],
+    name: &[u8],
+    fonts: &'f mut HashMap<ObjectId, Font<'a>>,
+    inline_fonts: &'f mut HashMap<Vec<u8>, Font<'a>>,
+) -> Option<&'f Font<'a>> {
+    let (id, object) = resource(doc, resources, b"Font", name)?;
+    let dict = object.as_dict().ok()?;
+    match id {
+        Some(id) => Some(fonts.entry(id).or_insert_with(|| Font::new(doc, dict))),
+        None => Some(
+            inline_fonts
+                .entry(name.to_vec())
+                .or_insert_with(|| Font::new(doc, dict)),
+        ),
+    }
+}
+
+/// Emits the characters of one string and advances the text matrix past them.
+fn show(font: &Font<'_>, bytes: &[u8], state: &State, tm: &mut Matrix, glyphs: &mut Vec<Glyph>) {
+    for (_, text, width, is_space) in font.decode(bytes) {
+        let trm = mul(
+            &mul(
+                &[
+                    state.size * state.hscale,
+                    0.0,
+                    0.0,
+                    state.size,
+                    0.0,
+                    state.rise,
+                ],
+                tm,
+            ),
+            &state.ctm,
+        );
+        let scale_x = trm[0].hypot(trm[1]);
+        let size = trm[2].hypot(trm[3]);
+        let w0 = width / 1000.0;
+        let text: String = text.chars().filter(|c| !c.is_control()).collect();
+        if !text.is_empty() && trm[4].is_finite() && trm[5].is_finite() && glyphs.len() < 50_000_000
+        {
+            let angle = trm[1].atan2(trm[0]);
+            let quarter_turns =
+                ((angle / std::f64::consts::FRAC_PI_2).round() as i64).rem_euclid(4) as u8;
+            glyphs.push(Glyph {
+                x: trm[4],
+                y: trm[5],
+                size: if size < 0.5 { 1.0 } else { size },
+                advance: (w0 * scale_x).abs(),
+                quarter_turns,
+                text,
+            });
+        }
+        let spacing = state.char_spacing + if is_space { state.word_spacing } else { 0.0 };
+        let tx = (w0 * state.size + spacing) * state.hscale;
+        *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
+    }
+}
+
+/// lopdf decodes a content stream all or nothing; a stream cut short (a wrong `/Length`, a
+/// truncated file) still has readable operations before the damage: retry without the last
+/// line, a few times.
+fn decode_lenient(content: &[u8]) -> Option<pdf_extract::content::Content> {
+    let mut end = content.len();
+    for _ in 0..8 {
+        if let Ok(decoded) = pdf_extract::content::Content::decode(&content[..end]) {
+            return Some(decoded);
+        }
+        end = content[..end]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')?;
+    }
+    None
+}
+
+/// Content streams may hold `%` comments, which lopdf's content parser rejects: drop them (a
+/// `%` inside a string is text, not a comment).
+fn strip_comments(content: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if !content.contains(&b'%') {
+        return std::borrow::Cow::Borrowed(content);
+    }
+    let mut out = Vec::with_capacity(content.len());
+    let (mut depth, mut escaped, mut in_hex, mut in_comment) = (0usize, false, false, false);
+    for &b in content {
+        if in_comment {
+            if b == b'\n' || b == b'\r' {
+                in_comment = false;
+                out.push(b);
+            }
+            continue;
+        }
+        if depth > 0 {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                _ => {}
+            }
+        } else if in_hex {
+            in_hex = b != b'>';
+        } else {
+            match b {
+                b'(' => depth = 1,
+                b'<' => in_hex = true,
+                b'%' => {
+                    in_comment = true;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        out.push(b);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether pdf-extract would misread the document: a composite font without a `ToUnicode` map.
+pub(super) fn has_unmapped_composite_font(doc: &Document) -> bool {
+    doc.get_pages().values().any(|&page_id| {
+        doc.get_page_fonts(page_id).is_ok_and(|fonts| {
+            fonts.values().any(|font| {
+                font.get(b"Subtype")
+                    .and_then(Object::as_name)
+                    .is_ok_and(|s| s == b"Type0")
+                    && font.get(b"ToUnicode").is_err()
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_dropped_but_not_inside_strings() {
+        let stripped = strip_comments(b"BT % a comment\n(100% sure) Tj <414243> Tj %end");
+        assert_eq!(&*stripped, b"BT \n(100% sure) Tj <414243> Tj ");
+    }
+
+    #[test]
+    fn matrices_compose_like_the_specification() {
+        let translate = [1.0, 0.0, 0.0, 1.0, 10.0, 20.0];
+        let scale = [2.0, 0.0, 0.0, 2.0, 0.0, 0.0];
+        // Translate, then scale: the translation is scaled too.
+        assert_eq!(mul(&translate, &scale), [2.0, 0.0, 0.0, 2.0, 20.0, 40.0]);
+        assert_eq!(mul(&IDENTITY, &translate), translate);
+    }
+}

@@ -1,0 +1,457 @@
+//! Layout: characters into lines, lines into paragraphs, paragraphs into Markdown blocks.
+//!
+//! Input is every character of a page with its position, size and advance ([`Glyph`]), from
+//! whichever interpreter read the page. Characters join into lines (a gap wider than a fraction of
+//! the font size is a space; fonts without widths are spaced by their origins), lines into
+//! paragraphs (a vertical gap larger than the page's usual line pitch, a change of font size, a
+//! list marker or an indented first line starts a new one), words hyphenated at line ends are
+//! re-joined, and the short paragraphs set clearly larger than the body text (the most common
+//! size) become headings, ranked by size. Pages turned sideways are read in their text direction.
+
+use std::collections::HashMap;
+
+use crate::markdown::{self, Block, FlatItem, Inline};
+
+/// One character as drawn: position of its origin, size and advance. The collector stores PDF
+/// coordinates (y grows upwards); [`orient`] turns them into reading coordinates (x along the
+/// text, y growing downwards).
+#[derive(Debug, Clone)]
+pub(super) struct Glyph {
+    pub(super) x: f64,
+    pub(super) y: f64,
+    pub(super) size: f64,
+    pub(super) advance: f64,
+    /// Text direction in quarter turns counter-clockwise (0: left to right).
+    pub(super) quarter_turns: u8,
+    pub(super) text: String,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Page {
+    pub(super) number: u32,
+    pub(super) glyphs: Vec<Glyph>,
+}
+
+/// A line of text on a page.
+#[derive(Debug, Clone)]
+struct Line {
+    /// Baseline, from the top of the page.
+    y: f64,
+    x0: f64,
+    x1: f64,
+    size: f64,
+    text: String,
+    /// Origin of the last glyph, and whether its advance width was known.
+    last_x: f64,
+    last_advance_known: bool,
+}
+
+/// A paragraph being assembled from lines.
+#[derive(Debug, Clone)]
+struct Para {
+    lines: Vec<Line>,
+}
+
+impl Para {
+    fn size(&self) -> f64 {
+        // The size most of the paragraph's text is set in.
+        let mut best = (0usize, self.lines[0].size);
+        let mut by_size: HashMap<i64, usize> = HashMap::new();
+        for line in &self.lines {
+            let n = by_size.entry((line.size * 2.0).round() as i64).or_default();
+            *n += line.text.len();
+            if *n > best.0 {
+                best = (*n, line.size);
+            }
+        }
+        best.1
+    }
+
+    fn text(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            let text = line.text.trim();
+            if out.is_empty() {
+                out.push_str(text);
+                continue;
+            }
+            // Re-join a word hyphenated at the end of the previous line.
+            let hyphenated = out.ends_with('-')
+                && out[..out.len() - 1]
+                    .chars()
+                    .last()
+                    .is_some_and(char::is_alphabetic)
+                && text.chars().next().is_some_and(char::is_lowercase);
+            // A soft hyphen at the end of a line joins the same way as a hyphenated word.
+            if hyphenated || out.ends_with('\u{ad}') {
+                out.pop();
+            } else {
+                out.push(' ');
+            }
+            out.push_str(text);
+        }
+        out.replace('\u{ad}', "")
+    }
+}
+
+/// Lays the pages out as blocks.
+pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
+    let body = body_size(pages);
+    let page_paras: Vec<Vec<Para>> = pages
+        .iter()
+        .map(|p| paragraphs(&lines(&orient(&p.glyphs))))
+        .collect();
+    let heading_sizes = heading_sizes(&page_paras, body);
+    let mut blocks = Vec::new();
+    for (page, paras) in pages.iter().zip(&page_paras) {
+        if page_markers {
+            blocks.push(Block::Comment(format!("page {}", page.number)));
+        }
+        let mut list: Vec<FlatItem> = Vec::new();
+        let mut list_indents: Vec<f64> = Vec::new();
+        for para in paras {
+            let text = para.text();
+            if text.is_empty() {
+                continue;
+            }
+            if let Some((ordered, start, rest)) = list_marker(&text) {
+                let x0 = para.lines[0].x0;
+                let level = match list_indents.iter().position(|&x| (x - x0).abs() < 4.0) {
+                    Some(level) => level,
+                    None => {
+                        list_indents.push(x0);
+                        list_indents.sort_by(f64::total_cmp);
+                        list_indents.iter().position(|&x| x == x0).unwrap_or(0)
+                    }
+                };
+                list.push(FlatItem {
+                    level,
+                    ordered,
+                    start,
+                    blocks: vec![Block::Paragraph(vec![Inline::Text(rest.to_string())])],
+                });
+                continue;
+            }
+            if !list.is_empty() {
+                blocks.extend(markdown::build_lists(std::mem::take(&mut list)));
+                list_indents.clear();
+            }
+            let size = para.size();
+            let level = heading_sizes
+                .iter()
+                .position(|&s| (s - round_half(size)).abs() < 0.01);
+            match level {
+                Some(level) if is_heading_text(&text, para) => blocks.push(Block::Heading {
+                    level: (level + 1).min(6) as u8,
+                    content: vec![Inline::Text(text)],
+                }),
+                _ => blocks.push(Block::Paragraph(vec![Inline::Text(text)])),
+            }
+        }
+        if !list.is_empty() {
+            blocks.extend(markdown::build_lists(list));
+        }
+    }
+    blocks
+}
+
+fn round_half(size: f64) -> f64 {
+    (size * 2.0).round() / 2.0
+}
+
+/// Reading coordinates for a page: rotated so that the page's most common text direction runs
+/// left to right, with y growing downwards (pages printed in landscape, rotated scans).
+fn orient(glyphs: &[Glyph]) -> Vec<Glyph> {
+    let mut counts = [0usize; 4];
+    for g in glyphs {
+        counts[g.quarter_turns as usize % 4] += 1;
+    }
+    let turns = (0..4)
+        .max_by_key(|&t| (counts[t], std::cmp::Reverse(t)))
+        .unwrap_or(0);
+    let (cos, sin) = [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)][turns];
+    glyphs
+        .iter()
+        .map(|g| Glyph {
+            x: g.x * cos + g.y * sin,
+            y: g.x * sin - g.y * cos,
+            ..g.clone()
+        })
+        .collect()
+}
+
+/// The body text size: the size the most characters are set in.
+fn body_size(pages: &[Page]) -> f64 {
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for glyph in pages.iter().flat_map(|p| &p.glyphs) {
+        *counts.entry((glyph.size * 2.0).round() as i64).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(size, n)| (n, -size))
+        .map_or(10.0, |(s, _)| s as f64 / 2.0)
+}
+
+/// Sizes (rounded to half points) that mark headings, largest first: clearly larger than the body
+/// and used for few, short paragraphs.
+fn heading_sizes(pages: &[Vec<Para>], body: f64) -> Vec<f64> {
+    let mut usage: HashMap<i64, (usize, usize)> = HashMap::new();
+    for para in pages.iter().flatten() {
+        let size = round_half(para.size());
+        let entry = usage.entry((size * 2.0) as i64).or_default();
+        entry.0 += 1;
+        entry.1 += para.lines.iter().map(|l| l.text.len()).sum::<usize>();
+    }
+    let total_chars: usize = usage.values().map(|u| u.1).sum();
+    let mut sizes: Vec<f64> = usage
+        .into_iter()
+        .filter(|&(size, (_, chars))| {
+            let size = size as f64 / 2.0;
+            size >= body * 1.15 && size >= body + 1.0 && chars * 4 < total_chars.max(1)
+        })
+        .map(|(size, _)| size as f64 / 2.0)
+        .collect();
+    sizes.sort_by(|a, b| b.total_cmp(a));
+    sizes.truncate(6);
+    sizes
+}
+
+fn is_heading_text(text: &str, para: &Para) -> bool {
+    para.lines.len() <= 3 && text.chars().count() <= 200 && text.chars().any(char::is_alphabetic)
+}
+
+/// A bullet or number at the start of a paragraph: (ordered, number, text after the marker).
+fn list_marker(text: &str) -> Option<(bool, u64, &str)> {
+    let mut chars = text.char_indices();
+    let (_, first) = chars.next()?;
+    if matches!(
+        first,
+        '•' | '◦' | '▪' | '▫' | '‣' | '●' | '○' | '■' | '□' | '–' | '\u{f0b7}' | '·'
+    ) {
+        let rest = text[first.len_utf8()..].trim_start();
+        return (!rest.is_empty()).then_some((false, 1, rest));
+    }
+    if matches!(first, '-' | '*') && text[1..].starts_with(' ') {
+        let rest = text[1..].trim_start();
+        return (!rest.is_empty()).then_some((false, 1, rest));
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if (1..=3).contains(&digits) {
+        let after = &text[digits..];
+        if (after.starts_with(". ") || after.starts_with(") ")) && after.len() > 2 {
+            let number = text[..digits].parse().unwrap_or(1);
+            return Some((true, number, after[2..].trim_start()));
+        }
+    }
+    None
+}
+
+/// Joins characters into lines, in the order the content stream draws them.
+fn lines(glyphs: &[Glyph]) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut current: Option<Line> = None;
+    let mut pending_space = false;
+    for g in glyphs {
+        let blank = g.text.trim().is_empty();
+        if let Some(line) = current.as_mut() {
+            let tolerance = 0.5 * g.size.max(line.size).min(2.0 * g.size.min(line.size));
+            let same_line = (g.y - line.y).abs() <= tolerance && g.x >= line.x1 - 1.5 * g.size;
+            if same_line {
+                if blank {
+                    pending_space = true;
+                    line.x1 = line.x1.max(g.x + g.advance);
+                    continue;
+                }
+                // Some fonts report no widths (advance 0). Then only the distance between glyph
+                // origins is known: more than a wide letter plus a space means a word gap.
+                let word_gap = if line.last_advance_known {
+                    g.x - line.x1 > 0.15 * g.size
+                } else {
+                    g.x - line.last_x > 1.1 * g.size
+                };
+                if (pending_space || word_gap) && !line.text.ends_with(' ') {
+                    line.text.push(' ');
+                }
+                pending_space = false;
+                line.text.push_str(&normalise_glyph(&g.text));
+                line.x1 = line.x1.max(g.x + estimated_advance(g));
+                line.last_x = g.x;
+                line.last_advance_known = advance_known(g);
+                // Superscripts and drop caps must not change the line's baseline or size much.
+                if g.size > line.size
+                    && !g.text.trim().is_empty()
+                    && (g.y - line.y).abs() < 0.1 * g.size
+                {
+                    line.size = g.size;
+                }
+                continue;
+            }
+            lines.push(current.take().expect("checked"));
+        }
+        pending_space = false;
+        if blank {
+            continue;
+        }
+        current = Some(Line {
+            y: g.y,
+            x0: g.x,
+            x1: g.x + estimated_advance(g),
+            size: g.size,
+            text: normalise_glyph(&g.text),
+            last_x: g.x,
+            last_advance_known: advance_known(g),
+        });
+    }
+    lines.extend(current);
+    lines.retain(|l| !l.text.trim().is_empty());
+    lines
+}
+
+fn advance_known(g: &Glyph) -> bool {
+    g.advance > 0.05 * g.size
+}
+
+/// The glyph's advance, or half an em when the font did not say.
+fn estimated_advance(g: &Glyph) -> f64 {
+    if advance_known(g) {
+        g.advance
+    } else {
+        0.5 * g.size
+    }
+}
+
+/// Ligatures and other presentation forms to plain letters.
+fn normalise_glyph(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            '\t' | '\u{a0}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Groups lines into paragraphs.
+fn paragraphs(lines: &[Line]) -> Vec<Para> {
+    let pitch = line_pitch(lines);
+    let mut paras: Vec<Para> = Vec::new();
+    for line in lines {
+        let Some(para) = paras.last_mut() else {
+            paras.push(Para {
+                lines: vec![line.clone()],
+            });
+            continue;
+        };
+        let prev = para.lines.last().expect("paragraphs are never empty");
+        let gap = line.y - prev.y;
+        let size_change = (line.size - prev.size).abs() > 0.15 * prev.size.max(line.size);
+        let max_gap = pitch
+            .map_or(1.6 * prev.size, |p| p * 1.3 + 1.0)
+            .min(2.5 * prev.size.max(line.size));
+        let indented_first_line = line.x0 > prev.x0 + 0.8 * line.size
+            && para.lines.len() >= 2
+            && line.x0 - para.lines[0].x0.min(prev.x0) < 6.0 * line.size
+            && list_marker(&para.lines[0].text).is_none();
+        let para_x1 = para.lines.iter().map(|l| l.x1).fold(f64::MIN, f64::max);
+        let prev_ended = prev.text.trim_end().ends_with(['.', '!', '?', ':'])
+            && prev.x1 < para_x1 - 4.0 * prev.size
+            && para.lines.len() >= 2;
+        let new_para = gap <= 0.2 * line.size
+            || gap > max_gap
+            || size_change
+            || list_marker(&line.text).is_some()
+            || indented_first_line
+            || prev_ended;
+        if new_para {
+            paras.push(Para {
+                lines: vec![line.clone()],
+            });
+        } else {
+            para.lines.push(line.clone());
+        }
+    }
+    paras
+}
+
+/// The usual distance between consecutive baselines of same-size lines on a page.
+fn line_pitch(lines: &[Line]) -> Option<f64> {
+    let mut gaps: Vec<f64> = lines
+        .windows(2)
+        .filter(|w| (w[0].size - w[1].size).abs() < 0.5)
+        .map(|w| w[1].y - w[0].y)
+        .filter(|&g| g > 0.5 * lines[0].size.min(8.0))
+        .collect();
+    if gaps.len() < 3 {
+        return None;
+    }
+    gaps.sort_by(f64::total_cmp);
+    // The lower quartile: paragraph gaps are the larger ones.
+    Some(gaps[gaps.len() / 4])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(text: &str, x: f64, y: f64, size: f64) -> Vec<Glyph> {
+        let advance = size * 0.5;
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                x: x + i as f64 * advance,
+                // The collector keeps PDF coordinates: y grows upwards.
+                y: 800.0 - y,
+                size,
+                advance,
+                quarter_turns: 0,
+                text: c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_hyphens_rejoin() {
+        let mut g = glyphs("A heading", 10.0, 20.0, 20.0);
+        for (i, line) in ["This is a para-", "graph that wraps", "over three lines."]
+            .iter()
+            .enumerate()
+        {
+            g.extend(glyphs(line, 10.0, 60.0 + i as f64 * 12.0, 10.0));
+        }
+        g.extend(glyphs(
+            "Second paragraph here.",
+            10.0,
+            60.0 + 3.0 * 12.0 + 10.0,
+            10.0,
+        ));
+        for i in 0..4 {
+            g.extend(glyphs(
+                "more body text to set the size",
+                10.0,
+                200.0 + i as f64 * 12.0,
+                10.0,
+            ));
+        }
+        let page = Page {
+            number: 1,
+            glyphs: g,
+        };
+        let md = markdown::render(&layout(&[page], true));
+        assert!(md.starts_with("<!-- page 1 -->\n\n# A heading\n\nThis is a paragraph that wraps over three lines.\n\nSecond paragraph here.\n"), "{md}");
+    }
+
+    #[test]
+    fn bullets_become_list_items() {
+        assert_eq!(list_marker("• first"), Some((false, 1, "first")));
+        assert_eq!(list_marker("2. second"), Some((true, 2, "second")));
+        assert_eq!(list_marker("2.5 is a number"), None);
+        assert_eq!(list_marker("-5 degrees"), None);
+    }
+}

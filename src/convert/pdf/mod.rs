@@ -1,0 +1,295 @@
+//! PDF: the document is loaded (and repaired if need be) with lopdf, its characters are read by
+//! pdf-extract or by docproc's own interpreter, and `layout.rs` turns them into Markdown.
+//!
+//! pdf-extract's `OutputDev` hands over every character with its text matrix, font size and
+//! advance width; [`Collector`] keeps them per page. Where pdf-extract cannot read a document (it
+//! fails, panics or sees no text) or would misread it (composite fonts without a Unicode map),
+//! `interpret.rs` reads it instead. Each page starts with `<!-- page N -->` unless
+//! `--page-markers none`.
+//!
+//! Failures: a PDF that needs a user password fails with `encrypted` (pdf-extract would return
+//! empty text for some of them), one without any text with `needs_ocr`, a damaged one that cannot
+//! be repaired with `corrupt`, form XObjects that recurse or multiply with `corrupt` or
+//! `resource_limit`.
+
+mod fonts;
+mod interpret;
+mod layout;
+mod structure;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use pdf_extract::{MediaBox, Object, OutputDev, OutputError, Transform};
+
+use super::{ConvertError, ConvertOptions, Converted, Converter, Metadata};
+use crate::markdown;
+use layout::{Glyph, Page};
+
+pub struct PdfConverter;
+
+impl Converter for PdfConverter {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn version(&self) -> &'static str {
+        "1"
+    }
+
+    fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
+        let doc = structure::load(bytes)?;
+        // lopdf decrypts files whose user password is empty while loading; an `Encrypt` entry
+        // still in the trailer means a real password is needed.
+        if doc.trailer.get(b"Encrypt").is_ok() {
+            return Err(ConvertError::Encrypted(
+                "the PDF is encrypted with a password; docproc cannot open it".into(),
+            ));
+        }
+        let page_count = doc.get_pages().len();
+        if page_count == 0 {
+            return Err(ConvertError::Corrupt("the PDF has no pages".into()));
+        }
+        structure::check_forms(&doc)?;
+        let mut metadata = info_metadata(&doc);
+        metadata.insert("page_count".into(), page_count.to_string());
+        metadata.insert("pdf_version".into(), doc.version.clone());
+        if doc.was_encrypted() {
+            metadata.insert("encrypted".into(), "true (empty user password)".into());
+        }
+        let pages = read_pages(&doc, &mut metadata)?;
+        let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
+        if glyphs == 0 {
+            metadata.insert("has_text_layer".into(), "false".into());
+            return Err(ConvertError::NeedsOcr(format!(
+                "no text layer in {page_count} page{}: the pages are images (scanned?) and need OCR",
+                if page_count == 1 { "" } else { "s" }
+            )));
+        }
+        metadata.insert("has_text_layer".into(), "true".into());
+        Ok(Converted {
+            markdown: markdown::render(&layout::layout(&pages, options.page_markers)),
+            metadata,
+        })
+    }
+}
+
+/// The characters of every page: from pdf-extract, or from docproc's interpreter where
+/// pdf-extract cannot read the document or would misread it. Records which one in the metadata.
+fn read_pages(
+    doc: &pdf_extract::Document,
+    metadata: &mut Metadata,
+) -> Result<Vec<Page>, ConvertError> {
+    if interpret::has_unmapped_composite_font(doc) {
+        metadata.insert("text_extraction".into(), "docproc".into());
+        return Ok(interpret::pages(doc));
+    }
+    let mut collector = Collector::default();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        pdf_extract::output_doc(doc, &mut collector)
+    }));
+    collector.end_page().ok();
+    let problem = match result {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(output_error(e)),
+        Err(panic) => Some(ConvertError::Internal(super::panic_message(panic))),
+    };
+    let found: usize = collector.pages.iter().map(|p| p.glyphs.len()).sum();
+    if problem.is_none() && found > 0 {
+        metadata.insert("text_extraction".into(), "pdf-extract".into());
+        return Ok(collector.pages);
+    }
+    let own = catch_unwind(AssertUnwindSafe(|| interpret::pages(doc))).unwrap_or_default();
+    let own_found: usize = own.iter().map(|p| p.glyphs.len()).sum();
+    if let Some(problem) = &problem {
+        log::debug!(
+            "pdf-extract failed ({problem}); docproc's interpreter found {own_found} characters"
+        );
+    }
+    match problem {
+        _ if own_found > 0 => {
+            metadata.insert("text_extraction".into(), "docproc".into());
+            Ok(own)
+        }
+        Some(problem) if found == 0 => Err(problem),
+        _ => {
+            metadata.insert("text_extraction".into(), "pdf-extract (partial)".into());
+            Ok(collector.pages)
+        }
+    }
+}
+
+fn load_error(e: pdf_extract::Error) -> ConvertError {
+    use pdf_extract::Error;
+    match e {
+        Error::Decryption(e) => ConvertError::Encrypted(format!("cannot decrypt the PDF: {e}")),
+        Error::InvalidPassword => ConvertError::Encrypted(
+            "the PDF is encrypted with a password; docproc cannot open it".into(),
+        ),
+        Error::Unimplemented(what) => {
+            ConvertError::Unsupported(format!("unsupported PDF feature: {what}"))
+        }
+        other => ConvertError::Corrupt(format!("damaged PDF: {other}")),
+    }
+}
+
+fn output_error(e: OutputError) -> ConvertError {
+    match e {
+        OutputError::PdfError(e) => load_error(e),
+        other => ConvertError::Corrupt(format!("cannot read the PDF's content: {other:?}")),
+    }
+}
+
+/// Title, author and dates from the document information dictionary.
+fn info_metadata(doc: &pdf_extract::Document) -> Metadata {
+    let mut metadata = Metadata::new();
+    let info = doc.trailer.get(b"Info").ok().and_then(|o| match o {
+        Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    });
+    let Some(info) = info else { return metadata };
+    for (field, key) in [
+        (&b"Title"[..], "title"),
+        (b"Author", "author"),
+        (b"Subject", "subject"),
+        (b"Keywords", "keywords"),
+        (b"Creator", "creator"),
+        (b"Producer", "producer"),
+        (b"CreationDate", "created"),
+        (b"ModDate", "modified"),
+    ] {
+        let value = info.get(field).ok().and_then(|o| match o {
+            Object::String(bytes, _) => Some(decode_pdf_string(bytes)),
+            Object::Reference(id) => match doc.get_object(*id).ok()? {
+                Object::String(bytes, _) => Some(decode_pdf_string(bytes)),
+                _ => None,
+            },
+            _ => None,
+        });
+        if let Some(value) = value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
+            metadata.insert(key.into(), value);
+        }
+    }
+    metadata
+}
+
+/// PDF text strings: UTF-16BE with a byte order mark, else PDFDocEncoding (close to Latin-1).
+fn decode_pdf_string(bytes: &[u8]) -> String {
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units)
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(&bytes[3..]).into_owned();
+    }
+    bytes
+        .iter()
+        .map(|&b| b as char)
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// Collects the characters pdf-extract reports, page by page.
+#[derive(Default)]
+struct Collector {
+    pages: Vec<Page>,
+    current: Option<Page>,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        _media_box: &MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.end_page()?;
+        self.current = Some(Page {
+            number: page_num,
+            glyphs: Vec::new(),
+        });
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        if let Some(page) = self.current.take() {
+            self.pages.push(page);
+        }
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), OutputError> {
+        let Some(page) = self.current.as_mut() else {
+            return Ok(());
+        };
+        let scale_x = trm.m11.hypot(trm.m12);
+        let scale_y = trm.m21.hypot(trm.m22);
+        let size = (font_size * scale_y).abs();
+        let (x, y) = (trm.m31, trm.m32);
+        let angle = trm.m12.atan2(trm.m11);
+        let quarter_turns =
+            ((angle / std::f64::consts::FRAC_PI_2).round() as i64).rem_euclid(4) as u8;
+        if !(x.is_finite() && y.is_finite() && size.is_finite()) {
+            return Ok(());
+        }
+        let text: String = text
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .collect();
+        if text.is_empty() {
+            return Ok(());
+        }
+        // Some generators draw text at size 0 or with absurd matrices; keep it readable anyway.
+        let size = if size < 0.5 { 1.0 } else { size };
+        let advance = (width * font_size * scale_x).abs();
+        log::trace!("glyph {text:?} x={x:.2} y={y:.2} size={size:.2} advance={advance:.2}");
+        page.glyphs.push(Glyph {
+            x,
+            y,
+            size,
+            advance,
+            quarter_turns,
+            text,
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_strings_decode() {
+        assert_eq!(decode_pdf_string(b"\xfe\xff\x00H\x00i"), "Hi");
+        assert_eq!(decode_pdf_string(b"caf\xe9"), "café");
+    }
+}
