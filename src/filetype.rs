@@ -26,7 +26,8 @@ impl FileType {
         let ext = ext.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "pdf" => Some(FileType::Pdf),
-            "docx" => Some(FileType::Docx),
+            // Macro-enabled documents and templates are the same WordprocessingML package.
+            "docx" | "docm" | "dotx" | "dotm" => Some(FileType::Docx),
             "txt" | "text" => Some(FileType::Txt),
             _ => None,
         }
@@ -192,7 +193,9 @@ pub fn check_content(claimed: FileType, bytes: &[u8]) -> Result<(), ConvertError
 fn check_docx_package(bytes: &[u8]) -> Result<(), ConvertError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ConvertError::Corrupt(format!("damaged zip container: {e}")))?;
-    if archive.index_for_name("word/document.xml").is_some() {
+    if let Some(main) = main_document_part(&mut archive)
+        && archive.index_for_name(&main).is_some()
+    {
         return check_inflated_size(&mut archive, bytes.len());
     }
     let names: Vec<&str> = archive.file_names().collect();
@@ -203,11 +206,31 @@ fn check_docx_package(bytes: &[u8]) -> Result<(), ConvertError> {
     } else if names.contains(&"mimetype") {
         "an OpenDocument or EPUB package"
     } else {
-        "a zip archive without word/document.xml"
+        "a zip archive without a Word main document part"
     };
     Err(ConvertError::TypeMismatch(format!(
         "not a DOCX document: the content is {what}"
     )))
+}
+
+/// The package's main document part: the target of the `officeDocument` relationship in
+/// `_rels/.rels` (usually, but not always, `word/document.xml`).
+fn main_document_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<String> {
+    let mut rels = String::new();
+    if let Ok(file) = archive.by_name("_rels/.rels") {
+        let _ = std::io::Read::read_to_string(&mut std::io::Read::take(file, 1 << 20), &mut rels);
+    }
+    for relationship in rels.split("<Relationship").skip(1) {
+        let attr = |name: &str| {
+            let start = relationship.find(&format!("{name}=\""))? + name.len() + 2;
+            let end = start + relationship[start..].find('"')?;
+            Some(&relationship[start..end])
+        };
+        if attr("Type").is_some_and(|t| t.ends_with("/officeDocument")) {
+            return attr("Target").map(|t| t.trim_start_matches('/').to_string());
+        }
+    }
+    Some("word/document.xml".to_string())
 }
 
 /// The most a DOCX package may inflate to, and the largest compression ratio it may claim:
@@ -259,6 +282,10 @@ mod tests {
             Some(FileType::Txt)
         );
         assert_eq!(FileType::from_extension(OsStr::new("doc")), None);
+        assert_eq!(
+            FileType::from_extension(OsStr::new("docm")),
+            Some(FileType::Docx)
+        );
     }
 
     #[test]

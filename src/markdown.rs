@@ -498,12 +498,20 @@ fn render_table(table: &Table, out: &mut String) {
         }
         out.push('\n');
     };
-    line(&rows[0], out);
+    // A pipe table needs a header row. A table of one row has none: its row is data, under an
+    // empty header (as pandoc writes it), rather than promoted to a header.
+    let empty: Vec<String> = vec![String::new(); columns];
+    let (header, body) = if rows.len() == 1 {
+        (&empty, &rows[..])
+    } else {
+        (&rows[0], &rows[1..])
+    };
+    line(header, out);
     let rule: Vec<String> = (0..columns)
         .map(|c| "-".repeat(if pad { widths[c] } else { 3 }))
         .collect();
     line(&rule, out);
-    for row in &rows[1..] {
+    for row in body {
         line(row, out);
     }
 }
@@ -872,6 +880,17 @@ mod tests {
         assert_eq!(
             render(&[Block::Table(table)]),
             "| a         | b\\|c |\n| --------- | ---- |\n| long cell |      |\n"
+        );
+    }
+
+    #[test]
+    fn a_single_row_is_data_under_an_empty_header() {
+        let table = Table {
+            rows: vec![vec![vec![vec![t("one")]], vec![vec![t("two")]]]],
+        };
+        assert_eq!(
+            render(&[Block::Table(table)]),
+            "|     |     |\n| --- | --- |\n| one | two |\n"
         );
     }
 

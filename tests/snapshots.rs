@@ -105,8 +105,14 @@ fn metadata_is_recorded_per_format() {
             > 40
     );
     assert!(meta("encrypted-empty-password.pdf", "encrypted").is_some());
-    assert_eq!(meta("paper.pdf", "text_extraction").as_deref(), Some("pdf-extract"));
-    assert_eq!(meta("cid-font.pdf", "text_extraction").as_deref(), Some("docproc"));
+    assert_eq!(
+        meta("paper.pdf", "text_extraction").as_deref(),
+        Some("pdf-extract")
+    );
+    assert_eq!(
+        meta("cid-font.pdf", "text_extraction").as_deref(),
+        Some("docproc")
+    );
 }
 
 #[test]
