@@ -20,10 +20,10 @@ use rayon::prelude::*;
 
 use crate::cache::{CacheKey, MarkdownStore};
 use crate::config::Config;
-use crate::convert::{self, ConvertError, Converted, Metadata, converter_for};
+use crate::convert::{self, ConvertError, Converted, Metadata, Warning, converter_for};
 use crate::discover::{self, Job};
 use crate::hash::{self, ContentHash};
-use crate::report::{DocumentCounts, Failure, Progress, Skip, Summary, WalkError, printable};
+use crate::report::{DocumentCounts, Failure, Notice, Progress, Summary, WalkError, printable};
 use crate::store::{
     self, CacheEntry, DocumentRow, KnownDocument, Record, Recorder, RunCounts, Status,
 };
@@ -70,8 +70,8 @@ struct Planned<'a> {
 /// How one document ended in this run.
 #[derive(Debug, Clone)]
 enum Outcome {
-    Converted,
-    Cached,
+    Converted(Option<Warning>),
+    Cached(Option<Warning>),
     Failed {
         code: String,
         message: String,
@@ -83,6 +83,13 @@ enum Outcome {
     },
     /// Not started: the run was interrupted (or the database writer stopped).
     NotDone,
+}
+
+/// A warning as the (code, message) columns of a completed row.
+fn warning_fields(warning: &Option<Warning>) -> Option<(&str, &str)> {
+    warning
+        .as_ref()
+        .map(|w| (w.code.as_str(), w.message.as_str()))
 }
 
 /// Runs a conversion; `Err` is a fatal error (exit 2), document failures are in the summary.
@@ -362,7 +369,14 @@ fn work_units(
                         },
                     );
                 }
-                Outcome::Cached
+                // A completed document with an error code carries a warning (needs_ocr).
+                let warning = p.known.and_then(|k| {
+                    Some(Warning {
+                        code: k.row.error_code.clone()?,
+                        message: k.row.error_message.clone().unwrap_or_default(),
+                    })
+                });
+                Outcome::Cached(warning)
             }
             Action::Remembered { code, message } => {
                 ctx.progress.line(
@@ -452,7 +466,8 @@ impl WorkContext<'_> {
             let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
             return self.fail(p, &error, tx);
         }
-        let mut row = self.row(p, Status::Completed, None);
+        let warning = entry.warning.clone();
+        let mut row = self.row(p, Status::Completed, warning_fields(&warning));
         row.cached_markdown_path = Some(entry.markdown_path.clone());
         row.output_path = Some(p.output.to_string_lossy().into_owned());
         row.duration_ms = Some(0);
@@ -465,7 +480,7 @@ impl WorkContext<'_> {
                 cache_entry: None,
             },
         );
-        Outcome::Cached
+        Outcome::Cached(warning)
     }
 
     /// Converts the leader; its followers (same content) get copies of the result.
@@ -524,13 +539,13 @@ impl WorkContext<'_> {
         let mut out = Vec::with_capacity(1 + followers.len());
         match result {
             Ok(converted) => {
-                let metadata = converted.metadata.clone();
+                let (metadata, warning) = (converted.metadata.clone(), converted.warning.clone());
                 let outcome = self.finish_conversion(p, &hash, &key, converted, duration_ms, tx);
-                let ok = matches!(outcome, Outcome::Converted);
+                let ok = matches!(outcome, Outcome::Converted(_));
                 out.push((leader, outcome));
                 for &f in followers {
                     let outcome = if ok && !changed {
-                        self.copy_for_follower(&planned[f], &key, &hash, &metadata, tx)
+                        self.copy_for_follower(&planned[f], &key, &hash, &metadata, &warning, tx)
                     } else {
                         self.convert_alone(&planned[f], tx)
                     };
@@ -603,8 +618,15 @@ impl WorkContext<'_> {
             markdown_path: stored.to_string_lossy().into_owned(),
             markdown_size: markdown.len() as u64,
             metadata: converted.metadata.clone(),
+            warning: converted.warning.clone(),
         };
-        let mut row = self.row(p, Status::Completed, None);
+        if let Some(warning) = &converted.warning {
+            self.progress.line(
+                &p.job.display,
+                &format!("{}; converted without text", warning.message),
+            );
+        }
+        let mut row = self.row(p, Status::Completed, warning_fields(&converted.warning));
         row.content_hash = Some(hash.to_hex());
         row.cache_key = Some(key.as_str().to_string());
         row.cached_markdown_path = Some(entry.markdown_path.clone());
@@ -622,7 +644,7 @@ impl WorkContext<'_> {
                 cache_entry: Some(Box::new(entry)),
             },
         );
-        Outcome::Converted
+        Outcome::Converted(converted.warning)
     }
 
     fn copy_for_follower(
@@ -631,6 +653,7 @@ impl WorkContext<'_> {
         key: &CacheKey,
         hash: &ContentHash,
         metadata: &Metadata,
+        warning: &Option<Warning>,
         tx: &Sender<Record>,
     ) -> Outcome {
         let source = self.store.path(key);
@@ -638,7 +661,7 @@ impl WorkContext<'_> {
             let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
             return self.fail(p, &error, tx);
         }
-        let mut row = self.row(p, Status::Completed, None);
+        let mut row = self.row(p, Status::Completed, warning_fields(warning));
         row.content_hash = Some(hash.to_hex());
         row.cache_key = Some(key.as_str().to_string());
         row.cached_markdown_path = Some(source.to_string_lossy().into_owned());
@@ -652,7 +675,7 @@ impl WorkContext<'_> {
                 cache_entry: None,
             },
         );
-        Outcome::Cached
+        Outcome::Cached(warning.clone())
     }
 
     fn fail(&self, p: &Planned<'_>, error: &ConvertError, tx: &Sender<Record>) -> Outcome {
@@ -732,11 +755,26 @@ fn summarize(
     };
     let mut failures = Vec::new();
     let mut skips = Vec::new();
+    let mut warnings = Vec::new();
     for (p, outcome) in planned.iter().zip(outcomes) {
         let path = p.job.display.to_string_lossy().into_owned();
         match outcome.clone().unwrap_or(Outcome::NotDone) {
-            Outcome::Converted => counts.converted += 1,
-            Outcome::Cached => counts.cached += 1,
+            Outcome::Converted(warning) => {
+                counts.converted += 1;
+                warnings.extend(warning.map(|w| Notice {
+                    path: path.clone(),
+                    code: w.code,
+                    message: w.message,
+                }));
+            }
+            Outcome::Cached(warning) => {
+                counts.cached += 1;
+                warnings.extend(warning.map(|w| Notice {
+                    path: path.clone(),
+                    code: w.code,
+                    message: w.message,
+                }));
+            }
             Outcome::Failed {
                 code,
                 message,
@@ -752,7 +790,7 @@ fn summarize(
             }
             Outcome::Skipped { code, message } => {
                 counts.skipped += 1;
-                skips.push(Skip {
+                skips.push(Notice {
                     path,
                     code,
                     message,
@@ -768,6 +806,7 @@ fn summarize(
         ignored: discovery.ignored,
         duration_ms: started.elapsed().as_millis() as u64,
         failures,
+        warnings,
         skips,
         walk_errors: discovery
             .problems

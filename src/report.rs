@@ -26,9 +26,9 @@ pub struct Failure {
     pub remembered: bool,
 }
 
-/// A document skipped on purpose (an empty file).
+/// A document that converted with a warning (`needs_ocr`), or was skipped on purpose (`empty`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Skip {
+pub struct Notice {
     pub path: String,
     pub code: String,
     pub message: String,
@@ -59,7 +59,8 @@ pub struct Summary {
     pub ignored: u64,
     pub duration_ms: u64,
     pub failures: Vec<Failure>,
-    pub skips: Vec<Skip>,
+    pub warnings: Vec<Notice>,
+    pub skips: Vec<Notice>,
     pub walk_errors: Vec<WalkError>,
     pub interrupted: bool,
     pub exit_code: u8,
@@ -118,6 +119,14 @@ impl Summary {
                 ", {} not done (interrupted; run again to finish)",
                 d.pending
             ));
+        }
+        let ocr = self
+            .warnings
+            .iter()
+            .filter(|w| w.code == "needs_ocr")
+            .count();
+        if ocr > 0 {
+            line.push_str(&format!(" ({ocr} without a text layer: need OCR)"));
         }
         if self.ignored > 0 {
             line.push_str(&format!(

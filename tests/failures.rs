@@ -30,7 +30,10 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     assert_eq!(code("form-cycle.pdf"), "corrupt");
     assert_eq!(code("html-named.pdf"), "type_mismatch");
     assert_eq!(code("legacy-word.docx"), "type_mismatch");
-    assert_eq!(code("scanned.pdf"), "needs_ocr");
+    assert_eq!(
+        rows["scanned.pdf"],
+        ("completed".to_string(), Some("needs_ocr".to_string()))
+    );
     assert_eq!(code("truncated.pdf"), "corrupt");
     assert_eq!(code("zip-bomb.docx"), "resource_limit");
     let good = t.files("in/good");
@@ -97,7 +100,8 @@ fn failures_are_remembered_until_the_file_changes_or_retry_failed() {
 
     let (second, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 1, "still failed: still exit 1");
-    assert_eq!(counts(&second), (0, 1, failed, 0));
+    // ok.txt and the scanned PDF (converted without text) come from the cache.
+    assert_eq!(counts(&second), (0, 2, failed, 0));
     assert!(
         second["failures"]
             .as_array()
@@ -125,6 +129,54 @@ fn failures_are_remembered_until_the_file_changes_or_retry_failed() {
     let (fourth, _) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(counts(&fourth).0, 1, "{fourth}");
     assert_eq!(fourth["documents"]["failed"].as_u64().unwrap(), failed - 1);
+}
+
+#[test]
+fn pdfs_without_text_convert_flagged_needs_ocr() {
+    let t = Tree::new();
+    std::fs::create_dir_all(t.path("in")).unwrap();
+    std::fs::copy(
+        crate::support::fixtures().join("broken/scanned.pdf"),
+        t.path("in/scan.pdf"),
+    )
+    .unwrap();
+    t.write("in/ok.txt", "ok\n");
+    let out = t
+        .docproc()
+        .args(["convert", "in", "-o", "out", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a scan is not a failure");
+    assert!(
+        stderr(&out).contains("in/scan.pdf: no text layer in 1 page"),
+        "{}",
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(counts(&report), (2, 0, 0, 0));
+    assert_eq!(report["warnings"][0]["code"], "needs_ocr");
+    assert_eq!(report["warnings"][0]["path"], "in/scan.pdf");
+    assert_eq!(
+        t.read("out/scan.pdf.md"),
+        "<!-- page 1 -->\n",
+        "Markdown without text"
+    );
+    let conn = t.db("out/.docproc/docproc.db");
+    assert_eq!(
+        statuses(&conn)["scan.pdf"],
+        ("completed".to_string(), Some("needs_ocr".to_string()))
+    );
+    // The flag survives the cache: an unchanged or moved scan is still reported.
+    std::fs::rename(t.path("in/scan.pdf"), t.path("in/moved.pdf")).unwrap();
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!((code, counts(&report)), (0, (0, 2, 0, 0)));
+    assert_eq!(report["warnings"][0]["path"], "in/moved.pdf");
+    let human = t.convert(&["in", "-o", "out"]);
+    assert!(
+        crate::support::stdout(&human).contains("(1 without a text layer: need OCR)"),
+        "{}",
+        crate::support::stdout(&human)
+    );
 }
 
 #[test]

@@ -57,6 +57,7 @@ impl Converter for DocxConverter {
         Ok(Converted {
             markdown: markdown::render(&walker.blocks),
             metadata,
+            warning: None,
         })
     }
 }

@@ -47,6 +47,18 @@ impl ConvertOptions {
 pub struct Converted {
     pub markdown: String,
     pub metadata: Metadata,
+    /// Set when the document converted but something about it needs a person's attention.
+    pub warning: Option<Warning>,
+}
+
+/// A condition worth reporting on a document that converted: recorded with status `completed`
+/// and this code in `documents.error_code`, listed under `warnings` in the report, and not a
+/// failure (the exit code is unaffected).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// `needs_ocr`: a PDF without a text layer; its Markdown holds no text (only page markers).
+    pub code: String,
+    pub message: String,
 }
 
 /// Why a document could not be converted. Each variant has a stable [`code`](Self::code).
@@ -61,9 +73,6 @@ pub enum ConvertError {
     /// The document is password-protected.
     #[error("{0}")]
     Encrypted(String),
-    /// A PDF without a text layer (scanned pages): it needs OCR, which docproc does not do.
-    #[error("{0}")]
-    NeedsOcr(String),
     /// A valid document that uses something docproc cannot convert.
     #[error("{0}")]
     Unsupported(String),
@@ -86,7 +95,6 @@ impl ConvertError {
             ConvertError::TypeMismatch(_) => "type_mismatch",
             ConvertError::Corrupt(_) => "corrupt",
             ConvertError::Encrypted(_) => "encrypted",
-            ConvertError::NeedsOcr(_) => "needs_ocr",
             ConvertError::Unsupported(_) => "unsupported",
             ConvertError::ResourceLimit(_) => "resource_limit",
             ConvertError::Io(_) => "io",

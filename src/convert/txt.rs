@@ -38,6 +38,7 @@ impl Converter for TxtConverter {
         Ok(Converted {
             markdown: markdown::render(&blocks(&text)),
             metadata,
+            warning: None,
         })
     }
 }

@@ -23,7 +23,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use recorder::{Record, Recorder};
 
 use crate::cache::CacheKey;
-use crate::convert::Metadata;
+use crate::convert::{Metadata, Warning};
 use crate::hash::FileStat;
 
 /// Migrations, oldest first. Never edit or remove one that has shipped: append a new one.
@@ -75,6 +75,8 @@ const MIGRATIONS: &[&str] = &[
         markdown_path     TEXT NOT NULL,
         markdown_size     INTEGER NOT NULL,
         metadata_json     TEXT NOT NULL,
+        warning_code      TEXT,
+        warning_message   TEXT,
         created_at        TEXT NOT NULL,
         last_used_at      TEXT NOT NULL
     );
@@ -211,6 +213,8 @@ pub struct CacheEntry {
     pub markdown_path: String,
     pub markdown_size: u64,
     pub metadata: Metadata,
+    /// The conversion's warning (code, message), e.g. `needs_ocr`.
+    pub warning: Option<Warning>,
 }
 
 /// What the database knows about a document from earlier runs.
@@ -270,7 +274,7 @@ pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocumen
 pub fn cache_entry(conn: &Connection, key: &CacheKey) -> Result<Option<CacheEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT cache_key, content_hash, converter, converter_version, options, markdown_path,
-                markdown_size, metadata_json
+                markdown_size, metadata_json, warning_code, warning_message
          FROM cache_entries WHERE cache_key = ?1",
     )?;
     let entry = stmt
@@ -285,6 +289,16 @@ pub fn cache_entry(conn: &Connection, key: &CacheKey) -> Result<Option<CacheEntr
                 markdown_path: r.get(5)?,
                 markdown_size: r.get::<_, i64>(6)? as u64,
                 metadata: serde_json::from_str(&metadata).unwrap_or_default(),
+                warning: match (
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                ) {
+                    (Some(code), message) => Some(Warning {
+                        code,
+                        message: message.unwrap_or_default(),
+                    }),
+                    _ => None,
+                },
             })
         })
         .optional()?;

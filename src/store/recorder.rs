@@ -107,12 +107,14 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 tx.prepare_cached(
                     "INSERT INTO cache_entries (cache_key, content_hash, converter, converter_version,
                                                 options, markdown_path, markdown_size, metadata_json,
-                                                created_at, last_used_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                                                warning_code, warning_message, created_at, last_used_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?9, ?9)
                      ON CONFLICT (cache_key) DO UPDATE SET
                         markdown_path = excluded.markdown_path,
                         markdown_size = excluded.markdown_size,
                         metadata_json = excluded.metadata_json,
+                        warning_code = excluded.warning_code,
+                        warning_message = excluded.warning_message,
                         last_used_at = excluded.last_used_at",
                 )?
                 .execute(params![
@@ -124,7 +126,9 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                     entry.markdown_path,
                     entry.markdown_size as i64,
                     serde_json::to_string(&entry.metadata)?,
-                    now
+                    now,
+                    entry.warning.as_ref().map(|w| w.code.as_str()),
+                    entry.warning.as_ref().map(|w| w.message.as_str()),
                 ])
                 .context("cannot record a cache entry")?;
             }

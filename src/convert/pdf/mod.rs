@@ -21,7 +21,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pdf_extract::{MediaBox, Object, OutputDev, OutputError, Transform};
 
-use super::{ConvertError, ConvertOptions, Converted, Converter, Metadata};
+use super::{ConvertError, ConvertOptions, Converted, Converter, Metadata, Warning};
 use crate::markdown;
 use layout::{Glyph, Page};
 
@@ -58,17 +58,20 @@ impl Converter for PdfConverter {
         }
         let pages = read_pages(&doc, &mut metadata)?;
         let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
-        if glyphs == 0 {
-            metadata.insert("has_text_layer".into(), "false".into());
-            return Err(ConvertError::NeedsOcr(format!(
+        // A PDF without text (scanned pages) converts to Markdown without text, flagged so that a
+        // later OCR pass can select it (`error_code = 'needs_ocr'` on a completed document).
+        let warning = (glyphs == 0).then(|| Warning {
+            code: "needs_ocr".into(),
+            message: format!(
                 "no text layer in {page_count} page{}: the pages are images (scanned?) and need OCR",
                 if page_count == 1 { "" } else { "s" }
-            )));
-        }
-        metadata.insert("has_text_layer".into(), "true".into());
+            ),
+        });
+        metadata.insert("has_text_layer".into(), (glyphs > 0).to_string());
         Ok(Converted {
             markdown: markdown::render(&layout::layout(&pages, options.page_markers)),
             metadata,
+            warning,
         })
     }
 }
