@@ -134,6 +134,7 @@ pub fn convert(config: &Config) -> Result<Summary> {
             .collect::<Vec<_>>()
     });
     let planned = with_cache_lookups(config, &conn, planned)?;
+    log_plan(&planned, &discovery);
 
     let recorder = Recorder::spawn(conn);
     let ctx = WorkContext {
@@ -277,6 +278,30 @@ fn plan<'a>(
     }
     planned.key = Some(key);
     planned
+}
+
+/// One line at `-v`: what the run is about to do.
+fn log_plan(planned: &[Planned<'_>], discovery: &discover::Discovery) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for p in planned {
+        let kind = match p.action {
+            Action::UpToDate { .. } => "up to date",
+            Action::Restore(_) => "from the cache",
+            Action::Convert => "to convert",
+            Action::Remembered { .. } => "failed before",
+            Action::Skip { .. } => "skipped",
+            Action::Fail(_) => "unreadable",
+        };
+        *counts.entry(kind).or_default() += 1;
+    }
+    let mut parts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    parts.sort();
+    log::info!(
+        "{} documents ({}), {} other files ignored",
+        planned.len(),
+        parts.join(", "),
+        discovery.ignored
+    );
 }
 
 /// Turns `Convert` into `Restore` where the cache already has the Markdown.
@@ -536,6 +561,17 @@ impl WorkContext<'_> {
         };
         drop(bytes);
         let duration_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(_) => log::debug!(
+                "{}: converted in {duration_ms} ms",
+                printable(&p.job.display)
+            ),
+            Err(e) => log::debug!(
+                "{}: {} after {duration_ms} ms",
+                printable(&p.job.display),
+                e.code()
+            ),
+        }
         let mut out = Vec::with_capacity(1 + followers.len());
         match result {
             Ok(converted) => {
