@@ -23,7 +23,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt"}
+FORMATS = {".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".dotm": "docx", ".txt": "txt", ".text": "txt"}
 
 
 def timed(cmd, **kw):
