@@ -226,11 +226,14 @@ pub struct FlatItem {
     pub ordered: bool,
     /// The number of the first item of the list this item would open (ordered lists).
     pub start: u64,
+    /// Items of different lists (DOCX numbering instances) never join one list, even adjacent.
+    pub list_id: usize,
     pub blocks: Vec<Block>,
 }
 
 /// Builds nested lists from flat items in document order. A jump of several levels is treated as
-/// one level deeper; a change between bullets and numbers at the same level starts a new list.
+/// one level deeper; a change between bullets and numbers, or to another list (`list_id`), at
+/// the same level starts a new list.
 pub fn build_lists(items: Vec<FlatItem>) -> Vec<Block> {
     let mut out = Vec::new();
     let mut iter = items.into_iter().peekable();
@@ -246,15 +249,15 @@ fn build_list(
     level: usize,
 ) -> List {
     let first = items.peek().expect("caller checked");
+    let list_id = first.list_id;
     let mut list = List {
         ordered: first.ordered,
         start: first.start,
         items: Vec::new(),
     };
     while let Some(next) = items.peek() {
-        if next.level < level
-            || (next.level == level && next.ordered != list.ordered && !list.items.is_empty())
-        {
+        let other_list = next.ordered != list.ordered || next.list_id != list_id;
+        if next.level < level || (next.level == level && other_list && !list.items.is_empty()) {
             break;
         }
         if next.level > level {
@@ -839,6 +842,7 @@ mod tests {
             level,
             ordered,
             start: 1,
+            list_id: 0,
             blocks: vec![p(vec![t(text)])],
         };
         let blocks = build_lists(vec![

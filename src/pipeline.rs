@@ -52,6 +52,8 @@ enum Action {
         message: String,
     },
     Fail(ConvertError),
+    /// Ctrl-C came before this document was even looked at.
+    Interrupted,
 }
 
 /// One document with its plan.
@@ -218,6 +220,10 @@ fn plan<'a>(
         output,
         action: Action::Convert,
     };
+    if interrupt::requested() {
+        planned.action = Action::Interrupted;
+        return planned;
+    }
     if job.stat.size == 0 {
         planned.action = Action::Skip {
             code: "empty",
@@ -291,6 +297,7 @@ fn log_plan(planned: &[Planned<'_>], discovery: &discover::Discovery) {
             Action::Remembered { .. } => "failed before",
             Action::Skip { .. } => "skipped",
             Action::Fail(_) => "unreadable",
+            Action::Interrupted => "interrupted",
         };
         *counts.entry(kind).or_default() += 1;
     }
@@ -430,6 +437,7 @@ fn work_units(
                 }
             }
             Action::Fail(error) => ctx.fail(p, error, tx),
+            Action::Interrupted => Outcome::NotDone,
         };
         outcomes[index] = Some(outcome);
     }
@@ -794,22 +802,19 @@ fn summarize(
     let mut warnings = Vec::new();
     for (p, outcome) in planned.iter().zip(outcomes) {
         let path = p.job.display.to_string_lossy().into_owned();
+        let notice = |w: Warning| Notice {
+            path: path.clone(),
+            code: w.code,
+            message: w.message,
+        };
         match outcome.clone().unwrap_or(Outcome::NotDone) {
             Outcome::Converted(warning) => {
                 counts.converted += 1;
-                warnings.extend(warning.map(|w| Notice {
-                    path: path.clone(),
-                    code: w.code,
-                    message: w.message,
-                }));
+                warnings.extend(warning.map(notice));
             }
             Outcome::Cached(warning) => {
                 counts.cached += 1;
-                warnings.extend(warning.map(|w| Notice {
-                    path: path.clone(),
-                    code: w.code,
-                    message: w.message,
-                }));
+                warnings.extend(warning.map(notice));
             }
             Outcome::Failed {
                 code,

@@ -66,8 +66,17 @@ impl Converter for DocxConverter {
 struct Context {
     styles: HashMap<String, StyleInfo>,
     /// numId → (abstract levels: (ordered, start) per ilvl, level start overrides).
-    numbering: HashMap<usize, Vec<(bool, u64)>>,
+    numbering: HashMap<usize, Vec<(ListKind, u64)>>,
     links: HashMap<String, String>,
+}
+
+/// How a numbering level marks its paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Bullet,
+    Ordered,
+    /// `numFmt none`: a paragraph that continues the list item before it.
+    Unmarked,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -75,6 +84,7 @@ struct StyleInfo {
     heading: Option<u8>,
     code: bool,
     quote: bool,
+    list_paragraph: bool,
     list: Option<(usize, usize)>,
     marks: Marks,
 }
@@ -91,14 +101,22 @@ impl Context {
         for style in &docx.styles.styles {
             styles.insert(style.style_id.clone(), resolve_style(style, &by_id));
         }
-        let mut abstracts: HashMap<usize, Vec<(bool, u64)>> = HashMap::new();
+        let mut abstracts: HashMap<usize, Vec<(ListKind, u64)>> = HashMap::new();
         for abs in &docx.numberings.abstract_nums {
-            let mut levels = vec![(false, 1); 9];
+            let mut levels = vec![(ListKind::Bullet, 1); 9];
             for level in &abs.levels {
                 if level.level < 9 {
-                    let ordered = !matches!(level.format.val.as_str(), "bullet" | "none" | "");
+                    // A bullet that draws nothing marks continuation paragraphs (pandoc writes
+                    // them so).
+                    let blank = json_string(&level.text).is_some_and(|t| t.trim().is_empty());
+                    let kind = match level.format.val.as_str() {
+                        "bullet" if blank => ListKind::Unmarked,
+                        "bullet" | "" => ListKind::Bullet,
+                        "none" => ListKind::Unmarked,
+                        _ => ListKind::Ordered,
+                    };
                     let start = json_u64(&level.start).unwrap_or(1);
-                    levels[level.level] = (ordered, start);
+                    levels[level.level] = (kind, start);
                 }
             }
             abstracts.insert(abs.id, levels);
@@ -167,8 +185,16 @@ fn resolve_style(style: &Style, by_id: &HashMap<&str, &Style>) -> StyleInfo {
         ]) {
             info.code = true;
         }
-        if looks(&["quote", "block text", "blockquote"]) && !looks(&["quoted"]) {
+        if looks(&["quote", "quotation", "block text", "blockquote"]) && !looks(&["quoted"]) {
             info.quote = true;
+        }
+        if looks(&[
+            "list paragraph",
+            "listparagraph",
+            "list continue",
+            "listcontinue",
+        ]) {
+            info.list_paragraph = true;
         }
         if info.list.is_none()
             && let Some(num) = &s.paragraph_property.numbering_property
@@ -325,7 +351,19 @@ impl Walker<'_> {
             && let Some(levels) = self.ctx.numbering.get(&num_id)
         {
             let ilvl = ilvl.min(8);
-            let (ordered, start) = levels[ilvl];
+            let (kind, start) = levels[ilvl];
+            if kind == ListKind::Unmarked {
+                if let Pending::List(items) = &mut self.pending
+                    && let Some(last) = items.last_mut()
+                {
+                    last.blocks.push(Block::Paragraph(inlines));
+                    return;
+                }
+                self.flush();
+                self.blocks.push(Block::Paragraph(inlines));
+                return;
+            }
+            let ordered = kind == ListKind::Ordered;
             let count = self.counters.entry((num_id, ilvl)).or_insert(0);
             let item_start = start + *count;
             *count += 1;
@@ -337,6 +375,7 @@ impl Walker<'_> {
                 level: ilvl,
                 ordered,
                 start: item_start,
+                list_id: num_id,
                 blocks: vec![Block::Paragraph(inlines)],
             };
             match &mut self.pending {
@@ -346,6 +385,15 @@ impl Walker<'_> {
                     self.pending = Pending::List(vec![item]);
                 }
             }
+            return;
+        }
+        // An unnumbered "List Paragraph" right after a list item continues that item.
+        if style.list_paragraph
+            && let Pending::List(items) = &mut self.pending
+            && let Some(last) = items.last_mut()
+            && !inlines.is_empty()
+        {
+            last.blocks.push(Block::Paragraph(inlines));
             return;
         }
         let is_empty = inlines

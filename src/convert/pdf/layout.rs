@@ -128,6 +128,7 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
                     level,
                     ordered,
                     start,
+                    list_id: 0,
                     blocks: vec![Block::Paragraph(vec![Inline::Text(rest.to_string())])],
                 });
                 continue;
