@@ -12,6 +12,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     let err = stderr(&out);
     for line in [
         "docproc: in/broken/corrupt.docx: damaged zip container",
+        "docproc: in/broken/damaged-part.docx: damaged DOCX: word/document.xml: corrupt deflate stream",
         "docproc: in/broken/encrypted.pdf: the PDF is encrypted with a password",
         "docproc: in/broken/form-cycle.pdf: form XObject 5 0 draws itself (a cycle)",
         "docproc: in/broken/html-named.pdf: not a PDF: the content is an HTML page",
@@ -26,6 +27,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     let rows = statuses(&conn);
     let code = |name: &str| rows[name].1.clone().unwrap_or_default();
     assert_eq!(code("corrupt.docx"), "corrupt");
+    assert_eq!(code("damaged-part.docx"), "corrupt");
     assert_eq!(code("encrypted.pdf"), "encrypted");
     assert_eq!(code("form-cycle.pdf"), "corrupt");
     assert_eq!(code("html-named.pdf"), "type_mismatch");

@@ -38,8 +38,21 @@ impl Converter for DocxConverter {
     fn convert(&self, bytes: &[u8], _options: &ConvertOptions) -> Result<Converted, ConvertError> {
         let mut options = docx_rs::ReadDocxOptions::default();
         options.generate_image_previews = false;
-        let docx = docx_rs::read_docx_with_options(bytes, options)
-            .map_err(|e| ConvertError::Corrupt(format!("cannot read DOCX: {e}")))?;
+        // docx-rs unwraps the zip reader's errors: a damaged part (bad deflate data, wrong CRC)
+        // panics. Catch it here to tell a damaged file from a bug.
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            docx_rs::read_docx_with_options(bytes, options)
+        }));
+        let docx = match read {
+            Ok(result) => {
+                result.map_err(|e| ConvertError::Corrupt(format!("cannot read DOCX: {e}")))?
+            }
+            Err(panic) => {
+                return Err(damaged_part(bytes)
+                    .map(|why| ConvertError::Corrupt(format!("damaged DOCX: {why}")))
+                    .unwrap_or_else(|| ConvertError::Internal(super::panic_message(panic))));
+            }
+        };
         let ctx = Context::new(&docx);
         let mut walker = Walker {
             ctx: &ctx,
@@ -683,6 +696,25 @@ fn json_string<T: serde::Serialize>(value: &T) -> Option<String> {
 
 fn json_u64<T: serde::Serialize>(value: &T) -> Option<u64> {
     serde_json::to_value(value).ok()?.as_u64()
+}
+
+/// The first part of the package that does not inflate cleanly, if any.
+fn damaged_part(bytes: &[u8]) -> Option<String> {
+    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => archive,
+        Err(e) => return Some(e.to_string()),
+    };
+    for i in 0..archive.len() {
+        let mut file = match archive.by_index(i) {
+            Ok(file) => file,
+            Err(e) => return Some(format!("part {i}: {e}")),
+        };
+        let name = file.name().to_string();
+        if let Err(e) = std::io::copy(&mut (&mut file).take(64 << 20), &mut std::io::sink()) {
+            return Some(format!("{name}: {e}"));
+        }
+    }
+    None
 }
 
 /// Title, author and friends from docProps/core.xml and docProps/app.xml, which docx-rs does not

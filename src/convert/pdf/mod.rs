@@ -94,7 +94,7 @@ fn read_pages(
     let problem = match result {
         Ok(Ok(())) => None,
         Ok(Err(e)) => Some(output_error(e)),
-        Err(panic) => Some(ConvertError::Internal(super::panic_message(panic))),
+        Err(panic) => Some(classify_panic(super::panic_message(panic))),
     };
     let found: usize = collector.pages.iter().map(|p| p.glyphs.len()).sum();
     if problem.is_none() && found > 0 {
@@ -118,6 +118,37 @@ fn read_pages(
             metadata.insert("text_extraction".into(), "pdf-extract (partial)".into());
             Ok(collector.pages)
         }
+    }
+}
+
+/// pdf-extract panics instead of returning errors on many damaged or unusual files. The ones
+/// whose cause is known are reported as what they are (a damaged file, an unsupported font
+/// encoding); anything else stays `internal`, a bug worth reporting.
+fn classify_panic(message: String) -> ConvertError {
+    let cause = message
+        .rsplit("): ")
+        .next()
+        .unwrap_or(&message)
+        .trim_end_matches("; please report this file");
+    if cause.starts_with("unsupported encoding") {
+        ConvertError::Unsupported(format!(
+            "unsupported PDF font encoding: {}",
+            &cause["unsupported encoding ".len().min(cause.len())..]
+        ))
+    } else if [
+        "missing object reference",
+        "wrong type",
+        "unexpected encoding",
+        "failed to parse",
+        "begincidrange",
+        "assertion failed",
+    ]
+    .iter()
+    .any(|known| cause.contains(known))
+    {
+        ConvertError::Corrupt(format!("damaged PDF: {cause}"))
+    } else {
+        ConvertError::Internal(message)
     }
 }
 
@@ -289,6 +320,24 @@ impl OutputDev for Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_pdf_extract_panics_are_classified() {
+        let msg = |cause: &str| {
+            format!(
+                "converter crashed (internal error at lib.rs:1): {cause}; please report this file"
+            )
+        };
+        assert_eq!(
+            classify_panic(msg("unsupported encoding 90ms-RKSJ-H")).code(),
+            "unsupported"
+        );
+        assert_eq!(
+            classify_panic(msg("missing object reference: ObjectNotFound((4, 0))")).code(),
+            "corrupt"
+        );
+        assert_eq!(classify_panic(msg("something new")).code(), "internal");
+    }
 
     #[test]
     fn pdf_strings_decode() {
