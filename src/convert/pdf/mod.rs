@@ -121,32 +121,31 @@ fn read_pages(
     }
 }
 
-/// pdf-extract panics instead of returning errors on many damaged or unusual files. The ones
-/// whose cause is known are reported as what they are (a damaged file, an unsupported font
-/// encoding); anything else stays `internal`, a bug worth reporting.
+/// pdf-extract (and the parsers under it) panic instead of returning errors on many damaged or
+/// unusual files. When docproc's own interpreter could not read the file either, a panic inside
+/// those libraries says the file is damaged (or uses an encoding they do not support); `internal`
+/// stays for panics in docproc's own code, which are bugs worth reporting.
 fn classify_panic(message: String) -> ConvertError {
     let cause = message
         .rsplit("): ")
         .next()
         .unwrap_or(&message)
         .trim_end_matches("; please report this file");
-    if cause.starts_with("unsupported encoding") {
-        ConvertError::Unsupported(format!(
-            "unsupported PDF font encoding: {}",
-            &cause["unsupported encoding ".len().min(cause.len())..]
-        ))
-    } else if [
-        "missing object reference",
-        "wrong type",
-        "unexpected encoding",
-        "failed to parse",
-        "begincidrange",
-        "assertion failed",
+    let in_parser = [
+        "pdf-extract",
+        "adobe-cmap-parser",
+        "type1-encoding-parser",
+        "lopdf",
+        "cff-parser",
     ]
     .iter()
-    .any(|known| cause.contains(known))
-    {
-        ConvertError::Corrupt(format!("damaged PDF: {cause}"))
+    .any(|library| message.contains(library));
+    if cause.starts_with("unsupported encoding") || cause.starts_with("unsupported cmap") {
+        ConvertError::Unsupported(format!(
+            "the PDF uses a font encoding docproc cannot read ({cause})"
+        ))
+    } else if in_parser {
+        ConvertError::Corrupt(format!("damaged PDF: the text cannot be read ({cause})"))
     } else {
         ConvertError::Internal(message)
     }
@@ -323,20 +322,16 @@ mod tests {
 
     #[test]
     fn known_pdf_extract_panics_are_classified() {
-        let msg = |cause: &str| {
+        let msg = |at: &str, cause: &str| {
             format!(
-                "converter crashed (internal error at lib.rs:1): {cause}; please report this file"
+                "converter crashed (internal error at {at}:1): {cause}; please report this file"
             )
         };
-        assert_eq!(
-            classify_panic(msg("unsupported encoding 90ms-RKSJ-H")).code(),
-            "unsupported"
-        );
-        assert_eq!(
-            classify_panic(msg("missing object reference: ObjectNotFound((4, 0))")).code(),
-            "corrupt"
-        );
-        assert_eq!(classify_panic(msg("something new")).code(), "internal");
+        let lib = "/registry/pdf-extract-0.12.1/src/lib.rs";
+        let code = |at, cause| classify_panic(msg(at, cause)).code();
+        assert_eq!(code(lib, "unsupported encoding 90ms-RKSJ-H"), "unsupported");
+        assert_eq!(code(lib, "MediaBox"), "corrupt");
+        assert_eq!(code("src/convert/pdf/layout.rs", "oops"), "internal");
     }
 
     #[test]
