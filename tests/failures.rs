@@ -13,6 +13,8 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     for line in [
         "docproc: in/broken/corrupt.docx: damaged zip container",
         "docproc: in/broken/damaged-part.docx: damaged DOCX: word/document.xml: corrupt deflate stream",
+        "docproc: in/broken/deep-nesting.docx: word/document.xml nests XML elements more than 1000 levels deep",
+        "docproc: in/broken/billion-laughs.docx: cannot read DOCX",
         "docproc: in/broken/encrypted.pdf: the PDF is encrypted with a password",
         "docproc: in/broken/form-cycle.pdf: form XObject 5 0 draws itself (a cycle)",
         "docproc: in/broken/html-named.pdf: not a PDF: the content is an HTML page",
@@ -28,6 +30,8 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     let code = |name: &str| rows[name].1.clone().unwrap_or_default();
     assert_eq!(code("corrupt.docx"), "corrupt");
     assert_eq!(code("damaged-part.docx"), "corrupt");
+    assert_eq!(code("deep-nesting.docx"), "resource_limit");
+    assert_eq!(code("billion-laughs.docx"), "corrupt");
     assert_eq!(code("encrypted.pdf"), "encrypted");
     assert_eq!(code("form-cycle.pdf"), "corrupt");
     assert_eq!(code("html-named.pdf"), "type_mismatch");

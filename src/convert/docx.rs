@@ -38,6 +38,7 @@ impl Converter for DocxConverter {
     fn convert(&self, bytes: &[u8], _options: &ConvertOptions) -> Result<Converted, ConvertError> {
         let mut options = docx_rs::ReadDocxOptions::default();
         options.generate_image_previews = false;
+        check_nesting(bytes)?;
         // docx-rs unwraps the zip reader's errors: a damaged part (bad deflate data, wrong CRC)
         // panics. Catch it here to tell a damaged file from a bug.
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -698,6 +699,92 @@ fn json_u64<T: serde::Serialize>(value: &T) -> Option<u64> {
     serde_json::to_value(value).ok()?.as_u64()
 }
 
+/// How deeply XML elements may nest in a part. Real documents stay under a hundred levels
+/// (tables in tables included); docx-rs recurses per level and overflows its stack somewhere
+/// past ten thousand, which would abort the whole process, not just this document.
+const MAX_XML_DEPTH: usize = 1_000;
+
+/// Refuses packages whose XML parts nest deeper than [`MAX_XML_DEPTH`].
+fn check_nesting(bytes: &[u8]) -> Result<(), ConvertError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    for i in 0..archive.len() {
+        let Ok(mut file) = archive.by_index(i) else {
+            continue;
+        };
+        let name = file.name().to_string();
+        if !name.ends_with(".xml") && !name.ends_with(".rels") {
+            continue;
+        }
+        let mut xml = Vec::new();
+        if (&mut file).take(256 << 20).read_to_end(&mut xml).is_err() {
+            continue; // a damaged part is reported by the reader
+        }
+        if xml_depth_exceeds(&xml, MAX_XML_DEPTH) {
+            return Err(ConvertError::ResourceLimit(format!(
+                "{name} nests XML elements more than {MAX_XML_DEPTH} levels deep"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether elements nest deeper than `limit`, by a scan of tags (quotes, comments, CDATA and
+/// processing instructions respected); no XML is parsed.
+fn xml_depth_exceeds(xml: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(offset) = xml[i..].iter().position(|&b| b == b'<') {
+        i += offset + 1;
+        let rest = &xml[i..];
+        let skip_to = |end: &[u8]| {
+            rest.windows(end.len())
+                .position(|w| w == end)
+                .map(|p| p + end.len())
+        };
+        if rest.starts_with(b"!--") {
+            i += skip_to(b"-->").unwrap_or(rest.len());
+            continue;
+        }
+        if rest.starts_with(b"![CDATA[") {
+            i += skip_to(b"]]>").unwrap_or(rest.len());
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let declaration = matches!(rest.first(), Some(b'?') | Some(b'!'));
+        // Find the end of the tag, skipping quoted attribute values.
+        let mut quote = None;
+        let mut end = rest.len();
+        for (k, &b) in rest.iter().enumerate() {
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == b'>' => {
+                    end = k;
+                    break;
+                }
+                None => {}
+            }
+        }
+        let self_closing = end > 0 && rest.get(end - 1) == Some(&b'/');
+        i += end.min(rest.len());
+        if declaration || self_closing {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// The first part of the package that does not inflate cleanly, if any.
 fn damaged_part(bytes: &[u8]) -> Option<String> {
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
@@ -796,6 +883,15 @@ fn unescape_xml(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_depth_is_measured_without_parsing() {
+        let deep = format!("{}{}", "<a x='>'>".repeat(50), "</a>".repeat(50));
+        assert!(!xml_depth_exceeds(deep.as_bytes(), 50));
+        assert!(xml_depth_exceeds(deep.as_bytes(), 49));
+        let flat = "<?xml version='1.0'?><!-- <a><a> --><r><b/><b/><![CDATA[<a><a>]]></r>";
+        assert!(!xml_depth_exceeds(flat.as_bytes(), 1));
+    }
 
     #[test]
     fn heading_names() {
