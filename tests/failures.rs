@@ -17,6 +17,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
         "docproc: in/broken/billion-laughs.docx: cannot read DOCX",
         "docproc: in/broken/encrypted.pdf: the PDF is encrypted with a password",
         "docproc: in/broken/form-cycle.pdf: form XObject 5 0 draws itself (a cycle)",
+        "docproc: in/broken/page-tree-cycle.pdf: the page tree loops",
         "docproc: in/broken/html-named.pdf: not a PDF: the content is an HTML page",
         "docproc: in/broken/legacy-word.docx: not a DOCX document: the content is a legacy Word 97-2003 (.doc) file",
         "docproc: in/broken/scanned.pdf: no text layer in 1 page",
@@ -34,6 +35,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     assert_eq!(code("billion-laughs.docx"), "corrupt");
     assert_eq!(code("encrypted.pdf"), "encrypted");
     assert_eq!(code("form-cycle.pdf"), "corrupt");
+    assert_eq!(code("page-tree-cycle.pdf"), "corrupt");
     assert_eq!(code("html-named.pdf"), "type_mismatch");
     assert_eq!(code("legacy-word.docx"), "type_mismatch");
     assert_eq!(

@@ -49,6 +49,7 @@ impl Converter for PdfConverter {
         if page_count == 0 {
             return Err(ConvertError::Corrupt("the PDF has no pages".into()));
         }
+        structure::check_page_tree(&doc)?;
         structure::check_forms(&doc)?;
         let mut metadata = info_metadata(&doc);
         metadata.insert("page_count".into(), page_count.to_string());

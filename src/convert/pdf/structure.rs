@@ -1,5 +1,7 @@
 //! Loading a PDF's structure safely: repairing a damaged cross-reference table, and refusing
-//! form XObjects that would make any interpreter recurse without end.
+//! structures that would make an interpreter recurse without end (form XObjects that draw each
+//! other, page trees whose `/Parent` chain loops): pdf-extract recurses on both, and a stack
+//! overflow aborts the whole process, not one document.
 
 use std::collections::HashMap;
 
@@ -256,4 +258,35 @@ fn form_draws(
         }
     }
     Ok(total)
+}
+
+/// How long a page's `/Parent` chain may be (real trees are a handful of levels deep).
+const MAX_PAGE_TREE_DEPTH: usize = 256;
+
+/// Refuses page trees whose `/Parent` chain loops or runs absurdly deep: attributes such as
+/// `/MediaBox` and `/Resources` are inherited along it, recursively.
+pub(super) fn check_page_tree(doc: &pdf_extract::Document) -> Result<(), ConvertError> {
+    for (number, page_id) in doc.get_pages() {
+        let mut seen = vec![page_id];
+        let mut node = doc.get_dictionary(page_id).ok();
+        while let Some(dict) = node {
+            let Ok(parent) = dict.get(b"Parent").and_then(Object::as_reference) else {
+                break;
+            };
+            if seen.contains(&parent) {
+                return Err(ConvertError::Corrupt(format!(
+                    "the page tree loops: page {number}'s ancestors include object {} {} twice",
+                    parent.0, parent.1
+                )));
+            }
+            if seen.len() > MAX_PAGE_TREE_DEPTH {
+                return Err(ConvertError::ResourceLimit(format!(
+                    "page {number} is nested more than {MAX_PAGE_TREE_DEPTH} levels deep in the page tree"
+                )));
+            }
+            seen.push(parent);
+            node = doc.get_dictionary(parent).ok();
+        }
+    }
+    Ok(())
 }
