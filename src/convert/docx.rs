@@ -714,7 +714,22 @@ fn check_nesting(bytes: &[u8]) -> Result<(), ConvertError> {
             continue;
         };
         let name = file.name().to_string();
-        if !name.ends_with(".xml") && !name.ends_with(".rels") {
+        // The parts that hold content (and so can nest tables, content controls, ...); styles,
+        // themes and settings are flat.
+        let content_part = name.starts_with("word/")
+            && name.ends_with(".xml")
+            && [
+                "document",
+                "header",
+                "footer",
+                "comments",
+                "footnotes",
+                "endnotes",
+                "glossary",
+            ]
+            .iter()
+            .any(|kind| name["word/".len()..].starts_with(kind));
+        if !content_part {
             continue;
         }
         let mut xml = Vec::new();
