@@ -303,7 +303,10 @@ fn show(font: &Font<'_>, bytes: &[u8], state: &State, tm: &mut Matrix, glyphs: &
         let size = trm[2].hypot(trm[3]);
         let w0 = width / 1000.0;
         let text: String = text.chars().filter(|c| !c.is_control()).collect();
-        if !text.is_empty() && trm[4].is_finite() && trm[5].is_finite() && glyphs.len() < 50_000_000
+        if !text.is_empty()
+            && trm[4].is_finite()
+            && trm[5].is_finite()
+            && glyphs.len() < super::MAX_GLYPHS
         {
             let angle = trm[1].atan2(trm[0]);
             let quarter_turns =

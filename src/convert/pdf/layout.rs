@@ -125,7 +125,8 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
                     }
                 };
                 list.push(FlatItem {
-                    level,
+                    // Markdown readers stop nesting long before; so does docproc.
+                    level: level.min(8),
                     ordered,
                     start,
                     list_id: 0,

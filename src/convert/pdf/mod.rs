@@ -92,6 +92,11 @@ fn read_pages(
         pdf_extract::output_doc(doc, &mut collector)
     }));
     collector.end_page().ok();
+    if collector.glyphs > MAX_GLYPHS {
+        return Err(ConvertError::ResourceLimit(format!(
+            "the PDF draws more than {MAX_GLYPHS} characters"
+        )));
+    }
     let problem = match result {
         Ok(Ok(())) => None,
         Ok(Err(e)) => Some(output_error(e)),
@@ -237,7 +242,12 @@ fn decode_pdf_string(bytes: &[u8]) -> String {
 struct Collector {
     pages: Vec<Page>,
     current: Option<Page>,
+    glyphs: usize,
 }
+
+/// The most characters one document may draw: memory stays bounded (about 100 bytes each) for
+/// documents that repeat text without end.
+pub(super) const MAX_GLYPHS: usize = 20_000_000;
 
 impl OutputDev for Collector {
     fn begin_page(
@@ -272,6 +282,11 @@ impl OutputDev for Collector {
         let Some(page) = self.current.as_mut() else {
             return Ok(());
         };
+        self.glyphs += 1;
+        if self.glyphs > MAX_GLYPHS {
+            // Stops pdf-extract; reported as resource_limit by read_pages.
+            return Err(OutputError::FormatError(std::fmt::Error));
+        }
         let scale_x = trm.m11.hypot(trm.m12);
         let scale_y = trm.m21.hypot(trm.m22);
         let size = (font_size * scale_y).abs();
