@@ -33,13 +33,15 @@ def timed(cmd, **kw):
 
 
 def stage(corpus, dest, only=None):
-    """Hard-links (or copies) the corpus's documents into dest; returns {format: [paths]}."""
+    """Hard-links (or copies) the corpus's documents into dest; returns {format: [paths]}. With
+    `only` (an extension such as ".docx"), just the files a peer reads too."""
     files = {}
     for dirpath, dirnames, filenames in os.walk(corpus):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            fmt = FORMATS.get(os.path.splitext(name)[1].lower())
-            if not fmt or (only and fmt != only) or name.startswith("."):
+            ext = os.path.splitext(name)[1].lower()
+            fmt = FORMATS.get(ext)
+            if not fmt or (only and ext != only) or name.startswith("."):
                 continue
             src = os.path.join(dirpath, name)
             dst = os.path.join(dest, os.path.relpath(src, corpus))
@@ -53,11 +55,18 @@ def stage(corpus, dest, only=None):
 
 
 def peer_parallel(cmds, workers):
-    """Runs one process per file with `workers` at a time; returns wall time."""
+    """Runs one process per file with `workers` at a time; returns (wall time, files that took
+    longer than 60 s and were stopped)."""
+    def one(cmd):
+        try:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+            return 0
+        except subprocess.TimeoutExpired:
+            return 1
     t0 = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        list(pool.map(lambda c: subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120), cmds))
-    return time.perf_counter() - t0
+        stopped = sum(pool.map(one, cmds))
+    return time.perf_counter() - t0, stopped
 
 
 def mb(paths):
@@ -68,7 +77,7 @@ def cold(args, work):
     print(f"## cold conversion of {args.corpus}")
     for fmt, peer in (("pdf", "pdftotext"), ("docx", "pandoc"), (None, None)):
         src = os.path.join(work, f"cold-{fmt or 'all'}")
-        files = stage(args.corpus, src, only=fmt)
+        files = stage(args.corpus, src, only=fmt and "." + fmt)
         paths = [p for ps in files.values() for p in ps]
         if not paths:
             continue
@@ -84,9 +93,10 @@ def cold(args, work):
                 cmds = [["pdftotext", "-enc", "UTF-8", p, os.path.join(peer_out, f"{i}.txt")] for i, p in enumerate(paths)]
             else:
                 cmds = [["pandoc", p, "-t", "gfm", "-o", os.path.join(peer_out, f"{i}.md")] for i, p in enumerate(paths)]
-            peer_wall = peer_parallel(cmds, args.jobs)
+            peer_wall, stopped = peer_parallel(cmds, args.jobs)
             print(f"{peer:8} {label:12} {len(paths):5} files {mb(paths):7.1f} MB  {peer_wall:6.2f} s  "
-                  f"{len(paths) / peer_wall:7.1f} docs/s  {mb(paths) / peer_wall:6.2f} MB/s")
+                  f"{len(paths) / peer_wall:7.1f} docs/s  {mb(paths) / peer_wall:6.2f} MB/s"
+                  + (f"  ({stopped} stopped after 60 s)" if stopped else ""))
             print(f"ratio docproc/{peer} time: {wall / peer_wall:.2f} (below 1: docproc is faster)")
         elif peer:
             print(f"({peer} not installed: no baseline for {fmt})")
