@@ -189,3 +189,29 @@ fn odd_file_names_are_converted_and_printed_safely() {
         "not UTF-8 name\n"
     );
 }
+
+#[test]
+fn an_unreadable_directory_is_reported_and_fails_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tree::new();
+    t.write("in/ok.txt", "ok\n");
+    t.write("in/locked/secret.txt", "secret\n");
+    std::fs::set_permissions(t.path("in/locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    std::fs::set_permissions(t.path("in/locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    if crate::support::is_root() {
+        // Root walks it anyway: nothing is missed.
+        assert_eq!((code, counts(&report)), (0, (2, 0, 0, 0)));
+    } else {
+        // Documents may have been missed: reported, and the exit code says so.
+        assert_eq!(code, 1, "{report}");
+        assert_eq!(counts(&report), (1, 0, 0, 0));
+        assert!(
+            report["walk_errors"][0]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("in/locked"),
+            "{report}"
+        );
+    }
+}
