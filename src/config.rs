@@ -61,6 +61,9 @@ impl StatePaths {
         if !output.is_dir() {
             bail!("output {} is not a directory", output.display());
         }
+        // Fail now, not once per document, when nothing can be written there.
+        tempfile::tempfile_in(&output)
+            .with_context(|| format!("output directory {} is not writable", output.display()))?;
         let db = match &args.db {
             Some(db) => absolute(db)?,
             None => output.join(STATE_DIR_NAME).join("docproc.db"),

@@ -288,3 +288,20 @@ fn a_second_run_on_the_same_state_exits_2_at_once() {
     let out = t.convert(&["in", "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn an_unwritable_output_directory_is_fatal() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tree::new();
+    t.write("in/a.txt", "a\n");
+    std::fs::create_dir(t.path("out")).unwrap();
+    std::fs::set_permissions(t.path("out"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let out = t.convert(&["in", "-o", "out", "--db", "state/docproc.db"]);
+    std::fs::set_permissions(t.path("out"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    if crate::support::is_root() {
+        assert_eq!(out.status.code(), Some(0), "root writes anyway");
+    } else {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("is not writable"), "{}", stderr(&out));
+    }
+}
