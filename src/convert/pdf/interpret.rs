@@ -408,6 +408,88 @@ mod tests {
         assert_eq!(&*stripped, b"BT \n(100% sure) Tj <414243> Tj ");
     }
 
+    /// A one-page document drawing `content` with Helvetica as /F1 (no widths: advances come
+    /// from the text matrix the content sets).
+    fn document(content: &[u8]) -> Document {
+        use pdf_extract::{Dictionary, Stream};
+        let mut doc = Document::with_version("1.4");
+        let mut font = Dictionary::new();
+        font.set("Type", Object::Name(b"Font".to_vec()));
+        font.set("Subtype", Object::Name(b"Type1".to_vec()));
+        font.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
+        font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+        let font_id = doc.add_object(Object::Dictionary(font));
+        let contents = doc.add_object(Object::Stream(Stream::new(
+            Dictionary::new(),
+            content.to_vec(),
+        )));
+        let pages_id = doc.new_object_id();
+        let mut fonts = Dictionary::new();
+        fonts.set("F1", Object::Reference(font_id));
+        let mut resources = Dictionary::new();
+        resources.set("Font", Object::Dictionary(fonts));
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Parent", Object::Reference(pages_id));
+        page.set("Contents", Object::Reference(contents));
+        page.set("Resources", Object::Dictionary(resources));
+        page.set(
+            "MediaBox",
+            Object::Array(vec![0.into(), 0.into(), 612.into(), 792.into()]),
+        );
+        let page_id = doc.add_object(Object::Dictionary(page));
+        let mut pages = Dictionary::new();
+        pages.set("Type", Object::Name(b"Pages".to_vec()));
+        pages.set("Kids", Object::Array(vec![Object::Reference(page_id)]));
+        pages.set("Count", Object::Integer(1));
+        doc.objects.insert(pages_id, Object::Dictionary(pages));
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", Object::Reference(pages_id));
+        let catalog_id = doc.add_object(Object::Dictionary(catalog));
+        doc.trailer.set("Root", Object::Reference(catalog_id));
+        doc
+    }
+
+    #[test]
+    fn text_state_positions_every_character() {
+        let doc =
+            document(b"BT /F1 10 Tf 2 0 0 2 100 700 Tm (ab) Tj 0 -20 Td [(c) -3000 (d)] TJ ET");
+        let pages = pages(&doc);
+        let g = &pages[0].glyphs;
+        let texts: Vec<&str> = g.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, ["a", "b", "c", "d"]);
+        // Tm scales by 2: size 20, origin at (100, 700).
+        assert_eq!((g[0].x, g[0].y, g[0].size), (100.0, 700.0, 20.0));
+        // Td moves in text space, scaled by the text matrix: 20 units down become 40.
+        assert_eq!(g[2].y, 660.0);
+        // A TJ adjustment of -3000 moves 3 em right: 3 * 10 * 2 = 60 units past "c".
+        assert!(
+            (g[3].x - g[2].x - 60.0).abs() < 1e-9,
+            "{} {}",
+            g[2].x,
+            g[3].x
+        );
+    }
+
+    #[test]
+    fn graphics_state_is_saved_and_restored() {
+        let doc = document(
+            b"q 1 0 0 1 50 0 cm BT /F1 12 Tf 10 10 Td (x) Tj ET Q BT /F1 12 Tf 10 10 Td (y) Tj ET",
+        );
+        let g = &pages(&doc)[0].glyphs;
+        assert_eq!(
+            (g[0].text.as_str(), g[0].x),
+            ("x", 60.0),
+            "cm applies inside q"
+        );
+        assert_eq!(
+            (g[1].text.as_str(), g[1].x),
+            ("y", 10.0),
+            "and is undone by Q"
+        );
+    }
+
     #[test]
     fn matrices_compose_like_the_specification() {
         let translate = [1.0, 0.0, 0.0, 1.0, 10.0, 20.0];
