@@ -308,9 +308,7 @@ fn show(font: &Font<'_>, bytes: &[u8], state: &State, tm: &mut Matrix, glyphs: &
             && trm[5].is_finite()
             && glyphs.len() < super::MAX_GLYPHS
         {
-            let angle = trm[1].atan2(trm[0]);
-            let quarter_turns =
-                ((angle / std::f64::consts::FRAC_PI_2).round() as i64).rem_euclid(4) as u8;
+            let quarter_turns = super::layout::quarter_turns(trm[0], trm[1]);
             glyphs.push(Glyph {
                 x: trm[4],
                 y: trm[5],

@@ -26,6 +26,12 @@ pub(super) struct Glyph {
     pub(super) text: String,
 }
 
+/// The text direction of a text matrix whose first row is `(a, b)`, in quarter turns
+/// counter-clockwise, rounded to the nearest (0: left to right).
+pub(super) fn quarter_turns(a: f64, b: f64) -> u8 {
+    ((b.atan2(a) / std::f64::consts::FRAC_PI_2).round() as i64).rem_euclid(4) as u8
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Page {
     pub(super) number: u32,

@@ -291,9 +291,7 @@ impl OutputDev for Collector {
         let scale_y = trm.m21.hypot(trm.m22);
         let size = (font_size * scale_y).abs();
         let (x, y) = (trm.m31, trm.m32);
-        let angle = trm.m12.atan2(trm.m11);
-        let quarter_turns =
-            ((angle / std::f64::consts::FRAC_PI_2).round() as i64).rem_euclid(4) as u8;
+        let quarter_turns = layout::quarter_turns(trm.m11, trm.m12);
         if !(x.is_finite() && y.is_finite() && size.is_finite()) {
             return Ok(());
         }
