@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_docproc_global_optspecs
-    string join \n v/verbose h/help V/version
+    string join \n v/verbose log-format= config= no-config h/help V/version
 end
 
 function __fish_docproc_needs_command
@@ -24,20 +24,40 @@ function __fish_docproc_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c docproc -n "__fish_docproc_needs_command" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_needs_command" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
 complete -c docproc -n "__fish_docproc_needs_command" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
-complete -c docproc -n "__fish_docproc_needs_command" -s h -l help -d 'Print help'
+complete -c docproc -n "__fish_docproc_needs_command" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docproc -n "__fish_docproc_needs_command" -s V -l version -d 'Print version'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "convert" -d 'Convert documents under PATHS to Markdown in an output directory'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "retry" -d 'Convert the documents that failed in earlier runs again'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "status" -d 'Totals by status and type, cache hit rate, success rate, the last run, sizes'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "list" -d 'List documents, filtered and paginated'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "show" -d 'Show one document: status, error, metadata, output and cache paths'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "stats" -d 'Throughput, cache hit rate, success rate, conversion times and failures over a period'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "gc" -d 'Remove outputs, cached Markdown and rows of documents whose source is gone'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "db" -d 'Back up, check or compact the database'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "config" -d 'Inspect docproc\'s configuration'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -s o -l output -d 'Directory the Markdown tree is written to (created if missing)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s j -l jobs -d 'Number of documents converted at once [default: number of CPUs]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page boundaries in PDF output' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l formats -d 'Convert only these formats; the others are ignored [default: all]' -r -f -a "pdf\t''
+docx\t''
+txt\t''"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l hidden -d 'Also walk hidden files and directories (names starting with \'.\')'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s L -l follow-symlinks -d 'Follow symbolic links to files and directories'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l force -d 'Convert every document again, ignoring the cache'
@@ -47,9 +67,213 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -l json -d 'Pri
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l no-config -d 'Read no configuration file'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l error-code -d 'Only retry documents that failed with this error code (e.g. io, corrupt); repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -s j -l jobs -d 'Number of documents converted at once [default: number of CPUs]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l formats -d 'Convert only these formats; the others are ignored [default: all]' -r -f -a "pdf\t''
+docx\t''
+txt\t''"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
+none\t'No marker; pages are separated by a blank line'"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l hidden -d 'Also walk hidden files and directories (names starting with \'.\')'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -s L -l follow-symlinks -d 'Follow symbolic links to files and directories'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l force -d 'Convert every document again, ignoring the cache'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l json -d 'Print the run report as JSON on stdout'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand status" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand status" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand status" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand status" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand status" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand status" -l json -d 'Print JSON instead of text'
+complete -c docproc -n "__fish_docproc_using_subcommand status" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand status" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand list" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l status -d 'Only documents with this processing status' -r -f -a "pending\t''
+processing\t''
+completed\t''
+failed\t''
+skipped\t''"
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l type -d 'Only documents of this file type' -r -f -a "pdf\t''
+docx\t''
+txt\t''"
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l error-code -d 'Only documents with this error (or warning) code, e.g. corrupt, needs_ocr' -r
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l since -d 'Only documents processed since TIME: RFC 3339 ("2026-11-27T06:00:00Z") or an age ("24h")' -r
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l page -d 'Page to show, from 1' -r
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l limit -d 'Documents per page (at most 100)' -r
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l json -d 'Print {"data": [...], "pagination": {...}} as JSON'
+complete -c docproc -n "__fish_docproc_using_subcommand list" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand show" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand show" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand show" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand show" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand show" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand show" -l json -d 'Print JSON instead of text'
+complete -c docproc -n "__fish_docproc_using_subcommand show" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand show" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l since -d 'The period: since TIME, RFC 3339 or an age ("7d")' -r
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l format -d 'Output format' -r -f -a "text\t''
+json\t''
+prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l to -d 'Write to FILE (atomically: a reader never sees half of it) instead of stdout' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -l older-than -d 'Only remove what has not been seen or used for DURATION ("30d"); also prunes the run history older than that' -r
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -s n -l dry-run -d 'Report what would be removed without removing anything'
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -l json -d 'Print JSON instead of text'
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -f -a "backup" -d 'Copy the database to FILE with SQLite\'s online backup (safe while a run is going)'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -f -a "check" -d 'Check the database\'s integrity and the state\'s invariants; exit 1 on a problem'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -f -a "vacuum" -d 'Rebuild the database file to reclaim free space (waits for no run: fails if one is going)'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -l json -d 'Print JSON instead of text'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -l json -d 'Print JSON instead of text'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -l json -d 'Print JSON instead of text'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from vacuum" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Copy the database to FILE with SQLite\'s online backup (safe while a run is going)'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the database\'s integrity and the state\'s invariants; exit 1 on a problem'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "vacuum" -d 'Rebuild the database file to reclaim free space (waits for no run: fails if one is going)'
+complete -c docproc -n "__fish_docproc_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand export" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand export" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand export" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line'
+csv\t'RFC 4180 CSV with a header row; metadata as a JSON object in one column'"
+complete -c docproc -n "__fish_docproc_using_subcommand export" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand export" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand export" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand export" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and not __fish_seen_subcommand_from show help" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and not __fish_seen_subcommand_from show help" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand config; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and not __fish_seen_subcommand_from show help" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the effective configuration of \'docproc convert\' and where each value comes from'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s j -l jobs -d 'Number of documents converted at once [default: number of CPUs]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l formats -d 'Convert only these formats; the others are ignored [default: all]' -r -f -a "pdf\t''
+docx\t''
+txt\t''"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
+none\t'No marker; pages are separated by a blank line'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l hidden -d 'Also walk hidden files and directories (names starting with \'.\')'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s L -l follow-symlinks -d 'Follow symbolic links to files and directories'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l force -d 'Convert every document again, ignoring the cache'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print the run report as JSON on stdout'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective configuration of \'docproc convert\' and where each value comes from'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand generate" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand generate" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand generate" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
-complete -c docproc -n "__fish_docproc_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert generate help" -f -a "convert" -d 'Convert documents under PATHS to Markdown in an output directory'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert generate help" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand generate" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "convert" -d 'Convert documents under PATHS to Markdown in an output directory'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "retry" -d 'Convert the documents that failed in earlier runs again'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "status" -d 'Totals by status and type, cache hit rate, success rate, the last run, sizes'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "list" -d 'List documents, filtered and paginated'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "show" -d 'Show one document: status, error, metadata, output and cache paths'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "stats" -d 'Throughput, cache hit rate, success rate, conversion times and failures over a period'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "gc" -d 'Remove outputs, cached Markdown and rows of documents whose source is gone'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "db" -d 'Back up, check or compact the database'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "config" -d 'Inspect docproc\'s configuration'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Copy the database to FILE with SQLite\'s online backup (safe while a run is going)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database\'s integrity and the state\'s invariants; exit 1 on a problem'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "vacuum" -d 'Rebuild the database file to reclaim free space (waits for no run: fails if one is going)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration of \'docproc convert\' and where each value comes from'

@@ -15,10 +15,14 @@ _docproc() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
 '*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
 '*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
 ":: :_docproc_commands" \
@@ -32,16 +36,21 @@ _docproc() {
         case $line[1] in
             (convert)
 _arguments "${_arguments_options[@]}" : \
-'-o+[Directory the Markdown tree is written to (created if missing)]:DIR:_files' \
-'--output=[Directory the Markdown tree is written to (created if missing)]:DIR:_files' \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
 '--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
 '--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
 '-j+[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
 '--jobs=[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
-'--page-markers=[Mark page boundaries in PDF output]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
+'*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
+'--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
+'--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
 '--hidden[Also walk hidden files and directories (names starting with '\''.'\'')]' \
 '-L[Follow symbolic links to files and directories]' \
 '--follow-symlinks[Follow symbolic links to files and directories]' \
@@ -54,17 +63,364 @@ none\:"No marker; pages are separated by a blank line"))' \
 '--quiet[Print nothing but failures\: no progress bar, no summary]' \
 '*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
 '*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '*::paths -- Files or directories to convert:_files' \
 && ret=0
 ;;
-(generate)
+(retry)
 _arguments "${_arguments_options[@]}" : \
+'*--error-code=[Only retry documents that failed with this error code (e.g. io, corrupt); repeatable]:CODE:_default' \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'-j+[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
+'--jobs=[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
+'*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
+'*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
+'*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
+'--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
+none\:"No marker; pages are separated by a blank line"))' \
+'--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--hidden[Also walk hidden files and directories (names starting with '\''.'\'')]' \
+'-L[Follow symbolic links to files and directories]' \
+'--follow-symlinks[Follow symbolic links to files and directories]' \
+'--force[Convert every document again, ignoring the cache]' \
+'--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
+'--retry-failed[Try again documents that failed in an earlier run with the same content]' \
+'--json[Print the run report as JSON on stdout]' \
+'--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
+'-q[Print nothing but failures\: no progress bar, no summary]' \
+'--quiet[Print nothing but failures\: no progress bar, no summary]' \
 '*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
 '*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--json[Print JSON instead of text]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--status=[Only documents with this processing status]:STATUS:(pending processing completed failed skipped)' \
+'--type=[Only documents of this file type]:TYPE:(pdf docx txt)' \
+'--error-code=[Only documents with this error (or warning) code, e.g. corrupt, needs_ocr]:CODE:_default' \
+'--since=[Only documents processed since TIME\: RFC 3339 ("2026-11-27T06\:00\:00Z") or an age ("24h")]:TIME:_default' \
+'--page=[Page to show, from 1]:N:_default' \
+'--limit=[Documents per page (at most 100)]:M:_default' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--json[Print {"data"\: \[...\], "pagination"\: {...}} as JSON]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--json[Print JSON instead of text]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':document -- The document\: its source path, or its id (a unique prefix of at least 8 characters):_files' \
+&& ret=0
+;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--since=[The period\: since TIME, RFC 3339 or an age ("7d")]:TIME:_default' \
+'--format=[Output format]:FORMAT:((text\:""
+json\:""
+prometheus\:"Prometheus text exposition format (node_exporter textfile collector)"))' \
+'--to=[Write to FILE (atomically\: a reader never sees half of it) instead of stdout]:FILE:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(gc)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--older-than=[Only remove what has not been seen or used for DURATION ("30d"); also prunes the run history older than that]:DURATION:_default' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'-n[Report what would be removed without removing anything]' \
+'--dry-run[Report what would be removed without removing anything]' \
+'--json[Print JSON instead of text]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(db)
+_arguments "${_arguments_options[@]}" : \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_docproc__subcmd__db_commands" \
+"*::: :->db" \
+&& ret=0
+
+    case $state in
+    (db)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:docproc-db-command-$line[1]:"
+        case $line[1] in
+            (backup)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--json[Print JSON instead of text]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':file -- Where to write the copy (replaced atomically if it exists):_files' \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--json[Print JSON instead of text]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(vacuum)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--json[Print JSON instead of text]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_docproc__subcmd__db__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:docproc-db-help-command-$line[1]:"
+        case $line[1] in
+            (backup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(vacuum)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(export)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--format=[Output format]:FORMAT:((jsonl\:"One JSON object per line"
+csv\:"RFC 4180 CSV with a header row; metadata as a JSON object in one column"))' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_docproc__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:docproc-config-command-$line[1]:"
+        case $line[1] in
+            (show)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'-j+[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
+'--jobs=[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
+'*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
+'*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
+'*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
+'--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
+none\:"No marker; pages are separated by a blank line"))' \
+'--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--hidden[Also walk hidden files and directories (names starting with '\''.'\'')]' \
+'-L[Follow symbolic links to files and directories]' \
+'--follow-symlinks[Follow symbolic links to files and directories]' \
+'--force[Convert every document again, ignoring the cache]' \
+'--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
+'--retry-failed[Try again documents that failed in an earlier run with the same content]' \
+'--json[Print the run report as JSON on stdout]' \
+'--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
+'-q[Print nothing but failures\: no progress bar, no summary]' \
+'--quiet[Print nothing but failures\: no progress bar, no summary]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_docproc__subcmd__config__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:docproc-config-help-command-$line[1]:"
+        case $line[1] in
+            (show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(generate)
+_arguments "${_arguments_options[@]}" : \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':dir -- Directory that receives man/docproc.1 and completions/docproc.{bash,zsh,fish}:_files' \
 && ret=0
 ;;
@@ -83,6 +439,82 @@ _arguments "${_arguments_options[@]}" : \
             (convert)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
+;;
+(retry)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(gc)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(db)
+_arguments "${_arguments_options[@]}" : \
+":: :_docproc__subcmd__help__subcmd__db_commands" \
+"*::: :->db" \
+&& ret=0
+
+    case $state in
+    (db)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:docproc-help-db-command-$line[1]:"
+        case $line[1] in
+            (backup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(vacuum)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(export)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+":: :_docproc__subcmd__help__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:docproc-help-config-command-$line[1]:"
+        case $line[1] in
+            (show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
 ;;
 (generate)
 _arguments "${_arguments_options[@]}" : \
@@ -105,15 +537,120 @@ esac
 _docproc_commands() {
     local commands; commands=(
 'convert:Convert documents under PATHS to Markdown in an output directory' \
+'retry:Convert the documents that failed in earlier runs again' \
+'status:Totals by status and type, cache hit rate, success rate, the last run, sizes' \
+'list:List documents, filtered and paginated' \
+'show:Show one document\: status, error, metadata, output and cache paths' \
+'stats:Throughput, cache hit rate, success rate, conversion times and failures over a period' \
+'gc:Remove outputs, cached Markdown and rows of documents whose source is gone' \
+'db:Back up, check or compact the database' \
+'export:Write every document and its metadata as JSON lines or CSV' \
+'config:Inspect docproc'\''s configuration' \
 'generate:Write the man page and shell completions into a directory (for packagers)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'docproc commands' commands "$@"
 }
+(( $+functions[_docproc__subcmd__config_commands] )) ||
+_docproc__subcmd__config_commands() {
+    local commands; commands=(
+'show:Print the effective configuration of '\''docproc convert'\'' and where each value comes from' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'docproc config commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__config__subcmd__help_commands] )) ||
+_docproc__subcmd__config__subcmd__help_commands() {
+    local commands; commands=(
+'show:Print the effective configuration of '\''docproc convert'\'' and where each value comes from' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'docproc config help commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__config__subcmd__help__subcmd__help_commands] )) ||
+_docproc__subcmd__config__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc config help help commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__config__subcmd__help__subcmd__show_commands] )) ||
+_docproc__subcmd__config__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc config help show commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__config__subcmd__show_commands] )) ||
+_docproc__subcmd__config__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc config show commands' commands "$@"
+}
 (( $+functions[_docproc__subcmd__convert_commands] )) ||
 _docproc__subcmd__convert_commands() {
     local commands; commands=()
     _describe -t commands 'docproc convert commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db_commands] )) ||
+_docproc__subcmd__db_commands() {
+    local commands; commands=(
+'backup:Copy the database to FILE with SQLite'\''s online backup (safe while a run is going)' \
+'check:Check the database'\''s integrity and the state'\''s invariants; exit 1 on a problem' \
+'vacuum:Rebuild the database file to reclaim free space (waits for no run\: fails if one is going)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'docproc db commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__backup_commands] )) ||
+_docproc__subcmd__db__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc db backup commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__check_commands] )) ||
+_docproc__subcmd__db__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc db check commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__help_commands] )) ||
+_docproc__subcmd__db__subcmd__help_commands() {
+    local commands; commands=(
+'backup:Copy the database to FILE with SQLite'\''s online backup (safe while a run is going)' \
+'check:Check the database'\''s integrity and the state'\''s invariants; exit 1 on a problem' \
+'vacuum:Rebuild the database file to reclaim free space (waits for no run\: fails if one is going)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'docproc db help commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__help__subcmd__backup_commands] )) ||
+_docproc__subcmd__db__subcmd__help__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc db help backup commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__help__subcmd__check_commands] )) ||
+_docproc__subcmd__db__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc db help check commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__help__subcmd__help_commands] )) ||
+_docproc__subcmd__db__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc db help help commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__help__subcmd__vacuum_commands] )) ||
+_docproc__subcmd__db__subcmd__help__subcmd__vacuum_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc db help vacuum commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__db__subcmd__vacuum_commands] )) ||
+_docproc__subcmd__db__subcmd__vacuum_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc db vacuum commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__export_commands] )) ||
+_docproc__subcmd__export_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc export commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__gc_commands] )) ||
+_docproc__subcmd__gc_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc gc commands' commands "$@"
 }
 (( $+functions[_docproc__subcmd__generate_commands] )) ||
 _docproc__subcmd__generate_commands() {
@@ -124,15 +661,70 @@ _docproc__subcmd__generate_commands() {
 _docproc__subcmd__help_commands() {
     local commands; commands=(
 'convert:Convert documents under PATHS to Markdown in an output directory' \
+'retry:Convert the documents that failed in earlier runs again' \
+'status:Totals by status and type, cache hit rate, success rate, the last run, sizes' \
+'list:List documents, filtered and paginated' \
+'show:Show one document\: status, error, metadata, output and cache paths' \
+'stats:Throughput, cache hit rate, success rate, conversion times and failures over a period' \
+'gc:Remove outputs, cached Markdown and rows of documents whose source is gone' \
+'db:Back up, check or compact the database' \
+'export:Write every document and its metadata as JSON lines or CSV' \
+'config:Inspect docproc'\''s configuration' \
 'generate:Write the man page and shell completions into a directory (for packagers)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'docproc help commands' commands "$@"
 }
+(( $+functions[_docproc__subcmd__help__subcmd__config_commands] )) ||
+_docproc__subcmd__help__subcmd__config_commands() {
+    local commands; commands=(
+'show:Print the effective configuration of '\''docproc convert'\'' and where each value comes from' \
+    )
+    _describe -t commands 'docproc help config commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__config__subcmd__show_commands] )) ||
+_docproc__subcmd__help__subcmd__config__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help config show commands' commands "$@"
+}
 (( $+functions[_docproc__subcmd__help__subcmd__convert_commands] )) ||
 _docproc__subcmd__help__subcmd__convert_commands() {
     local commands; commands=()
     _describe -t commands 'docproc help convert commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__db_commands] )) ||
+_docproc__subcmd__help__subcmd__db_commands() {
+    local commands; commands=(
+'backup:Copy the database to FILE with SQLite'\''s online backup (safe while a run is going)' \
+'check:Check the database'\''s integrity and the state'\''s invariants; exit 1 on a problem' \
+'vacuum:Rebuild the database file to reclaim free space (waits for no run\: fails if one is going)' \
+    )
+    _describe -t commands 'docproc help db commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__db__subcmd__backup_commands] )) ||
+_docproc__subcmd__help__subcmd__db__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help db backup commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__db__subcmd__check_commands] )) ||
+_docproc__subcmd__help__subcmd__db__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help db check commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__db__subcmd__vacuum_commands] )) ||
+_docproc__subcmd__help__subcmd__db__subcmd__vacuum_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help db vacuum commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__export_commands] )) ||
+_docproc__subcmd__help__subcmd__export_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help export commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__gc_commands] )) ||
+_docproc__subcmd__help__subcmd__gc_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help gc commands' commands "$@"
 }
 (( $+functions[_docproc__subcmd__help__subcmd__generate_commands] )) ||
 _docproc__subcmd__help__subcmd__generate_commands() {
@@ -143,6 +735,56 @@ _docproc__subcmd__help__subcmd__generate_commands() {
 _docproc__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'docproc help help commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__list_commands] )) ||
+_docproc__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help list commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__retry_commands] )) ||
+_docproc__subcmd__help__subcmd__retry_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help retry commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__show_commands] )) ||
+_docproc__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help show commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__stats_commands] )) ||
+_docproc__subcmd__help__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help stats commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__help__subcmd__status_commands] )) ||
+_docproc__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help status commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__list_commands] )) ||
+_docproc__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc list commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__retry_commands] )) ||
+_docproc__subcmd__retry_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc retry commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__show_commands] )) ||
+_docproc__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc show commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__stats_commands] )) ||
+_docproc__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc stats commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__status_commands] )) ||
+_docproc__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc status commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_docproc" ]; then

@@ -11,7 +11,9 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::builder::FalseyValueParser;
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{
+    ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 
 /// Convert folders of documents (PDF, DOCX, TXT) to Markdown.
 ///
@@ -34,6 +36,30 @@ pub struct Cli {
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
 
+    /// Format of log and failure lines on stderr
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        env = "DOCPROC_LOG_FORMAT",
+        hide_env_values = true,
+        global = true
+    )]
+    pub log_format: Option<LogFormat>,
+
+    /// Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "DOCPROC_CONFIG",
+        hide_env_values = true,
+        global = true
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Read no configuration file
+    #[arg(long, global = true, env = "DOCPROC_NO_CONFIG", hide_env_values = true, value_parser = FalseyValueParser::new(), conflicts_with = "config")]
+    pub no_config: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,6 +69,36 @@ pub enum Command {
     /// Convert documents under PATHS to Markdown in an output directory
     #[command(long_about = CONVERT_LONG_ABOUT)]
     Convert(ConvertArgs),
+
+    /// Convert the documents that failed in earlier runs again
+    #[command(long_about = RETRY_LONG_ABOUT)]
+    Retry(RetryArgs),
+
+    /// Totals by status and type, cache hit rate, success rate, the last run, sizes
+    Status(StatusArgs),
+
+    /// List documents, filtered and paginated
+    List(ListArgs),
+
+    /// Show one document: status, error, metadata, output and cache paths
+    Show(ShowArgs),
+
+    /// Throughput, cache hit rate, success rate, conversion times and failures over a period
+    Stats(StatsArgs),
+
+    /// Remove outputs, cached Markdown and rows of documents whose source is gone
+    Gc(GcArgs),
+
+    /// Back up, check or compact the database
+    #[command(subcommand)]
+    Db(DbCommand),
+
+    /// Write every document and its metadata as JSON lines or CSV
+    Export(ExportArgs),
+
+    /// Inspect docproc's configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
 
     /// Write the man page and shell completions into a directory (for packagers)
     #[command(hide = true)]
@@ -61,10 +117,18 @@ with several PATHs (or file PATHs) each one keeps its own name as the first leve
 The state (SQLite database and the content-addressed Markdown cache) lives in OUTPUT/.docproc \
 unless --db says otherwise. A second run converts only documents whose content changed.";
 
+const RETRY_LONG_ABOUT: &str = "\
+Convert the documents that failed in earlier runs again.
+
+Every document of this state recorded as failed (all of them, or those with --error-code) is \
+converted again with the options given here, whatever the reason it failed; its output goes where \
+'docproc convert' put it. Documents whose source file is gone are reported as skipped. Takes the \
+same options as 'docproc convert'.";
+
 /// Where docproc keeps its state; shared by every command that reads or writes it.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StateArgs {
-    /// Directory the Markdown tree is written to (created if missing)
+    /// Directory the Markdown tree is written to (created if missing by convert)
     #[arg(
         short,
         long,
@@ -72,7 +136,7 @@ pub struct StateArgs {
         env = "DOCPROC_OUTPUT",
         hide_env_values = true
     )]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
 
     /// SQLite database file [default: OUTPUT/.docproc/docproc.db]
     #[arg(long, value_name = "FILE", env = "DOCPROC_DB", hide_env_values = true)]
@@ -97,6 +161,26 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub state: StateArgs,
 
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    /// Only retry documents that failed with this error code (e.g. io, corrupt); repeatable
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub error_code: Vec<String>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The options of a conversion run, shared by `convert` and `retry`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
     /// Number of documents converted at once [default: number of CPUs]
     #[arg(
         short,
@@ -127,6 +211,16 @@ pub struct ConvertArgs {
     )]
     pub exclude: Vec<String>,
 
+    /// Convert only these formats; the others are ignored [default: all]
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        env = "DOCPROC_FORMATS",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub formats: Vec<Format>,
+
     /// Also walk hidden files and directories (names starting with '.')
     #[arg(long, env = "DOCPROC_HIDDEN", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub hidden: bool,
@@ -147,15 +241,23 @@ pub struct ConvertArgs {
     #[arg(long, env = "DOCPROC_RETRY_FAILED", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub retry_failed: bool,
 
-    /// Mark page boundaries in PDF output
+    /// Mark page boundaries in PDF output [default: comment]
     #[arg(
         long,
         value_name = "STYLE",
         env = "DOCPROC_PAGE_MARKERS",
-        hide_env_values = true,
-        default_value = "comment"
+        hide_env_values = true
     )]
-    pub page_markers: PageMarkers,
+    pub page_markers: Option<PageMarkers>,
+
+    /// Append one JSON line per document event to FILE ('-' for stdout)
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "DOCPROC_EVENTS",
+        hide_env_values = true
+    )]
+    pub events: Option<PathBuf>,
 
     /// Print the run report as JSON on stdout
     #[arg(long, env = "DOCPROC_JSON", hide_env_values = true, value_parser = FalseyValueParser::new())]
@@ -170,13 +272,217 @@ pub struct ConvertArgs {
     pub quiet: bool,
 }
 
+/// How log lines on stderr look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogFormat {
+    /// `docproc: <path>: <message>` lines for people
+    Human,
+    /// One JSON object per line: {"timestamp", "level", "service", "message", "context"}
+    Json,
+}
+
 /// How page boundaries of paginated formats (PDF) appear in the Markdown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum PageMarkers {
     /// An HTML comment `<!-- page N -->` before each page (invisible when rendered)
     Comment,
     /// No marker; pages are separated by a blank line
     None,
+}
+
+/// A document format docproc converts.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Pdf,
+    Docx,
+    Txt,
+}
+
+/// Output of the read-only commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Text,
+    Json,
+    /// Prometheus text exposition format (node_exporter textfile collector)
+    Prometheus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line
+    Jsonl,
+    /// RFC 4180 CSV with a header row; metadata as a JSON object in one column
+    Csv,
+}
+
+/// A document processing status, for filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Pending,
+    Processing,
+    Completed,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Only documents with this processing status
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<StatusFilter>,
+
+    /// Only documents of this file type
+    #[arg(long = "type", value_name = "TYPE")]
+    pub file_type: Option<Format>,
+
+    /// Only documents with this error (or warning) code, e.g. corrupt, needs_ocr
+    #[arg(long, value_name = "CODE")]
+    pub error_code: Option<String>,
+
+    /// Only documents processed since TIME: RFC 3339 ("2026-11-27T06:00:00Z") or an age ("24h")
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Page to show, from 1
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub page: u64,
+
+    /// Documents per page (at most 100)
+    #[arg(long, value_name = "M", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub limit: u64,
+
+    /// Print {"data": [...], "pagination": {...}} as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The document: its source path, or its id (a unique prefix of at least 8 characters)
+    #[arg(value_name = "PATH|ID")]
+    pub document: PathBuf,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// The period: since TIME, RFC 3339 or an age ("7d")
+    #[arg(long, value_name = "TIME", default_value = "24h")]
+    pub since: String,
+
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: StatsFormat,
+
+    /// Write to FILE (atomically: a reader never sees half of it) instead of stdout
+    #[arg(long = "to", value_name = "FILE")]
+    pub to: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Only remove what has not been seen or used for DURATION ("30d"); also prunes the run
+    /// history older than that
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+
+    /// Report what would be removed without removing anything
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy the database to FILE with SQLite's online backup (safe while a run is going)
+    Backup(DbBackupArgs),
+    /// Check the database's integrity and the state's invariants; exit 1 on a problem
+    Check(DbArgs),
+    /// Rebuild the database file to reclaim free space (waits for no run: fails if one is going)
+    Vacuum(DbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbBackupArgs {
+    /// Where to write the copy (replaced atomically if it exists)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl")]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration of 'docproc convert' and where each value comes from
+    Show(ConfigShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// The options of a run, as for 'docproc convert' (--json prints the settings as JSON)
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +493,22 @@ pub struct GenerateArgs {
 }
 
 /// Parses the command line; clap prints help, version or usage errors and exits (0 or 2).
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Cli {
-    Cli::parse_from(args)
+/// The matches are kept: they say whether each value came from a flag, the environment or a
+/// default, which decides whether the configuration file may override it.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> (Cli, ArgMatches) {
+    let matches = Cli::command().get_matches_from(args);
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => (cli, matches),
+        Err(e) => e.exit(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

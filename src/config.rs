@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::cli::{ConvertArgs, PageMarkers, StateArgs};
+use crate::cli::{Format, PageMarkers, RunArgs, StateArgs};
 use crate::convert::ConvertOptions;
 
 /// Name of the state directory created inside the output tree by default.
@@ -53,11 +53,12 @@ pub struct StatePaths {
 impl StatePaths {
     /// Resolves `--output`, `--db` and `--cache-dir`, creating the directories.
     pub fn from_args(args: &StateArgs) -> Result<StatePaths> {
-        std::fs::create_dir_all(&args.output)
-            .with_context(|| format!("cannot create output directory {}", args.output.display()))?;
-        let output = args.output.canonicalize().with_context(|| {
-            format!("cannot resolve output directory {}", args.output.display())
-        })?;
+        let given = required_output(args)?;
+        std::fs::create_dir_all(given)
+            .with_context(|| format!("cannot create output directory {}", given.display()))?;
+        let output = given
+            .canonicalize()
+            .with_context(|| format!("cannot resolve output directory {}", given.display()))?;
         if !output.is_dir() {
             bail!("output {} is not a directory", output.display());
         }
@@ -93,6 +94,43 @@ impl StatePaths {
         })
     }
 
+    /// Finds an existing state without creating anything, for the commands that only read it
+    /// (or maintain it). `--db` alone is enough; without it the database is looked for in
+    /// OUTPUT/.docproc.
+    pub fn locate(args: &StateArgs) -> Result<StatePaths> {
+        let output = match (&args.output, &args.db) {
+            (Some(output), _) => absolute(output)?,
+            (None, Some(_)) => PathBuf::new(),
+            (None, None) => {
+                required_output(args)?;
+                unreachable!()
+            }
+        };
+        let output = output.canonicalize().unwrap_or(output);
+        let db = match &args.db {
+            Some(db) => absolute(db)?,
+            None => output.join(STATE_DIR_NAME).join("docproc.db"),
+        };
+        if !db.is_file() {
+            bail!(
+                "no docproc database at {}; run 'docproc convert' with this --output (or --db) first",
+                db.display()
+            );
+        }
+        let db = db.canonicalize().unwrap_or(db);
+        let state_dir = db.parent().map(Path::to_path_buf).unwrap_or_default();
+        let cache_dir = match &args.cache_dir {
+            Some(dir) => absolute(dir)?,
+            None => state_dir.join("cache"),
+        };
+        Ok(StatePaths {
+            output,
+            cache_dir: cache_dir.canonicalize().unwrap_or(cache_dir),
+            tmp_dir: state_dir.join("tmp"),
+            db,
+        })
+    }
+
     /// The directory holding the database (and by default the cache and the lock).
     pub fn state_dir(&self) -> &Path {
         self.db.parent().unwrap_or(&self.output)
@@ -119,13 +157,27 @@ pub struct Config {
     pub rehash: bool,
     pub retry_failed: bool,
     pub options: ConvertOptions,
+    /// Formats to convert; files of the others are ignored. Empty: all.
+    pub formats: Vec<Format>,
+    /// `--events`: where document events go.
+    pub events: Option<PathBuf>,
+    /// `docproc retry`: convert the failed documents of the state (with these error codes, or
+    /// all when empty) instead of walking roots.
+    pub retry: Option<Vec<String>>,
     pub report: ReportOptions,
     /// The command line, recorded in the `runs` table.
     pub command_line: String,
 }
 
 impl Config {
-    pub fn from_cli(args: ConvertArgs, stderr_is_terminal: bool) -> Result<Config> {
+    /// Validates the options of `convert` (with `paths`) or `retry` (with `retry` codes).
+    pub fn new(
+        paths: &[PathBuf],
+        state: &StateArgs,
+        args: RunArgs,
+        retry: Option<Vec<String>>,
+        stderr_is_terminal: bool,
+    ) -> Result<Config> {
         let command_line = std::env::args_os()
             .map(|a| a.to_string_lossy().into_owned())
             .collect::<Vec<_>>()
@@ -135,14 +187,20 @@ impl Config {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
+        if args.json && args.events.as_deref() == Some(Path::new("-")) {
+            bail!("--events - and --json both write to stdout; write the events to a file");
+        }
         let filters = Filters {
             include: build_globs("--include", &args.include)?,
             exclude: build_globs("--exclude", &args.exclude)?,
             hidden: args.hidden,
             follow_symlinks: args.follow_symlinks,
         };
-        let roots = resolve_roots(&args.paths)?;
-        let state = StatePaths::from_args(&args.state)?;
+        let roots = resolve_roots(paths)?;
+        let state = StatePaths::from_args(state)?;
+        let mut formats = args.formats;
+        formats.sort();
+        formats.dedup();
         Ok(Config {
             roots,
             state,
@@ -150,10 +208,14 @@ impl Config {
             jobs,
             force: args.force,
             rehash: args.rehash,
-            retry_failed: args.retry_failed,
+            retry_failed: args.retry_failed || retry.is_some(),
             options: ConvertOptions {
-                page_markers: args.page_markers == PageMarkers::Comment,
+                page_markers: args.page_markers.unwrap_or(PageMarkers::Comment)
+                    == PageMarkers::Comment,
             },
+            formats,
+            events: args.events,
+            retry,
             report: ReportOptions {
                 json: args.json,
                 quiet: args.quiet,
@@ -161,6 +223,20 @@ impl Config {
             },
             command_line,
         })
+    }
+
+    /// Whether files of this type are converted in this run.
+    pub fn converts(&self, file_type: crate::filetype::FileType) -> bool {
+        self.formats.is_empty() || self.formats.contains(&file_type.format())
+    }
+}
+
+fn required_output(args: &StateArgs) -> Result<&Path> {
+    match &args.output {
+        Some(output) => Ok(output),
+        None => bail!(
+            "no output directory: pass --output DIR, set DOCPROC_OUTPUT, or set output in docproc.toml"
+        ),
     }
 }
 

@@ -188,7 +188,11 @@ fn add_file(
     if matches(config.filters.exclude.as_ref(), name_for_globs) {
         return;
     }
-    let Some(file_type) = path.extension().and_then(FileType::from_extension) else {
+    let Some(file_type) = path
+        .extension()
+        .and_then(FileType::from_extension)
+        .filter(|&t| config.converts(t))
+    else {
         discovery.ignored += 1;
         return;
     };

@@ -41,6 +41,20 @@ impl FileType {
             FileType::Txt => "txt",
         }
     }
+
+    /// The inverse of [`FileType::as_str`].
+    pub fn parse(name: &str) -> Option<FileType> {
+        FileType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The `--formats` value that selects this type.
+    pub fn format(self) -> crate::cli::Format {
+        match self {
+            FileType::Pdf => crate::cli::Format::Pdf,
+            FileType::Docx => crate::cli::Format::Docx,
+            FileType::Txt => crate::cli::Format::Txt,
+        }
+    }
 }
 
 impl std::fmt::Display for FileType {

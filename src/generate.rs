@@ -20,13 +20,7 @@ pub fn files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut page = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
     out.push((PathBuf::from("man/docproc.1"), page));
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let name = format!("docproc-{}", sub.get_name());
-        let sub = sub.clone().name(name.clone()).display_name(name.clone());
-        let mut page = Vec::new();
-        clap_mangen::Man::new(sub).render(&mut page)?;
-        out.push((PathBuf::from(format!("man/{name}.1")), page));
-    }
+    man_pages(&cmd, "docproc", &mut out)?;
     for (shell, file) in [
         (Shell::Bash, "docproc.bash"),
         (Shell::Zsh, "docproc.zsh"),
@@ -37,6 +31,19 @@ pub fn files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
         out.push((PathBuf::from("completions").join(file), script));
     }
     Ok(out)
+}
+
+/// A page per visible subcommand, nested ones included (`docproc-db-backup.1`).
+fn man_pages(cmd: &clap::Command, prefix: &str, out: &mut Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("{prefix}-{}", sub.get_name());
+        let page_cmd = sub.clone().name(name.clone()).display_name(name.clone());
+        let mut page = Vec::new();
+        clap_mangen::Man::new(page_cmd).render(&mut page)?;
+        out.push((PathBuf::from(format!("man/{name}.1")), page));
+        man_pages(sub, &name, out)?;
+    }
+    Ok(())
 }
 
 /// Writes every generated file under `dir`.

@@ -22,6 +22,8 @@ use crate::cache::{CacheKey, MarkdownStore};
 use crate::config::Config;
 use crate::convert::{self, ConvertError, Converted, Metadata, Warning, converter_for};
 use crate::discover::{self, Job};
+use crate::events::{EventDocument, Events};
+use crate::filetype::FileType;
 use crate::hash::{self, ContentHash};
 use crate::report::{DocumentCounts, Failure, Notice, Progress, Summary, WalkError, printable};
 use crate::store::{
@@ -113,10 +115,16 @@ pub fn convert(config: &Config) -> Result<Summary> {
     // Taken before any file is read: a file modified after this moment is never trusted later.
     let hashed_at_ns = hash::system_time_ns(SystemTime::now());
 
+    crate::logging::set_run_id(Some(&run_id));
+    let events = Events::open(config.events.as_deref())?;
+
     let progress = Progress::new(&config.report);
-    let discovery = discover::discover(config);
+    let discovery = match &config.retry {
+        Some(codes) => failed_documents(config, &conn, codes)?,
+        None => discover::discover(config),
+    };
     for problem in &discovery.problems {
-        progress.line(&problem.path, &problem.message);
+        progress.line(&problem.path, "walk", &problem.message);
     }
     let known = store::known_documents(&conn)?;
 
@@ -137,6 +145,9 @@ pub fn convert(config: &Config) -> Result<Summary> {
     });
     let planned = with_cache_lookups(config, &conn, planned)?;
     log_plan(&planned, &discovery);
+    if events.enabled() {
+        announce_uploads(&events, &planned);
+    }
 
     let recorder = Recorder::spawn(conn);
     let ctx = WorkContext {
@@ -144,6 +155,7 @@ pub fn convert(config: &Config) -> Result<Summary> {
         run_id: &run_id,
         store: MarkdownStore::new(&config.state.cache_dir, &config.state.tmp_dir),
         progress: &progress,
+        events: &events,
         recorder_failed: AtomicBool::new(false),
     };
     let mut outcomes: Vec<Option<Outcome>> = vec![None; planned.len()];
@@ -192,7 +204,88 @@ pub fn convert(config: &Config) -> Result<Summary> {
         &counts,
         summary.duration_ms,
     )?;
+    log::info!(
+        converted = counts.converted, cached = counts.cached, failed = counts.failed,
+        skipped = counts.skipped, pending = counts.pending, duration_ms = summary.duration_ms;
+        "run finished with exit code {}", summary.exit_code
+    );
+    crate::logging::set_run_id(None);
     Ok(summary)
+}
+
+/// `docproc retry`: the failed documents of this output, as jobs. Documents whose source is gone
+/// are reported (not counted); `docproc gc` removes their rows.
+fn failed_documents(
+    config: &Config,
+    conn: &rusqlite::Connection,
+    codes: &[String],
+) -> Result<discover::Discovery> {
+    let mut discovery = discover::Discovery::default();
+    for failed in store::failed_documents(conn, codes)? {
+        let path = PathBuf::from(&failed.file_path);
+        let Some(target) = failed.target_path.as_deref().map(std::path::Path::new) else {
+            discovery.problems.push(discover::WalkProblem {
+                path,
+                message: "recorded by an older docproc without its output path; run 'docproc convert' on its folder".into(),
+                missed_documents: true,
+            });
+            continue;
+        };
+        let Some(rel) = target
+            .strip_prefix(&config.state.output)
+            .ok()
+            .and_then(|rel| rel.to_str()?.strip_suffix(".md").map(PathBuf::from))
+        else {
+            continue; // converted into another output directory sharing this database
+        };
+        let Some(file_type) = FileType::parse(&failed.file_type).filter(|&t| config.converts(t))
+        else {
+            discovery.ignored += 1;
+            continue;
+        };
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => discovery.jobs.push(Job {
+                display: path.clone(),
+                path,
+                rel,
+                file_type,
+                stat: hash::FileStat::from_metadata(&meta),
+            }),
+            Ok(_) | Err(_) => discovery.problems.push(discover::WalkProblem {
+                path,
+                message: "the source no longer exists; 'docproc gc' removes its record".into(),
+                missed_documents: false,
+            }),
+        }
+    }
+    Ok(discovery)
+}
+
+/// `DocumentUploaded` for every new or changed document about to be processed.
+fn announce_uploads(events: &Events, planned: &[Planned<'_>]) {
+    for p in planned {
+        if !matches!(p.action, Action::Convert | Action::Restore(_)) {
+            continue;
+        }
+        let hash = p.hash.map(|h| h.to_hex());
+        let known_hash = p.known.and_then(|k| k.row.content_hash.clone());
+        if p.known.is_some() && known_hash == hash {
+            continue; // same content: an output restored, not a new document
+        }
+        let modified = SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_nanos(p.job.stat.mtime_ns.max(0) as u64);
+        events.uploaded(
+            &p.id,
+            &path_key(p.job),
+            p.job.file_type.as_str(),
+            p.job.stat.size,
+            serde_json::json!({
+                "content_hash": hash,
+                "modified_at": humantime::format_rfc3339_millis(modified).to_string(),
+                "change": if p.known.is_some() { "modified" } else { "new" },
+            }),
+        );
+    }
 }
 
 /// The key of a document in the database: its absolute path.
@@ -398,6 +491,7 @@ fn work_units(
                             row: Box::new(row),
                             metadata: None,
                             cache_entry: None,
+                            attempt: None,
                         },
                     );
                 }
@@ -413,6 +507,7 @@ fn work_units(
             Action::Remembered { code, message } => {
                 ctx.progress.line(
                     &p.job.display,
+                    code,
                     &format!("{message} (failed before; unchanged)"),
                 );
                 Outcome::Failed {
@@ -429,6 +524,7 @@ fn work_units(
                         row: Box::new(row),
                         metadata: None,
                         cache_entry: None,
+                        attempt: Some("skipped"),
                     },
                 );
                 Outcome::Skipped {
@@ -450,6 +546,7 @@ struct WorkContext<'a> {
     run_id: &'a str,
     store: MarkdownStore,
     progress: &'a Progress,
+    events: &'a Events,
     recorder_failed: AtomicBool,
 }
 
@@ -505,12 +602,18 @@ impl WorkContext<'_> {
         row.output_path = Some(p.output.to_string_lossy().into_owned());
         row.duration_ms = Some(0);
         row.processed_at = Some(store::now_rfc3339());
+        self.events.completed(
+            &self.event_document(p),
+            &entry.markdown_path,
+            &entry.metadata,
+        );
         self.send(
             tx,
             Record::Document {
                 row: Box::new(row),
                 metadata: Some(entry.metadata.clone()),
                 cache_entry: None,
+                attempt: Some("cached"),
             },
         );
         Outcome::Cached(warning)
@@ -533,6 +636,7 @@ impl WorkContext<'_> {
                 row: Box::new(processing),
                 metadata: None,
                 cache_entry: None,
+                attempt: None,
             },
         );
 
@@ -667,6 +771,7 @@ impl WorkContext<'_> {
         if let Some(warning) = &converted.warning {
             self.progress.line(
                 &p.job.display,
+                &warning.code,
                 &format!("{}; converted without text", warning.message),
             );
         }
@@ -680,12 +785,18 @@ impl WorkContext<'_> {
             // Changed while we worked: its stat no longer matches the hash; do not trust it later.
             row.hashed_at_ns = Some(i64::MIN);
         }
+        self.events.completed(
+            &self.event_document(p),
+            &entry.markdown_path,
+            &converted.metadata,
+        );
         self.send(
             tx,
             Record::Document {
                 row: Box::new(row),
                 metadata: Some(converted.metadata),
                 cache_entry: Some(Box::new(entry)),
+                attempt: Some("converted"),
             },
         );
         Outcome::Converted(converted.warning)
@@ -711,12 +822,15 @@ impl WorkContext<'_> {
         row.cached_markdown_path = Some(source.to_string_lossy().into_owned());
         row.output_path = Some(p.output.to_string_lossy().into_owned());
         row.duration_ms = Some(0);
+        self.events
+            .completed(&self.event_document(p), &source.to_string_lossy(), metadata);
         self.send(
             tx,
             Record::Document {
                 row: Box::new(row),
                 metadata: Some(metadata.clone()),
                 cache_entry: None,
+                attempt: Some("cached"),
             },
         );
         Outcome::Cached(warning.clone())
@@ -736,7 +850,7 @@ impl WorkContext<'_> {
         tx: &Sender<Record>,
     ) -> Outcome {
         let message = error.to_string();
-        self.progress.line(&p.job.display, &message);
+        self.progress.line(&p.job.display, error.code(), &message);
         let mut row = self.row(p, Status::Failed, Some((error.code(), &message)));
         if let Some(hash) = hash {
             row.content_hash = Some(hash.to_hex());
@@ -745,18 +859,29 @@ impl WorkContext<'_> {
             row.cache_key = Some(key.as_str().to_string());
         }
         row.duration_ms = duration_ms;
+        self.events
+            .failed(&self.event_document(p), error.code(), &message);
         self.send(
             tx,
             Record::Document {
                 row: Box::new(row),
                 metadata: Some(Default::default()),
                 cache_entry: None,
+                attempt: Some("failed"),
             },
         );
         Outcome::Failed {
             code: error.code().to_string(),
             message,
             remembered: false,
+        }
+    }
+
+    fn event_document<'p>(&self, p: &'p Planned<'_>) -> EventDocument<'p> {
+        EventDocument {
+            id: &p.id,
+            file_path: p.job.path.to_string_lossy(),
+            output_path: p.output.to_string_lossy(),
         }
     }
 
@@ -774,6 +899,7 @@ impl WorkContext<'_> {
             error_code: error.map(|e| e.0.to_string()),
             error_message: error.map(|e| e.1.to_string()),
             output_path: None,
+            target_path: Some(p.output.to_string_lossy().into_owned()),
             cached_markdown_path: None,
             converter: Some(converter.name().to_string()),
             converter_version: Some(converter.version().to_string()),

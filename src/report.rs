@@ -201,9 +201,10 @@ impl Progress {
         }
     }
 
-    /// One line on stderr, above the bar: `docproc: <path>: <message>`.
-    pub fn line(&self, path: &Path, message: &str) {
-        let line = format!("docproc: {}: {}", printable(path), message);
+    /// One line on stderr, above the bar: `docproc: <path>: <message>` (or a JSON log line
+    /// carrying the path and the code, with `--log-format json`).
+    pub fn line(&self, path: &Path, code: &str, message: &str) {
+        let line = crate::logging::document_line("warn", &printable(path), code, message);
         match &self.bar {
             Some(bar) => bar.suspend(|| {
                 let _ = writeln!(io::stderr(), "{line}");

@@ -101,6 +101,26 @@ const MIGRATIONS: &[&str] = &[
         command         TEXT NOT NULL
     );
     ",
+    // 2: where a document's Markdown goes whatever its status (for `retry`), and the history of
+    // every document processed by a run (for `stats`).
+    "
+    ALTER TABLE documents ADD COLUMN target_path TEXT;
+    UPDATE documents SET target_path = output_path;
+    CREATE INDEX documents_processed_at ON documents (processed_at);
+
+    CREATE TABLE attempts (
+        id          INTEGER PRIMARY KEY,
+        run_id      TEXT NOT NULL,
+        document_id TEXT NOT NULL,
+        file_type   TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('converted', 'cached', 'failed', 'skipped')),
+        error_code  TEXT,
+        duration_ms INTEGER,
+        finished_at TEXT NOT NULL
+    );
+    CREATE INDEX attempts_finished_at ON attempts (finished_at);
+    CREATE INDEX runs_started_at ON runs (started_at);
+    ",
 ];
 
 /// The schema version this docproc writes.
@@ -193,6 +213,8 @@ pub struct DocumentRow {
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub output_path: Option<String>,
+    /// Where the Markdown goes (or went), whatever the status.
+    pub target_path: Option<String>,
     pub cached_markdown_path: Option<String>,
     pub converter: Option<String>,
     pub converter_version: Option<String>,
@@ -231,7 +253,7 @@ pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocumen
         "SELECT d.id, d.file_path, d.file_type, d.file_size, d.content_hash, d.processing_status,
                 d.error_code, d.error_message, d.output_path, d.cached_markdown_path, d.converter,
                 d.converter_version, d.cache_key, d.duration_ms, d.mtime_ns, d.ctime_ns, d.inode,
-                d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size
+                d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size, d.target_path
          FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -250,6 +272,7 @@ pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocumen
             error_code: r.get(6)?,
             error_message: r.get(7)?,
             output_path: r.get(8)?,
+            target_path: r.get(21)?,
             cached_markdown_path: r.get(9)?,
             converter: r.get(10)?,
             converter_version: r.get(11)?,
@@ -266,6 +289,40 @@ pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocumen
     for known in rows {
         let known = known?;
         out.insert(known.row.file_path.clone(), known);
+    }
+    Ok(out)
+}
+
+/// A failed document, as `docproc retry` needs it.
+#[derive(Debug, Clone)]
+pub struct FailedDocument {
+    pub file_path: String,
+    pub file_type: String,
+    pub target_path: Option<String>,
+}
+
+/// The failed documents, all or those with one of `codes`, by path.
+pub fn failed_documents(conn: &Connection, codes: &[String]) -> Result<Vec<FailedDocument>> {
+    let mut stmt = conn.prepare(
+        "SELECT file_path, file_type, target_path, error_code FROM documents
+         WHERE processing_status = 'failed' ORDER BY file_path",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            FailedDocument {
+                file_path: r.get(0)?,
+                file_type: r.get(1)?,
+                target_path: r.get(2)?,
+            },
+            r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (doc, code) = row?;
+        if codes.is_empty() || codes.contains(&code) {
+            out.push(doc);
+        }
     }
     Ok(out)
 }
@@ -390,6 +447,28 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn version_1_databases_keep_their_documents() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO documents (id, file_path, file_type, file_size, processing_status,
+                                    output_path, created_at, updated_at)
+             VALUES ('a', '/in/a.txt', 'txt', 1, 'completed', '/out/a.txt.md', 'now', 'now');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let target: String = conn
+            .query_row("SELECT target_path FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(target, "/out/a.txt.md");
+        let attempts: i64 = conn
+            .query_row("SELECT count(*) FROM attempts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(attempts, 0);
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum Record {
         row: Box<DocumentRow>,
         metadata: Option<Metadata>,
         cache_entry: Option<Box<CacheEntry>>,
+        /// How this run processed it, for the `attempts` history (`converted`, `cached`,
+        /// `failed`, `skipped`); None for bookkeeping updates.
+        attempt: Option<&'static str>,
     },
 }
 
@@ -101,6 +104,7 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
             row,
             metadata,
             cache_entry,
+            attempt,
         } => {
             let now = now_rfc3339();
             if let Some(entry) = cache_entry {
@@ -137,9 +141,10 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                                         processing_status, error_code, error_message, output_path,
                                         cached_markdown_path, converter, converter_version, cache_key,
                                         duration_ms, mtime_ns, ctime_ns, inode, hashed_at_ns,
-                                        last_run_id, created_at, updated_at, processed_at)
+                                        last_run_id, created_at, updated_at, processed_at,
+                                        target_path)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                         ?18, ?19, ?20, ?20, ?21)
+                         ?18, ?19, ?20, ?20, ?21, ?22)
                  ON CONFLICT (file_path) DO UPDATE SET
                     file_type = excluded.file_type,
                     file_size = excluded.file_size,
@@ -159,7 +164,8 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                     hashed_at_ns = excluded.hashed_at_ns,
                     last_run_id = excluded.last_run_id,
                     updated_at = excluded.updated_at,
-                    processed_at = excluded.processed_at",
+                    processed_at = excluded.processed_at,
+                    target_path = excluded.target_path",
             )?
             .execute(params![
                 row.id,
@@ -183,8 +189,26 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 row.run_id,
                 now,
                 row.processed_at,
+                row.target_path,
             ])
             .with_context(|| format!("cannot record document {}", row.file_path))?;
+            if let Some(outcome) = attempt {
+                tx.prepare_cached(
+                    "INSERT INTO attempts (run_id, document_id, file_type, outcome, error_code,
+                                           duration_ms, finished_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    row.run_id,
+                    row.id,
+                    row.file_type,
+                    outcome,
+                    row.error_code,
+                    row.duration_ms.map(|d| d as i64),
+                    now,
+                ])
+                .context("cannot record the attempt")?;
+            }
             if let Some(metadata) = metadata {
                 // The row's id may predate this run (ON CONFLICT kept it): look it up.
                 let id: String = tx
