@@ -48,6 +48,13 @@ impl Tree {
         fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }
 
+    /// Copies the fixture file fixtures/<from> to <to> in the tree.
+    pub fn copy_fixture(&self, from: &str, to: &str) {
+        let to = self.path(to);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(fixtures().join(from), to).unwrap();
+    }
+
     /// Copies fixtures/<from> (recursively) to <to> in the tree.
     pub fn copy_fixtures(&self, from: &str, to: &str) {
         copy_dir(&fixtures().join(from), &self.path(to));
@@ -62,6 +69,8 @@ impl Tree {
                 cmd.env_remove(key);
             }
         }
+        // Never a developer's own ~/.config/docproc/config.toml.
+        cmd.env("XDG_CONFIG_HOME", self.root().join(".config"));
         cmd.stdin(Stdio::null());
         cmd
     }

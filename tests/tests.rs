@@ -10,5 +10,6 @@ mod cli;
 mod crash;
 mod failures;
 mod generated;
+mod ops;
 mod snapshots;
 mod walk;

@@ -266,14 +266,7 @@ fn render_text(s: &Stats) -> String {
 fn render_prometheus(s: &Stats) -> String {
     let mut out = String::new();
     let mut metric = |name: &str, kind: &str, help: &str, samples: Vec<(String, f64)>| {
-        if samples.is_empty() {
-            return;
-        }
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} {kind}");
-        for (labels, value) in samples {
-            let _ = writeln!(out, "{name}{labels} {}", number(value));
-        }
+        write_metric(&mut out, name, kind, help, samples)
     };
     let mut docs = Vec::new();
     for (status, types) in &s.documents {
@@ -353,14 +346,7 @@ fn render_prometheus(s: &Stats) -> String {
         }
     }
     let mut metric = |name: &str, kind: &str, help: &str, samples: Vec<(String, f64)>| {
-        if samples.is_empty() {
-            return;
-        }
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} {kind}");
-        for (labels, value) in samples {
-            let _ = writeln!(out, "{name}{labels} {}", number(value));
-        }
+        write_metric(&mut out, name, kind, help, samples)
     };
     metric(
         "docproc_failures",
@@ -414,6 +400,18 @@ fn render_prometheus(s: &Stats) -> String {
         );
     }
     out
+}
+
+/// One metric family; nothing when it has no samples.
+fn write_metric(out: &mut String, name: &str, kind: &str, help: &str, samples: Vec<(String, f64)>) {
+    if samples.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+    for (labels, value) in samples {
+        let _ = writeln!(out, "{name}{labels} {}", number(value));
+    }
 }
 
 fn labels(pairs: &[(&str, &str)]) -> String {
