@@ -87,9 +87,10 @@ mod tests {
         let b = ContentHash::of_bytes(b"b");
         let txt = converter_for(FileType::Txt);
         let pdf = converter_for(FileType::Pdf);
-        let on = ConvertOptions { page_markers: true };
+        let on = ConvertOptions::default();
         let off = ConvertOptions {
             page_markers: false,
+            ..ConvertOptions::default()
         };
         let key = CacheKey::new(&a, txt, &on);
         assert_eq!(key, CacheKey::new(&a, txt, &on));

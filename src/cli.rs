@@ -103,6 +103,17 @@ pub enum Command {
     /// Write the man page and shell completions into a directory (for packagers)
     #[command(hide = true)]
     Generate(GenerateArgs),
+
+    /// Serve conversions on stdin/stdout for a parent docproc (internal)
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Address space limit of this process, in bytes
+    #[arg(long, value_name = "BYTES")]
+    pub max_memory: Option<u64>,
 }
 
 const CONVERT_LONG_ABOUT: &str = "\
@@ -250,6 +261,109 @@ pub struct RunArgs {
     )]
     pub page_markers: Option<PageMarkers>,
 
+    /// Where conversions run: in supervised worker processes, or inside docproc (trusted input)
+    #[arg(
+        long,
+        value_name = "MODE",
+        env = "DOCPROC_ISOLATION",
+        hide_env_values = true
+    )]
+    pub isolation: Option<Isolation>,
+
+    /// Seconds one document may take before its worker is killed (code timeout; 0: no limit)
+    /// [default: 60]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "DOCPROC_TIMEOUT",
+        hide_env_values = true
+    )]
+    pub timeout: Option<f64>,
+
+    /// Memory (address space) each worker may use, e.g. 2G (code out_of_memory) [default: 2G]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        env = "DOCPROC_MAX_MEMORY",
+        hide_env_values = true
+    )]
+    pub max_memory: Option<ByteSize>,
+
+    /// Times a document that failed for a transient reason (io, crashed) is tried again
+    /// [default: 2]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "DOCPROC_RETRIES",
+        hide_env_values = true
+    )]
+    pub retries: Option<u32>,
+
+    /// Wait up to SECONDS for another run on the same database to finish [default: 0: exit 2 at
+    /// once]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "DOCPROC_WAIT",
+        hide_env_values = true
+    )]
+    pub wait: Option<f64>,
+
+    /// Larger files fail with resource_limit without being read [default: 1G]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        env = "DOCPROC_MAX_FILE_SIZE",
+        hide_env_values = true
+    )]
+    pub max_file_size: Option<ByteSize>,
+
+    /// PDFs with more pages fail with resource_limit [default: 50000]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "DOCPROC_MAX_PAGES",
+        hide_env_values = true
+    )]
+    pub max_pages: Option<u64>,
+
+    /// Documents whose Markdown would be larger fail with resource_limit [default: 512M]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        env = "DOCPROC_MAX_OUTPUT_SIZE",
+        hide_env_values = true
+    )]
+    pub max_output_size: Option<ByteSize>,
+
+    /// Zip containers (DOCX) that would inflate to more fail with resource_limit [default: 2G]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        env = "DOCPROC_MAX_UNZIPPED_SIZE",
+        hide_env_values = true
+    )]
+    pub max_unzipped_size: Option<ByteSize>,
+
+    /// Zip containers inflating to over 100 MiB at a higher compression ratio fail
+    /// [default: 200]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "DOCPROC_MAX_ZIP_RATIO",
+        hide_env_values = true
+    )]
+    pub max_zip_ratio: Option<u64>,
+
+    /// XML nested deeper fails with resource_limit [default: 1000]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "DOCPROC_MAX_XML_DEPTH",
+        hide_env_values = true
+    )]
+    pub max_xml_depth: Option<usize>,
+
     /// Append one JSON line per document event to FILE ('-' for stdout)
     #[arg(
         long,
@@ -270,6 +384,63 @@ pub struct RunArgs {
     /// Print nothing but failures: no progress bar, no summary
     #[arg(short, long, env = "DOCPROC_QUIET", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub quiet: bool,
+}
+
+/// Where conversions run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Isolation {
+    /// Each conversion in a worker process with a timeout and a memory cap
+    Process,
+    /// Conversions in docproc's own threads: a little faster, for trusted input only
+    None,
+}
+
+/// A size in bytes: `1048576`, `512K`, `100M`, `2G`, `1.5GiB` (powers of 1024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ByteSize(pub u64);
+
+impl std::str::FromStr for ByteSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ByteSize, String> {
+        let t = s.trim();
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (number, unit) = t.split_at(split);
+        let number: f64 = number
+            .parse()
+            .map_err(|_| format!("invalid size {s:?}: write it like 512M or 2G"))?;
+        let shift = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 0,
+            "k" | "kb" | "kib" => 10,
+            "m" | "mb" | "mib" => 20,
+            "g" | "gb" | "gib" => 30,
+            "t" | "tb" | "tib" => 40,
+            _ => return Err(format!("invalid size {s:?}: write it like 512M or 2G")),
+        };
+        let bytes = number * (1u64 << shift) as f64;
+        if !(bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64) {
+            return Err(format!("invalid size {s:?}"));
+        }
+        Ok(ByteSize(bytes as u64))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ByteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ByteSize, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => Ok(ByteSize(n)),
+            Raw::Text(t) => t.parse().map_err(serde::de::Error::custom),
+        }
+    }
 }
 
 /// How log lines on stderr look.
@@ -506,6 +677,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> (Cli, ArgMatches) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!("1048576".parse::<ByteSize>(), Ok(ByteSize(1 << 20)));
+        assert_eq!("512K".parse::<ByteSize>(), Ok(ByteSize(512 << 10)));
+        assert_eq!("2G".parse::<ByteSize>(), Ok(ByteSize(2 << 30)));
+        assert_eq!("1.5GiB".parse::<ByteSize>(), Ok(ByteSize(3 << 29)));
+        assert!("lots".parse::<ByteSize>().is_err());
+        assert!("2X".parse::<ByteSize>().is_err());
+    }
 
     #[test]
     fn the_command_line_definition_is_consistent() {

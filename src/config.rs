@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::cli::{Format, PageMarkers, RunArgs, StateArgs};
-use crate::convert::ConvertOptions;
+use crate::cli::{Format, Isolation, PageMarkers, RunArgs, StateArgs};
+use crate::convert::{ConvertOptions, Limits};
 
 /// Name of the state directory created inside the output tree by default.
 pub const STATE_DIR_NAME: &str = ".docproc";
@@ -161,6 +161,10 @@ pub struct Config {
     pub formats: Vec<Format>,
     /// `--events`: where document events go.
     pub events: Option<PathBuf>,
+    /// How conversions are supervised.
+    pub supervision: Supervision,
+    /// `--wait`: how long to wait for another run's lock.
+    pub wait: std::time::Duration,
     /// `docproc retry`: convert the failed documents of the state (with these error codes, or
     /// all when empty) instead of walking roots.
     pub retry: Option<Vec<String>>,
@@ -198,7 +202,14 @@ impl Config {
         };
         let roots = resolve_roots(paths)?;
         let state = StatePaths::from_args(state)?;
-        let mut formats = args.formats;
+        let defaults = RunDefaults::resolve(&args);
+        if !defaults.timeout_secs.is_finite() || defaults.timeout_secs < 0.0 {
+            bail!("--timeout must be a number of seconds (0 for no limit)");
+        }
+        if !defaults.wait_secs.is_finite() || defaults.wait_secs < 0.0 {
+            bail!("--wait must be a number of seconds");
+        }
+        let mut formats = args.formats.clone();
         formats.sort();
         formats.dedup();
         Ok(Config {
@@ -212,7 +223,16 @@ impl Config {
             options: ConvertOptions {
                 page_markers: args.page_markers.unwrap_or(PageMarkers::Comment)
                     == PageMarkers::Comment,
+                limits: limits(&args),
             },
+            supervision: Supervision {
+                isolation: defaults.isolation,
+                timeout: (defaults.timeout_secs > 0.0)
+                    .then(|| std::time::Duration::from_secs_f64(defaults.timeout_secs)),
+                max_memory: (defaults.max_memory > 0).then_some(defaults.max_memory),
+                retries: defaults.retries,
+            },
+            wait: std::time::Duration::from_secs_f64(defaults.wait_secs),
             formats,
             events: args.events,
             retry,
@@ -228,6 +248,53 @@ impl Config {
     /// Whether files of this type are converted in this run.
     pub fn converts(&self, file_type: crate::filetype::FileType) -> bool {
         self.formats.is_empty() || self.formats.contains(&file_type.format())
+    }
+}
+
+/// How each conversion is run and watched.
+#[derive(Debug, Clone, Copy)]
+pub struct Supervision {
+    pub isolation: Isolation,
+    /// Per document; None: no limit.
+    pub timeout: Option<std::time::Duration>,
+    /// Per worker, bytes of address space; None: no limit.
+    pub max_memory: Option<u64>,
+    /// Extra attempts for transient failures (io, crashed).
+    pub retries: u32,
+}
+
+/// The run options whose defaults live here, resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct RunDefaults {
+    pub isolation: Isolation,
+    pub timeout_secs: f64,
+    pub max_memory: u64,
+    pub retries: u32,
+    pub wait_secs: f64,
+}
+
+impl RunDefaults {
+    pub fn resolve(args: &RunArgs) -> RunDefaults {
+        RunDefaults {
+            isolation: args.isolation.unwrap_or(Isolation::Process),
+            timeout_secs: args.timeout.unwrap_or(60.0),
+            max_memory: args.max_memory.map_or(2 << 30, |s| s.0),
+            retries: args.retries.unwrap_or(2),
+            wait_secs: args.wait.unwrap_or(0.0),
+        }
+    }
+}
+
+/// The limits on hostile input, from the options (defaults in [`Limits::default`]).
+pub fn limits(args: &RunArgs) -> Limits {
+    let d = Limits::default();
+    Limits {
+        max_file_size: args.max_file_size.map_or(d.max_file_size, |s| s.0),
+        max_pages: args.max_pages.unwrap_or(d.max_pages),
+        max_output_size: args.max_output_size.map_or(d.max_output_size, |s| s.0),
+        max_unzipped_size: args.max_unzipped_size.map_or(d.max_unzipped_size, |s| s.0),
+        max_zip_ratio: args.max_zip_ratio.unwrap_or(d.max_zip_ratio),
+        max_xml_depth: args.max_xml_depth.unwrap_or(d.max_xml_depth),
     }
 }
 

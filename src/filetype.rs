@@ -171,7 +171,11 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Checks that `bytes` really are a document of type `claimed` (from the file's extension).
-pub fn check_content(claimed: FileType, bytes: &[u8]) -> Result<(), ConvertError> {
+pub fn check_content(
+    claimed: FileType,
+    bytes: &[u8],
+    limits: &crate::convert::Limits,
+) -> Result<(), ConvertError> {
     let found = sniff(bytes);
     let mismatch = |what: &str| {
         Err(ConvertError::TypeMismatch(format!(
@@ -186,7 +190,7 @@ pub fn check_content(claimed: FileType, bytes: &[u8]) -> Result<(), ConvertError
     match (claimed, found) {
         (FileType::Pdf, Sniffed::Pdf) => Ok(()),
         (FileType::Pdf, other) => mismatch(other.describe()),
-        (FileType::Docx, Sniffed::Zip) => check_docx_package(bytes),
+        (FileType::Docx, Sniffed::Zip) => check_docx_package(bytes, limits),
         (FileType::Docx, Sniffed::Ole2) => {
             if find(bytes, &utf16le("EncryptedPackage")).is_some() {
                 Err(ConvertError::Encrypted(
@@ -204,13 +208,13 @@ pub fn check_content(claimed: FileType, bytes: &[u8]) -> Result<(), ConvertError
 }
 
 /// A zip is a DOCX when it has a main document part.
-fn check_docx_package(bytes: &[u8]) -> Result<(), ConvertError> {
+fn check_docx_package(bytes: &[u8], limits: &crate::convert::Limits) -> Result<(), ConvertError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ConvertError::Corrupt(format!("damaged zip container: {e}")))?;
     if let Some(main) = main_document_part(&mut archive)
         && archive.index_for_name(&main).is_some()
     {
-        return check_inflated_size(&mut archive, bytes.len());
+        return check_inflated_size(&mut archive, bytes.len(), limits);
     }
     let names: Vec<&str> = archive.file_names().collect();
     let what = if names.iter().any(|n| n.starts_with("xl/")) {
@@ -247,14 +251,13 @@ fn main_document_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<St
     Some("word/document.xml".to_string())
 }
 
-/// The most a DOCX package may inflate to, and the largest compression ratio it may claim:
-/// a zip bomb fails with `resource_limit` before any part is inflated.
-const MAX_INFLATED_BYTES: u64 = 2 << 30;
-const MAX_RATIO: u64 = 200;
-
+/// The most a DOCX package may inflate to, and the largest compression ratio it may claim
+/// (`--max-unzipped-size`, `--max-zip-ratio`): a zip bomb fails with `resource_limit` before any
+/// part is inflated.
 fn check_inflated_size(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     packed: usize,
+    limits: &crate::convert::Limits,
 ) -> Result<(), ConvertError> {
     let mut total: u64 = 0;
     for i in 0..archive.len() {
@@ -264,10 +267,18 @@ fn check_inflated_size(
         total = total.saturating_add(file.size());
     }
     let ratio = total / (packed as u64).max(1);
-    if total > MAX_INFLATED_BYTES || (total > 100 << 20 && ratio > MAX_RATIO) {
+    if total > limits.max_unzipped_size {
         return Err(ConvertError::ResourceLimit(format!(
-            "the DOCX package would inflate to {} MB ({ratio}x its size): a zip bomb?",
-            total >> 20
+            "the DOCX package would inflate to {} MB ({ratio}x its size), more than --max-unzipped-size ({} MB): a zip bomb?",
+            total >> 20,
+            limits.max_unzipped_size >> 20
+        )));
+    }
+    if total > 100 << 20 && ratio > limits.max_zip_ratio {
+        return Err(ConvertError::ResourceLimit(format!(
+            "the DOCX package would inflate to {} MB, {ratio}x its size, more than --max-zip-ratio ({}x): a zip bomb?",
+            total >> 20,
+            limits.max_zip_ratio
         )));
     }
     Ok(())
@@ -304,37 +315,44 @@ mod tests {
 
     #[test]
     fn html_named_pdf_is_a_mismatch() {
-        let err = check_content(FileType::Pdf, b"<!DOCTYPE html><html></html>").unwrap_err();
+        let err = check_content(
+            FileType::Pdf,
+            b"<!DOCTYPE html><html></html>",
+            &Default::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.code(), "type_mismatch");
         assert_eq!(err.to_string(), "not a PDF: the content is an HTML page");
     }
 
     #[test]
     fn pdf_header_after_junk_is_accepted() {
-        assert!(check_content(FileType::Pdf, b"\n\n%PDF-1.4\n").is_ok());
+        assert!(check_content(FileType::Pdf, b"\n\n%PDF-1.4\n", &Default::default()).is_ok());
     }
 
     #[test]
     fn binary_named_txt_is_a_mismatch() {
-        assert!(check_content(FileType::Txt, b"abc\0\x01\x02def").is_err());
-        assert!(check_content(FileType::Txt, b"plain words").is_ok());
+        assert!(check_content(FileType::Txt, b"abc\0\x01\x02def", &Default::default()).is_err());
+        assert!(check_content(FileType::Txt, b"plain words", &Default::default()).is_ok());
         // UTF-16 without BOM is text.
         let utf16: Vec<u8> = "hello world"
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        assert!(check_content(FileType::Txt, &utf16).is_ok());
+        assert!(check_content(FileType::Txt, &utf16, &Default::default()).is_ok());
     }
 
     #[test]
     fn ole2_docx_is_named() {
         let mut doc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         doc.extend_from_slice(&[0; 100]);
-        let err = check_content(FileType::Docx, &doc).unwrap_err();
+        let err = check_content(FileType::Docx, &doc, &Default::default()).unwrap_err();
         assert!(err.to_string().contains("legacy Word"), "{err}");
         doc.extend(utf16le("EncryptedPackage"));
         assert_eq!(
-            check_content(FileType::Docx, &doc).unwrap_err().code(),
+            check_content(FileType::Docx, &doc, &Default::default())
+                .unwrap_err()
+                .code(),
             "encrypted"
         );
     }

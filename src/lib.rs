@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod report;
 pub mod settings;
 pub mod store;
+pub mod worker;
 pub mod write;
 
 use std::ffi::OsString;
@@ -129,6 +130,7 @@ fn dispatch(
             ok(show_config(settings, &entries, run.json))
         }
         Command::Generate(args) => ok(generate::write_all(&args.dir)),
+        Command::Worker(args) => ok(worker::serve(args.max_memory)),
     }
 }
 
@@ -186,7 +188,7 @@ fn wants_json(command: &Command) -> bool {
         Command::Db(DbCommand::Backup(a)) => a.json,
         Command::Db(DbCommand::Check(a) | DbCommand::Vacuum(a)) => a.json,
         Command::Config(ConfigCommand::Show(a)) => a.run.json,
-        Command::Export(_) | Command::Generate(_) => false,
+        Command::Export(_) | Command::Generate(_) | Command::Worker(_) => false,
     }
 }
 

@@ -31,6 +31,26 @@ pub fn lock_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Takes the run lock, waiting up to `wait` for another run to release it (`--wait`).
+pub fn acquire_waiting(db: &Path, wait: std::time::Duration) -> Result<RunLock> {
+    let deadline = std::time::Instant::now() + wait;
+    let mut announced = false;
+    loop {
+        match acquire(db) {
+            Err(e)
+                if e.downcast_ref::<Locked>().is_some() && std::time::Instant::now() < deadline =>
+            {
+                if !announced {
+                    log::info!("{e:#}; waiting up to {} s", wait.as_secs());
+                    announced = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Takes the run lock for `db` or fails at once with [`Locked`].
 pub fn acquire(db: &Path) -> Result<RunLock> {
     let path = lock_path(db);

@@ -33,6 +33,8 @@ use crate::{interrupt, lock, write};
 
 /// Converter threads get a large stack: parsers recurse on nested structures.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
+/// The first wait before trying a transient failure again; doubled on every attempt.
+const RETRY_DELAY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What to do with one document.
 #[derive(Debug, Clone)]
@@ -100,7 +102,7 @@ fn warning_fields(warning: &Option<Warning>) -> Option<(&str, &str)> {
 pub fn convert(config: &Config) -> Result<Summary> {
     let started = Instant::now();
     let run_id = uuid::Uuid::new_v4().to_string();
-    let _lock = lock::acquire(&config.state.db)?;
+    let _lock = lock::acquire_waiting(&config.state.db, config.wait)?;
     let conn = store::open(&config.state.db)?;
     let (reset, abandoned) = store::recover(&conn)?;
     if reset + abandoned > 0 {
@@ -149,6 +151,13 @@ pub fn convert(config: &Config) -> Result<Summary> {
         announce_uploads(&events, &planned);
     }
 
+    let workers = match config.supervision.isolation {
+        crate::cli::Isolation::Process => Some(crate::worker::Pool::new(
+            config.supervision.max_memory,
+            config.supervision.timeout,
+        )?),
+        crate::cli::Isolation::None => None,
+    };
     let recorder = Recorder::spawn(conn);
     let ctx = WorkContext {
         config,
@@ -156,6 +165,7 @@ pub fn convert(config: &Config) -> Result<Summary> {
         store: MarkdownStore::new(&config.state.cache_dir, &config.state.tmp_dir),
         progress: &progress,
         events: &events,
+        pool: workers.as_ref(),
         recorder_failed: AtomicBool::new(false),
     };
     let mut outcomes: Vec<Option<Outcome>> = vec![None; planned.len()];
@@ -315,6 +325,14 @@ fn plan<'a>(
     };
     if interrupt::requested() {
         planned.action = Action::Interrupted;
+        return planned;
+    }
+    if job.stat.size > config.options.limits.max_file_size {
+        planned.action = Action::Fail(ConvertError::ResourceLimit(format!(
+            "the file is {} MB, larger than --max-file-size ({} MB)",
+            job.stat.size >> 20,
+            config.options.limits.max_file_size >> 20
+        )));
         return planned;
     }
     if job.stat.size == 0 {
@@ -547,6 +565,8 @@ struct WorkContext<'a> {
     store: MarkdownStore,
     progress: &'a Progress,
     events: &'a Events,
+    /// Worker processes (`--isolation process`); None converts in these threads.
+    pool: Option<&'a crate::worker::Pool>,
     recorder_failed: AtomicBool,
 }
 
@@ -592,7 +612,9 @@ impl WorkContext<'_> {
             unreachable!("restore of a {:?}", p.action)
         };
         let source = PathBuf::from(&entry.markdown_path);
-        if let Err(e) = write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir) {
+        if let Err(e) = write::ensure_inside(&self.config.state.output, &p.output)
+            .and_then(|()| write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir))
+        {
             let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
             return self.fail(p, &error, tx);
         }
@@ -640,39 +662,41 @@ impl WorkContext<'_> {
             },
         );
 
-        let bytes = match std::fs::read(&p.job.path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                let error = ConvertError::Io(format!("cannot read the file: {e}"));
-                let mut out = vec![(leader, self.fail(p, &error, tx))];
-                out.extend(
-                    followers
-                        .iter()
-                        .map(|&f| (f, self.convert_alone(&planned[f], tx))),
-                );
-                return out;
+        let started = Instant::now();
+        let produced = self.produce(p);
+        let duration_ms = started.elapsed().as_millis() as u64;
+        let Some(hash) = produced.hash else {
+            // Nothing was hashed: the file could not be read, or its worker timed out, ran out
+            // of memory or died. Followers share the content (as planned): the same failure,
+            // unless it was about reading this one file.
+            let error = produced
+                .result
+                .err()
+                .unwrap_or_else(|| ConvertError::Internal("no result".into()));
+            log::debug!("{}: {}", printable(&p.job.display), error);
+            let (hash, key) = if matches!(error, ConvertError::Io(_)) {
+                (None, None)
+            } else {
+                (p.hash.as_ref(), p.key.as_ref())
+            };
+            let mut out = vec![(
+                leader,
+                self.fail_with_hash(p, &error, hash, key, Some(duration_ms), tx),
+            )];
+            for &f in followers {
+                let outcome = if hash.is_none() {
+                    self.convert_alone(&planned[f], tx)
+                } else {
+                    self.fail_with_hash(&planned[f], &error, hash, key, Some(0), tx)
+                };
+                out.push((f, outcome));
             }
+            return out;
         };
+        let result = produced.result;
         // The file may have changed since it was hashed: what is recorded describes these bytes.
-        let hash = ContentHash::of_bytes(&bytes);
         let changed = Some(hash) != p.hash;
         let key = CacheKey::new(&hash, converter_for(p.job.file_type), &self.config.options);
-        let started = Instant::now();
-        let name = p
-            .job
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let result = if bytes.is_empty() {
-            Err(ConvertError::Io(
-                "the file became empty while docproc was running".into(),
-            ))
-        } else {
-            convert::convert(p.job.file_type, &bytes, &self.config.options, &name)
-        };
-        drop(bytes);
-        let duration_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(_) => log::debug!(
                 "{}: converted in {duration_ms} ms",
@@ -724,6 +748,38 @@ impl WorkContext<'_> {
         out
     }
 
+    /// Reads, hashes and converts one document, in a worker or in this thread; transient
+    /// failures (unreadable file, crashed worker) are tried again with exponential backoff.
+    fn produce(&self, p: &Planned<'_>) -> convert::Produced {
+        let mut attempt = 0;
+        loop {
+            let produced = match self.pool {
+                Some(pool) => pool.convert(&p.job.path, p.job.file_type, &self.config.options),
+                None => convert::convert_file(&p.job.path, p.job.file_type, &self.config.options),
+            };
+            match &produced.result {
+                Err(e)
+                    if e.is_transient()
+                        && attempt < self.config.supervision.retries
+                        && !self.stop_requested() =>
+                {
+                    let delay = RETRY_DELAY * 2u32.pow(attempt.min(6));
+                    log::info!(
+                        path = printable(&p.job.display), code = e.code();
+                        "{}: {e}; trying again in {} ms (attempt {} of {})",
+                        printable(&p.job.display),
+                        delay.as_millis(),
+                        attempt + 2,
+                        self.config.supervision.retries + 1
+                    );
+                    std::thread::sleep(delay);
+                    attempt += 1;
+                }
+                _ => return produced,
+            }
+        }
+    }
+
     /// A follower whose leader's file changed mid-run: convert it on its own.
     fn convert_alone(&self, p: &Planned<'_>, tx: &Sender<Record>) -> Outcome {
         let planned = std::slice::from_ref(p);
@@ -753,7 +809,9 @@ impl WorkContext<'_> {
                 return self.fail(p, &error, tx);
             }
         };
-        if let Err(e) = write::write_atomic(&p.output, &markdown, &self.config.state.tmp_dir) {
+        if let Err(e) = write::ensure_inside(&self.config.state.output, &p.output)
+            .and_then(|()| write::write_atomic(&p.output, &markdown, &self.config.state.tmp_dir))
+        {
             let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
             return self.fail(p, &error, tx);
         }
@@ -812,7 +870,9 @@ impl WorkContext<'_> {
         tx: &Sender<Record>,
     ) -> Outcome {
         let source = self.store.path(key);
-        if let Err(e) = write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir) {
+        if let Err(e) = write::ensure_inside(&self.config.state.output, &p.output)
+            .and_then(|()| write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir))
+        {
             let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
             return self.fail(p, &error, tx);
         }

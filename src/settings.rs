@@ -18,7 +18,7 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde::Deserialize;
 
-use crate::cli::{Format, LogFormat, PageMarkers, RunArgs, StateArgs};
+use crate::cli::{ByteSize, Format, Isolation, LogFormat, PageMarkers, RunArgs, StateArgs};
 
 /// The file's name in the current directory.
 pub const LOCAL_FILE: &str = "docproc.toml";
@@ -42,6 +42,17 @@ pub struct FileSettings {
     pub no_progress: Option<bool>,
     pub quiet: Option<bool>,
     pub log_format: Option<LogFormat>,
+    pub isolation: Option<Isolation>,
+    pub timeout: Option<f64>,
+    pub max_memory: Option<ByteSize>,
+    pub retries: Option<u32>,
+    pub wait: Option<f64>,
+    pub max_file_size: Option<ByteSize>,
+    pub max_pages: Option<u64>,
+    pub max_output_size: Option<ByteSize>,
+    pub max_unzipped_size: Option<ByteSize>,
+    pub max_zip_ratio: Option<u64>,
+    pub max_xml_depth: Option<usize>,
     #[serde(default)]
     pub formats: FormatSections,
 }
@@ -181,6 +192,17 @@ impl Settings {
         take!(json, "json");
         take!(no_progress, "no_progress");
         take!(quiet, "quiet");
+        take!(isolation, "isolation");
+        take!(timeout, "timeout");
+        take!(max_memory, "max_memory");
+        take!(retries, "retries");
+        take!(wait, "wait");
+        take!(max_file_size, "max_file_size");
+        take!(max_pages, "max_pages");
+        take!(max_output_size, "max_output_size");
+        take!(max_unzipped_size, "max_unzipped_size");
+        take!(max_zip_ratio, "max_zip_ratio");
+        take!(max_xml_depth, "max_xml_depth");
         if !given(m, "page_markers")
             && let Some(markers) = f.formats.pdf.as_ref().and_then(|p| p.page_markers)
         {
@@ -264,6 +286,69 @@ impl Settings {
             f.no_progress.is_some(),
         );
         add("quiet", "quiet", run.quiet.into(), f.quiet.is_some());
+        let limits = crate::config::limits(run);
+        let defaults = crate::config::RunDefaults::resolve(run);
+        add(
+            "isolation",
+            "isolation",
+            serde_json::to_value(defaults.isolation).unwrap_or_default(),
+            f.isolation.is_some(),
+        );
+        add(
+            "timeout",
+            "timeout",
+            defaults.timeout_secs.into(),
+            f.timeout.is_some(),
+        );
+        add(
+            "max-memory",
+            "max_memory",
+            defaults.max_memory.into(),
+            f.max_memory.is_some(),
+        );
+        add(
+            "retries",
+            "retries",
+            defaults.retries.into(),
+            f.retries.is_some(),
+        );
+        add("wait", "wait", defaults.wait_secs.into(), f.wait.is_some());
+        add(
+            "max-file-size",
+            "max_file_size",
+            limits.max_file_size.into(),
+            f.max_file_size.is_some(),
+        );
+        add(
+            "max-pages",
+            "max_pages",
+            limits.max_pages.into(),
+            f.max_pages.is_some(),
+        );
+        add(
+            "max-output-size",
+            "max_output_size",
+            limits.max_output_size.into(),
+            f.max_output_size.is_some(),
+        );
+        add(
+            "max-unzipped-size",
+            "max_unzipped_size",
+            limits.max_unzipped_size.into(),
+            f.max_unzipped_size.is_some(),
+        );
+        add(
+            "max-zip-ratio",
+            "max_zip_ratio",
+            limits.max_zip_ratio.into(),
+            f.max_zip_ratio.is_some(),
+        );
+        add(
+            "max-xml-depth",
+            "max_xml_depth",
+            limits.max_xml_depth.into(),
+            f.max_xml_depth.is_some(),
+        );
         for format in [Format::Pdf, Format::Docx, Format::Txt] {
             let key = match format {
                 Format::Pdf => "formats.pdf.enabled",

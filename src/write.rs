@@ -61,6 +61,26 @@ fn replace_atomic(
     }
 }
 
+/// Refuses to write `dest` unless its directory, with symbolic links resolved, is inside `root`:
+/// a symbolic link planted in the output tree (`out/docs -> /etc`) must not send Markdown
+/// elsewhere. Creates the directory.
+pub fn ensure_inside(root: &Path, dest: &Path) -> io::Result<()> {
+    let parent = dest.parent().unwrap_or(root);
+    fs::create_dir_all(parent)?;
+    let real = parent.canonicalize()?;
+    if real.starts_with(root) {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "its output directory leads outside the output tree (to {}) through a symbolic link; not written",
+                real.display()
+            ),
+        ))
+    }
+}
+
 /// Temporary files become the outputs: give them the usual permissions of a new file (tempfile's
 /// default, 0600, would hide the Markdown from other users).
 fn tmp_builder() -> tempfile::Builder<'static, 'static> {
@@ -105,6 +125,20 @@ mod tests {
             out,
             output_path(Path::new("/out"), Path::new("a/report.docx"))
         );
+    }
+
+    #[test]
+    fn outputs_cannot_escape_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join("link")).unwrap();
+        let root = root.canonicalize().unwrap();
+        assert!(ensure_inside(&root, &root.join("a/b.md")).is_ok());
+        let err = ensure_inside(&root, &root.join("link/x.md")).unwrap_err();
+        assert!(err.to_string().contains("outside the output tree"), "{err}");
     }
 
     #[test]

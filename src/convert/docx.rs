@@ -35,10 +35,10 @@ impl Converter for DocxConverter {
         "1"
     }
 
-    fn convert(&self, bytes: &[u8], _options: &ConvertOptions) -> Result<Converted, ConvertError> {
+    fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
+        check_nesting(bytes, options.limits.max_xml_depth)?;
         let mut options = docx_rs::ReadDocxOptions::default();
         options.generate_image_previews = false;
-        check_nesting(bytes)?;
         // docx-rs unwraps the zip reader's errors: a damaged part (bad deflate data, wrong CRC)
         // panics. Catch it here to tell a damaged file from a bug.
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -699,13 +699,12 @@ fn json_u64<T: serde::Serialize>(value: &T) -> Option<u64> {
     serde_json::to_value(value).ok()?.as_u64()
 }
 
-/// How deeply XML elements may nest in a part. Real documents stay under a hundred levels
-/// (tables in tables included); docx-rs recurses per level and overflows its stack somewhere
-/// past ten thousand, which would abort the whole process, not just this document.
-const MAX_XML_DEPTH: usize = 1_000;
-
-/// Refuses packages whose XML parts nest deeper than [`MAX_XML_DEPTH`].
-fn check_nesting(bytes: &[u8]) -> Result<(), ConvertError> {
+/// Refuses packages whose XML parts nest deeper than `--max-xml-depth` (default 1,000: real
+/// documents stay under a hundred levels, tables in tables included; docx-rs recurses per level
+/// and overflows its stack somewhere past ten thousand, which would abort the whole process), or
+/// declare entities: OOXML allows no DTD, and entities are how "billion laughs" expand a few
+/// kilobytes into gigabytes.
+fn check_nesting(bytes: &[u8], max_depth: usize) -> Result<(), ConvertError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
@@ -729,16 +728,28 @@ fn check_nesting(bytes: &[u8]) -> Result<(), ConvertError> {
             ]
             .iter()
             .any(|kind| name["word/".len()..].starts_with(kind));
-        if !content_part {
+        let xml_part = name.ends_with(".xml") || name.ends_with(".rels");
+        if !xml_part {
             continue;
         }
+        // A DTD can only come before the root element: the head of a flat part is enough.
+        let budget = if content_part { 256 << 20 } else { 64 << 10 };
         let mut xml = Vec::new();
-        if (&mut file).take(256 << 20).read_to_end(&mut xml).is_err() {
+        if (&mut file).take(budget).read_to_end(&mut xml).is_err() {
             continue; // a damaged part is reported by the reader
         }
-        if xml_depth_exceeds(&xml, MAX_XML_DEPTH) {
+        if content_part && xml_depth_exceeds(&xml, max_depth) {
             return Err(ConvertError::ResourceLimit(format!(
-                "{name} nests XML elements more than {MAX_XML_DEPTH} levels deep"
+                "{name} nests XML elements more than {max_depth} levels deep (--max-xml-depth)"
+            )));
+        }
+        let head = &xml[..xml.len().min(64 << 10)];
+        if head
+            .windows(9)
+            .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
+        {
+            return Err(ConvertError::ResourceLimit(format!(
+                "{name} declares a DTD with entities: XML entity expansion is not allowed (a billion-laughs bomb?)"
             )));
         }
     }

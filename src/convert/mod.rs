@@ -23,15 +23,54 @@ pub type Metadata = BTreeMap<String, String>;
 
 /// The options that change the Markdown a converter writes. They are part of the cache key
 /// (through [`ConvertOptions::fingerprint`]), so changing one converts affected documents again.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct ConvertOptions {
     /// Put `<!-- page N -->` before every page of paginated formats.
     pub page_markers: bool,
+    /// Limits on hostile input; they decide whether a document converts, not what its Markdown
+    /// looks like, so they are not part of the cache key.
+    #[serde(skip)]
+    pub limits: Limits,
 }
 
 impl Default for ConvertOptions {
     fn default() -> Self {
-        ConvertOptions { page_markers: true }
+        ConvertOptions {
+            page_markers: true,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The limits that keep one hostile document from taking the batch down. Each one breached fails
+/// the document with `resource_limit` and a message naming the limit (and its flag).
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Limits {
+    /// `--max-file-size`: larger files are not read at all.
+    pub max_file_size: u64,
+    /// `--max-pages`: PDFs with more pages.
+    pub max_pages: u64,
+    /// `--max-output-size`: Markdown larger than this is not written.
+    pub max_output_size: u64,
+    /// `--max-unzipped-size`: the total a zip container (DOCX) may inflate to.
+    pub max_unzipped_size: u64,
+    /// `--max-zip-ratio`: the compression ratio a zip container may claim once it inflates to
+    /// more than 100 MiB.
+    pub max_zip_ratio: u64,
+    /// `--max-xml-depth`: how deeply XML elements may nest.
+    pub max_xml_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: 1 << 30,
+            max_pages: 50_000,
+            max_output_size: 512 << 20,
+            max_unzipped_size: 2 << 30,
+            max_zip_ratio: 200,
+            max_xml_depth: 1_000,
+        }
     }
 }
 
@@ -86,6 +125,15 @@ pub enum ConvertError {
     /// The converter panicked: a bug in docproc or one of its libraries.
     #[error("{0}")]
     Internal(String),
+    /// The conversion took longer than `--timeout`; its worker was killed.
+    #[error("{0}")]
+    Timeout(String),
+    /// The worker ran out of the memory `--max-memory` allows.
+    #[error("{0}")]
+    OutOfMemory(String),
+    /// The worker process died (a crash in a parser, killed from outside).
+    #[error("{0}")]
+    Crashed(String),
 }
 
 impl ConvertError {
@@ -99,13 +147,38 @@ impl ConvertError {
             ConvertError::ResourceLimit(_) => "resource_limit",
             ConvertError::Io(_) => "io",
             ConvertError::Internal(_) => "internal",
+            ConvertError::Timeout(_) => "timeout",
+            ConvertError::OutOfMemory(_) => "out_of_memory",
+            ConvertError::Crashed(_) => "crashed",
         }
+    }
+
+    /// Rebuilds an error from its code and message (a worker's answer).
+    pub fn from_code(code: &str, message: String) -> ConvertError {
+        match code {
+            "type_mismatch" => ConvertError::TypeMismatch(message),
+            "corrupt" => ConvertError::Corrupt(message),
+            "encrypted" => ConvertError::Encrypted(message),
+            "unsupported" => ConvertError::Unsupported(message),
+            "resource_limit" => ConvertError::ResourceLimit(message),
+            "io" => ConvertError::Io(message),
+            "timeout" => ConvertError::Timeout(message),
+            "out_of_memory" => ConvertError::OutOfMemory(message),
+            "crashed" => ConvertError::Crashed(message),
+            _ => ConvertError::Internal(message),
+        }
+    }
+
+    /// Whether trying again at once may succeed: the file could not be read, or the worker died
+    /// for a reason outside the document. Retried within the run (`--retries`) and on every run.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ConvertError::Io(_) | ConvertError::Crashed(_))
     }
 
     /// Whether converting the same bytes again gives the same error. Such failures are remembered
     /// and not retried until the file, the converter or the options change (or `--retry-failed`).
     pub fn is_deterministic_code(code: &str) -> bool {
-        !matches!(code, "io")
+        !matches!(code, "io" | "crashed")
     }
 }
 
@@ -136,7 +209,7 @@ pub fn convert(
     options: &ConvertOptions,
     name_for_faults: &str,
 ) -> Result<Converted, ConvertError> {
-    filetype::check_content(file_type, bytes)?;
+    filetype::check_content(file_type, bytes, &options.limits)?;
     let converter = converter_for(file_type);
     let _scope = crate::panic_hook::converter_scope();
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -148,6 +221,13 @@ pub fn convert(
         Err(payload) => return Err(ConvertError::Internal(panic_message(payload))),
     };
     converted.markdown = crate::markdown::finish(converted.markdown);
+    if converted.markdown.len() as u64 > options.limits.max_output_size {
+        return Err(ConvertError::ResourceLimit(format!(
+            "the Markdown would be {} MB, more than --max-output-size ({} MB)",
+            converted.markdown.len() >> 20,
+            options.limits.max_output_size >> 20
+        )));
+    }
     let words = converted
         .markdown
         .split_whitespace()
@@ -156,6 +236,48 @@ pub fn convert(
         .metadata
         .insert("word_count".into(), words.count().to_string());
     Ok(converted)
+}
+
+/// What converting one file produced: the hash of the bytes that were read (None when they could
+/// not be read) and the result.
+#[derive(Debug, Clone)]
+pub struct Produced {
+    pub hash: Option<crate::hash::ContentHash>,
+    pub result: Result<Converted, ConvertError>,
+}
+
+/// Reads, hashes and converts one file: what a worker process does with each request, and what
+/// `--isolation none` does in docproc's own threads.
+pub fn convert_file(
+    path: &std::path::Path,
+    file_type: FileType,
+    options: &ConvertOptions,
+) -> Produced {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return Produced {
+                hash: None,
+                result: Err(ConvertError::Io(format!("cannot read the file: {e}"))),
+            };
+        }
+    };
+    let hash = crate::hash::ContentHash::of_bytes(&bytes);
+    let result = if bytes.is_empty() {
+        Err(ConvertError::Io(
+            "the file became empty while docproc was running".into(),
+        ))
+    } else {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        convert(file_type, &bytes, options, &name)
+    };
+    Produced {
+        hash: Some(hash),
+        result,
+    }
 }
 
 pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
@@ -173,7 +295,8 @@ pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 /// Test-only fault injection, so the test suite can check how a crashing or hanging converter is
 /// handled without shipping a broken file. `DOCPROC_FAULT=panic:NAME` makes the converter panic on
 /// files whose name contains NAME; `DOCPROC_FAULT=sleep:NAME` makes it sleep for a minute there
-/// (`sleep=SECONDS:NAME` for another duration). Unset in normal use; the cost is one environment
+/// (`sleep=SECONDS:NAME` for another duration), `alloc:NAME` allocate without bound, `abort:NAME`
+/// abort the process (use the last two only with worker isolation). Unset in normal use; the cost is one environment
 /// lookup per converted document.
 mod fault {
     pub fn inject(file_name: &str) {
@@ -193,6 +316,15 @@ mod fault {
                 let seconds = arg.parse().unwrap_or(60.0);
                 std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
             }
+            // Allocates (and touches) memory without bound, 64 MiB at a time.
+            "alloc" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1u8; 64 << 20]);
+                    std::hint::black_box(&hoard);
+                }
+            }
+            "abort" => std::process::abort(),
             _ => {}
         }
     }

@@ -52,6 +52,12 @@ impl Converter for PdfConverter {
         structure::check_page_tree(&doc)?;
         structure::check_forms(&doc)?;
         let mut metadata = info_metadata(&doc);
+        if page_count as u64 > options.limits.max_pages {
+            return Err(ConvertError::ResourceLimit(format!(
+                "the PDF has {page_count} pages, more than --max-pages ({})",
+                options.limits.max_pages
+            )));
+        }
         metadata.insert("page_count".into(), page_count.to_string());
         metadata.insert("pdf_version".into(), doc.version.clone());
         if doc.was_encrypted() {

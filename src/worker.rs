@@ -1,0 +1,470 @@
+//! Conversions in supervised worker processes (`--isolation process`, the default).
+//!
+//! A worker is docproc itself, started as `docproc worker` (a hidden command). It caps its own
+//! address space (`setrlimit(RLIMIT_AS)`, `--max-memory`), then answers requests on stdin with
+//! responses on stdout, one document at a time, until stdin closes. The parent keeps a pool of at
+//! most `--jobs` workers; each conversion thread checks one out, sends the document's path and
+//! waits for the answer at most `--timeout`. A worker that does not answer in time is killed; one
+//! that dies is replaced. Its document fails with `timeout`, `out_of_memory` (the worker's
+//! allocator reported a failed allocation on stderr) or `crashed` (any other death), and the batch
+//! goes on. Panics are still caught inside the worker, as in-process (`internal`).
+//!
+//! Frames on the pipes are `DPW1`, a little-endian u32 length, and that many bytes of JSON. The
+//! worker reads the file itself: document bytes never pass through the parent, whose memory stays
+//! bounded by the Markdown of the documents in flight.
+//!
+//! A worker ignores SIGINT and SIGTERM (Ctrl-C reaches the whole process group: the parent
+//! decides, and lets documents in flight finish) and exits when its parent is gone.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::convert::{self, ConvertError, ConvertOptions, Converted, Limits, Produced, Warning};
+use crate::filetype::FileType;
+use crate::hash::ContentHash;
+
+const MAGIC: &[u8; 4] = b"DPW1";
+/// A worker is replaced after this many documents, so that fragmentation or a slow leak in a
+/// parser cannot grow one process for the whole batch.
+const DOCUMENTS_PER_WORKER: u32 = 1_000;
+/// The stack of the conversion thread in a worker: parsers recurse on nested structures.
+const STACK: usize = 64 * 1024 * 1024;
+/// What Rust's allocator prints before aborting when an allocation fails.
+const OOM_MARKER: &str = "memory allocation of ";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Request {
+    /// The path's bytes (paths need not be UTF-8).
+    path: Vec<u8>,
+    file_type: String,
+    page_markers: bool,
+    limits: Limits,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Response {
+    hash: Option<String>,
+    result: Result<Answer, (String, String)>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Answer {
+    markdown: String,
+    metadata: convert::Metadata,
+    warning: Option<(String, String)>,
+}
+
+fn write_frame(out: &mut impl Write, body: &[u8]) -> io::Result<()> {
+    let mut frame = Vec::with_capacity(8 + body.len());
+    frame.extend_from_slice(MAGIC);
+    frame.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    frame.extend_from_slice(body);
+    out.write_all(&frame)?;
+    out.flush()
+}
+
+/// Reads one frame; `Ok(None)` at a clean end of stream.
+fn read_frame(input: &mut impl Read, max_len: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut header = [0u8; 8];
+    match input.read_exact(&mut header[..1]) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    input.read_exact(&mut header[1..])?;
+    if &header[..4] != MAGIC {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the worker wrote something that is not a frame to its output",
+        ));
+    }
+    let len = u32::from_le_bytes(header[4..].try_into().expect("4 bytes")) as usize;
+    if len > max_len {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("a frame of {len} bytes is larger than allowed"),
+        ));
+    }
+    let mut body = vec![0u8; len];
+    input.read_exact(&mut body)?;
+    Ok(Some(body))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker side.
+
+/// `docproc worker`: serve requests on stdin until it closes.
+pub fn serve(max_memory: Option<u64>) -> Result<()> {
+    // Ctrl-C and SIGTERM are the parent's to handle; a worker finishes its document.
+    let _ = ctrlc::set_handler(|| {});
+    if let Some(bytes) = max_memory {
+        rlimit::setrlimit(rlimit::Resource::AS, bytes, bytes)
+            .context("cannot limit the worker's memory")?;
+    }
+    let parent = std::os::unix::process::parent_id();
+    std::thread::Builder::new()
+        .name("docproc-watchdog".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(500));
+                if std::os::unix::process::parent_id() != parent {
+                    std::process::exit(0); // orphaned: the parent was killed
+                }
+            }
+        })
+        .context("cannot start the worker's watchdog")?;
+    let handle = std::thread::Builder::new()
+        .name("docproc-worker".into())
+        .stack_size(STACK)
+        .spawn(serve_loop)
+        .context("cannot start the worker thread")?;
+    match handle.join() {
+        Ok(result) => result,
+        Err(_) => anyhow::bail!("the worker thread crashed"),
+    }
+}
+
+fn serve_loop() -> Result<()> {
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let stdout = io::stdout();
+    let mut output = stdout.lock();
+    while let Some(body) = read_frame(&mut input, 1 << 20)? {
+        let request: Request =
+            serde_json::from_slice(&body).context("the parent sent an invalid request")?;
+        let response = handle(request);
+        let body = serde_json::to_vec(&response)?;
+        write_frame(&mut output, &body)?;
+    }
+    Ok(())
+}
+
+fn handle(request: Request) -> Response {
+    use std::os::unix::ffi::OsStrExt;
+    let path = PathBuf::from(std::ffi::OsStr::from_bytes(&request.path));
+    let Some(file_type) = FileType::parse(&request.file_type) else {
+        return Response {
+            hash: None,
+            result: Err(("internal".into(), "unknown file type".into())),
+        };
+    };
+    let options = ConvertOptions {
+        page_markers: request.page_markers,
+        limits: request.limits,
+    };
+    let produced = convert::convert_file(&path, file_type, &options);
+    Response {
+        hash: produced.hash.map(|h| h.to_hex()),
+        result: match produced.result {
+            Ok(c) => Ok(Answer {
+                markdown: c.markdown,
+                metadata: c.metadata,
+                warning: c.warning.map(|w| (w.code, w.message)),
+            }),
+            Err(e) => Err((e.code().to_string(), e.to_string())),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent side.
+
+/// The pool of workers of one run.
+pub struct Pool {
+    exe: PathBuf,
+    max_memory: Option<u64>,
+    timeout: Option<Duration>,
+    idle: Mutex<Vec<Worker>>,
+    /// Arguments that make workers log like the parent.
+    log_args: Vec<String>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("max_memory", &self.max_memory)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    responses: Receiver<io::Result<Vec<u8>>>,
+    out_of_memory: Arc<AtomicBool>,
+    /// Forwards the worker's stderr; ends when the worker is gone.
+    stderr_thread: Option<std::thread::JoinHandle<()>>,
+    served: u32,
+}
+
+impl Pool {
+    pub fn new(max_memory: Option<u64>, timeout: Option<Duration>) -> Result<Pool> {
+        let exe = std::env::current_exe().context("cannot find docproc's own executable")?;
+        let mut log_args = Vec::new();
+        if crate::logging::json() {
+            log_args.extend(["--log-format".to_string(), "json".to_string()]);
+        }
+        Ok(Pool {
+            exe,
+            max_memory,
+            timeout,
+            idle: Mutex::new(Vec::new()),
+            log_args,
+        })
+    }
+
+    /// Converts one file in a worker.
+    pub fn convert(&self, path: &Path, file_type: FileType, options: &ConvertOptions) -> Produced {
+        use std::os::unix::ffi::OsStrExt;
+        let request = Request {
+            path: path.as_os_str().as_bytes().to_vec(),
+            file_type: file_type.as_str().to_string(),
+            page_markers: options.page_markers,
+            limits: options.limits,
+        };
+        let body = serde_json::to_vec(&request).expect("a request serializes");
+        let mut worker = match self.checkout() {
+            Ok(worker) => worker,
+            Err(e) => {
+                return failed(ConvertError::Crashed(format!(
+                    "cannot start a worker process: {e:#}"
+                )));
+            }
+        };
+        if let Err(e) = write_frame(&mut worker.stdin, &body) {
+            return failed(worker.died(&format!("cannot send it the document: {e}")));
+        }
+        let started = Instant::now();
+        let answer = match self.timeout {
+            Some(limit) => worker.responses.recv_timeout(limit),
+            None => worker
+                .responses
+                .recv()
+                .map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match answer {
+            Ok(Ok(body)) => match serde_json::from_slice::<Response>(&body) {
+                Ok(response) => {
+                    worker.served += 1;
+                    self.checkin(worker);
+                    produced(response)
+                }
+                Err(e) => failed(worker.died(&format!("it answered garbage: {e}"))),
+            },
+            Ok(Err(e)) => failed(worker.died(&e.to_string())),
+            Err(RecvTimeoutError::Timeout) => {
+                worker.kill();
+                failed(ConvertError::Timeout(format!(
+                    "the conversion took longer than {} (--timeout); its worker was stopped",
+                    humantime::format_duration(Duration::from_secs(
+                        started.elapsed().as_secs().max(1)
+                    ))
+                )))
+            }
+            Err(RecvTimeoutError::Disconnected) => failed(worker.died("")),
+        }
+    }
+
+    fn checkout(&self) -> Result<Worker> {
+        if let Some(worker) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            return Ok(worker);
+        }
+        self.spawn()
+    }
+
+    fn checkin(&self, worker: Worker) {
+        if worker.served >= DOCUMENTS_PER_WORKER {
+            worker.retire();
+            return;
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(worker);
+        }
+    }
+
+    fn spawn(&self) -> Result<Worker> {
+        let mut cmd = Command::new(&self.exe);
+        cmd.args(&self.log_args).arg("worker");
+        if let Some(bytes) = self.max_memory {
+            cmd.arg("--max-memory").arg(bytes.to_string());
+        }
+        // Workers never read a configuration file: everything they need is in the request.
+        cmd.arg("--no-config")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("cannot run {}", self.exe.display()))?;
+        let stdin = child.stdin.take().context("no stdin pipe")?;
+        let mut stdout = child.stdout.take().context("no stdout pipe")?;
+        let stderr = child.stderr.take().context("no stderr pipe")?;
+        let (tx, responses) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("docproc-worker-reader".into())
+            .spawn(move || {
+                loop {
+                    match read_frame(&mut stdout, usize::MAX >> 1) {
+                        Ok(Some(body)) => {
+                            if tx.send(Ok(body)).is_err() {
+                                break;
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            break;
+                        }
+                    }
+                }
+            })?;
+        let out_of_memory = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&out_of_memory);
+        let stderr_thread = std::thread::Builder::new()
+            .name("docproc-worker-stderr".into())
+            .spawn(move || {
+                let mut lines = BufReader::new(stderr);
+                let mut line = Vec::new();
+                while lines.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+                    let text = String::from_utf8_lossy(&line);
+                    if text.starts_with(OOM_MARKER) {
+                        // What follows (a backtrace) is the abort's, not the document's.
+                        flag.store(true, Ordering::SeqCst);
+                    } else if !flag.load(Ordering::SeqCst) {
+                        let _ = io::stderr().write_all(&line);
+                    }
+                    line.clear();
+                }
+            })?;
+        log::debug!("started worker process {}", child.id());
+        Ok(Worker {
+            child,
+            stdin,
+            responses,
+            out_of_memory,
+            stderr_thread: Some(stderr_thread),
+            served: 0,
+        })
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            for worker in idle.drain(..) {
+                worker.retire();
+            }
+        }
+    }
+}
+
+impl Worker {
+    /// The worker is gone (or must go): reap it and say why.
+    fn died(mut self, context: &str) -> ConvertError {
+        let _ = self.child.kill();
+        let status = self.child.wait();
+        // Its stderr is closed now: once the forwarder has read the allocator's last words,
+        // whether it ran out of memory is known.
+        if let Some(thread) = self.stderr_thread.take() {
+            let _ = thread.join();
+        }
+        if self.out_of_memory.load(Ordering::SeqCst) {
+            return ConvertError::OutOfMemory(
+                "the conversion needed more memory than --max-memory allows; its worker was stopped"
+                    .into(),
+            );
+        }
+        let how = match status {
+            Ok(s) => match s.signal() {
+                Some(9) => "was killed (SIGKILL; the system's out-of-memory killer?)".to_string(),
+                Some(6) => "aborted (SIGABRT)".to_string(),
+                Some(11) => "crashed (SIGSEGV)".to_string(),
+                Some(sig) => format!("was killed by signal {sig}"),
+                None => format!("exited with status {}", s.code().unwrap_or(-1)),
+            },
+            Err(e) => format!("could not be waited for: {e}"),
+        };
+        let context = if context.is_empty() {
+            String::new()
+        } else {
+            format!(" ({context})")
+        };
+        ConvertError::Crashed(format!("the worker converting it {how}{context}"))
+    }
+
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Closes its input: it exits after its current document (it has none here).
+    fn retire(mut self) {
+        drop(self.stdin);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) | Err(_) => return,
+                Ok(None) if Instant::now() > deadline => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    return;
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    }
+}
+
+fn failed(error: ConvertError) -> Produced {
+    Produced {
+        hash: None,
+        result: Err(error),
+    }
+}
+
+fn produced(response: Response) -> Produced {
+    Produced {
+        hash: response.hash.as_deref().and_then(ContentHash::from_hex),
+        result: match response.result {
+            Ok(answer) => Ok(Converted {
+                markdown: answer.markdown,
+                metadata: answer.metadata,
+                warning: answer
+                    .warning
+                    .map(|(code, message)| Warning { code, message }),
+            }),
+            Err((code, message)) => Err(ConvertError::from_code(&code, message)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_garbage_is_refused() {
+        let mut buf = Vec::new();
+        write_frame(&mut buf, b"{\"a\":1}").unwrap();
+        write_frame(&mut buf, b"").unwrap();
+        let mut input = &buf[..];
+        assert_eq!(read_frame(&mut input, 100).unwrap().unwrap(), b"{\"a\":1}");
+        assert_eq!(read_frame(&mut input, 100).unwrap().unwrap(), b"");
+        assert!(read_frame(&mut input, 100).unwrap().is_none());
+        let mut garbage = &b"hello world, not a frame"[..];
+        assert!(read_frame(&mut garbage, 100).is_err());
+        let mut big = Vec::new();
+        write_frame(&mut big, &[b'x'; 200]).unwrap();
+        assert!(read_frame(&mut &big[..], 100).is_err());
+    }
+}
