@@ -52,6 +52,9 @@ _docproc() {
             docproc,status)
                 cmd="docproc__subcmd__status"
                 ;;
+            docproc,worker)
+                cmd="docproc__subcmd__worker"
+                ;;
             docproc__subcmd__config,help)
                 cmd="docproc__subcmd__config__subcmd__help"
                 ;;
@@ -124,6 +127,9 @@ _docproc() {
             docproc__subcmd__help,status)
                 cmd="docproc__subcmd__help__subcmd__status"
                 ;;
+            docproc__subcmd__help,worker)
+                cmd="docproc__subcmd__help__subcmd__worker"
+                ;;
             docproc__subcmd__help__subcmd__config,show)
                 cmd="docproc__subcmd__help__subcmd__config__subcmd__show"
                 ;;
@@ -143,7 +149,7 @@ _docproc() {
 
     case "${cmd}" in
         docproc)
-            opts="-v -h -V --verbose --log-format --config --no-config --help --version convert retry status list show stats gc db export config generate help"
+            opts="-v -h -V --verbose --log-format --config --no-config --help --version convert retry status list show stats gc db export config generate worker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,7 +235,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__config__subcmd__show)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +281,50 @@ _docproc() {
                     COMPREPLY=($(compgen -W "comment none" -- "${cur}"))
                     return 0
                     ;;
+                --isolation)
+                    COMPREPLY=($(compgen -W "process none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pages)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-output-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-unzipped-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-zip-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-xml-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --events)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -295,7 +345,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__convert)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,6 +389,50 @@ _docproc() {
                     ;;
                 --page-markers)
                     COMPREPLY=($(compgen -W "comment none" -- "${cur}"))
+                    return 0
+                    ;;
+                --isolation)
+                    COMPREPLY=($(compgen -W "process none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pages)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-output-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-unzipped-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-zip-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-xml-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --events)
@@ -673,7 +767,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__help)
-            opts="convert retry status list show stats gc db export config generate help"
+            opts="convert retry status list show stats gc db export config generate worker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -910,6 +1004,20 @@ _docproc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        docproc__subcmd__help__subcmd__worker)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         docproc__subcmd__list)
             opts="-o -v -h --output --db --cache-dir --status --type --error-code --since --page --limit --json --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -973,7 +1081,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__retry)
-            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,6 +1129,50 @@ _docproc() {
                     ;;
                 --page-markers)
                     COMPREPLY=($(compgen -W "comment none" -- "${cur}"))
+                    return 0
+                    ;;
+                --isolation)
+                    COMPREPLY=($(compgen -W "process none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pages)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-output-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-unzipped-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-zip-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-xml-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --events)
@@ -1150,6 +1302,32 @@ _docproc() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        docproc__subcmd__worker)
+            opts="-v -h --max-memory --verbose --log-format --config --no-config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

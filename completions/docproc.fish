@@ -42,6 +42,7 @@ complete -c docproc -n "__fish_docproc_needs_command" -f -a "db" -d 'Back up, ch
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "config" -d 'Inspect docproc\'s configuration'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "worker" -d 'Serve conversions on stdin/stdout for a parent docproc (internal)'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
@@ -54,6 +55,18 @@ docx\t''
 txt\t''"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
+none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit) [default: 60]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-memory -d 'Memory (address space) each worker may use, e.g. 2G (code out_of_memory) [default: 2G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l retries -d 'Times a document that failed for a transient reason (io, crashed) is tried again [default: 2]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l wait -d 'Wait up to SECONDS for another run on the same database to finish [default: 0: exit 2 at once]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-file-size -d 'Larger files fail with resource_limit without being read [default: 1G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-pages -d 'PDFs with more pages fail with resource_limit [default: 50000]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-output-size -d 'Documents whose Markdown would be larger fail with resource_limit [default: 512M]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-unzipped-size -d 'Zip containers (DOCX) that would inflate to more fail with resource_limit [default: 2G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-zip-ratio -d 'Zip containers inflating to over 100 MiB at a higher compression ratio fail [default: 200]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-xml-depth -d 'XML nested deeper fails with resource_limit [default: 1000]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
 json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
@@ -81,6 +94,18 @@ docx\t''
 txt\t''"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
+none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit) [default: 60]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-memory -d 'Memory (address space) each worker may use, e.g. 2G (code out_of_memory) [default: 2G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l retries -d 'Times a document that failed for a transient reason (io, crashed) is tried again [default: 2]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l wait -d 'Wait up to SECONDS for another run on the same database to finish [default: 0: exit 2 at once]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-file-size -d 'Larger files fail with resource_limit without being read [default: 1G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-pages -d 'PDFs with more pages fail with resource_limit [default: 50000]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-output-size -d 'Documents whose Markdown would be larger fail with resource_limit [default: 512M]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-unzipped-size -d 'Zip containers (DOCX) that would inflate to more fail with resource_limit [default: 2G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-zip-ratio -d 'Zip containers inflating to over 100 MiB at a higher compression ratio fail [default: 200]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-xml-depth -d 'XML nested deeper fails with resource_limit [default: 1000]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
 json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
@@ -238,6 +263,18 @@ docx\t''
 txt\t''"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
+none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit) [default: 60]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-memory -d 'Memory (address space) each worker may use, e.g. 2G (code out_of_memory) [default: 2G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Times a document that failed for a transient reason (io, crashed) is tried again [default: 2]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l wait -d 'Wait up to SECONDS for another run on the same database to finish [default: 0: exit 2 at once]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-file-size -d 'Larger files fail with resource_limit without being read [default: 1G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-pages -d 'PDFs with more pages fail with resource_limit [default: 50000]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-output-size -d 'Documents whose Markdown would be larger fail with resource_limit [default: 512M]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-unzipped-size -d 'Zip containers (DOCX) that would inflate to more fail with resource_limit [default: 2G]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-zip-ratio -d 'Zip containers inflating to over 100 MiB at a higher compression ratio fail [default: 200]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-xml-depth -d 'XML nested deeper fails with resource_limit [default: 1000]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
 json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
@@ -261,18 +298,26 @@ complete -c docproc -n "__fish_docproc_using_subcommand generate" -l config -d '
 complete -c docproc -n "__fish_docproc_using_subcommand generate" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
 complete -c docproc -n "__fish_docproc_using_subcommand generate" -l no-config -d 'Read no configuration file'
 complete -c docproc -n "__fish_docproc_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "convert" -d 'Convert documents under PATHS to Markdown in an output directory'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "retry" -d 'Convert the documents that failed in earlier runs again'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "status" -d 'Totals by status and type, cache hit rate, success rate, the last run, sizes'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "list" -d 'List documents, filtered and paginated'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "show" -d 'Show one document: status, error, metadata, output and cache paths'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "stats" -d 'Throughput, cache hit rate, success rate, conversion times and failures over a period'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "gc" -d 'Remove outputs, cached Markdown and rows of documents whose source is gone'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "db" -d 'Back up, check or compact the database'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "config" -d 'Inspect docproc\'s configuration'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand worker" -l max-memory -d 'Address space limit of this process, in bytes' -r
+complete -c docproc -n "__fish_docproc_using_subcommand worker" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand worker" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand worker" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand worker" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand worker" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "convert" -d 'Convert documents under PATHS to Markdown in an output directory'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "retry" -d 'Convert the documents that failed in earlier runs again'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "status" -d 'Totals by status and type, cache hit rate, success rate, the last run, sizes'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "list" -d 'List documents, filtered and paginated'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "show" -d 'Show one document: status, error, metadata, output and cache paths'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "stats" -d 'Throughput, cache hit rate, success rate, conversion times and failures over a period'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "gc" -d 'Remove outputs, cached Markdown and rows of documents whose source is gone'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "db" -d 'Back up, check or compact the database'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "config" -d 'Inspect docproc\'s configuration'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "worker" -d 'Serve conversions on stdin/stdout for a parent docproc (internal)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Copy the database to FILE with SQLite\'s online backup (safe while a run is going)'
 complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database\'s integrity and the state\'s invariants; exit 1 on a problem'
 complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "vacuum" -d 'Rebuild the database file to reclaim free space (waits for no run: fails if one is going)'

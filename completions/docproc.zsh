@@ -47,6 +47,18 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
 '--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
+'--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
+none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
+'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
+'--max-memory=[Memory (address space) each worker may use, e.g. 2G (code out_of_memory) \[default\: 2G\]]:SIZE:_default' \
+'--retries=[Times a document that failed for a transient reason (io, crashed) is tried again \[default\: 2\]]:N:_default' \
+'--wait=[Wait up to SECONDS for another run on the same database to finish \[default\: 0\: exit 2 at once\]]:SECONDS:_default' \
+'--max-file-size=[Larger files fail with resource_limit without being read \[default\: 1G\]]:SIZE:_default' \
+'--max-pages=[PDFs with more pages fail with resource_limit \[default\: 50000\]]:N:_default' \
+'--max-output-size=[Documents whose Markdown would be larger fail with resource_limit \[default\: 512M\]]:SIZE:_default' \
+'--max-unzipped-size=[Zip containers (DOCX) that would inflate to more fail with resource_limit \[default\: 2G\]]:SIZE:_default' \
+'--max-zip-ratio=[Zip containers inflating to over 100 MiB at a higher compression ratio fail \[default\: 200\]]:N:_default' \
+'--max-xml-depth=[XML nested deeper fails with resource_limit \[default\: 1000\]]:N:_default' \
 '--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
 '--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
 json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
@@ -83,6 +95,18 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
 '--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
+'--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
+none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
+'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
+'--max-memory=[Memory (address space) each worker may use, e.g. 2G (code out_of_memory) \[default\: 2G\]]:SIZE:_default' \
+'--retries=[Times a document that failed for a transient reason (io, crashed) is tried again \[default\: 2\]]:N:_default' \
+'--wait=[Wait up to SECONDS for another run on the same database to finish \[default\: 0\: exit 2 at once\]]:SECONDS:_default' \
+'--max-file-size=[Larger files fail with resource_limit without being read \[default\: 1G\]]:SIZE:_default' \
+'--max-pages=[PDFs with more pages fail with resource_limit \[default\: 50000\]]:N:_default' \
+'--max-output-size=[Documents whose Markdown would be larger fail with resource_limit \[default\: 512M\]]:SIZE:_default' \
+'--max-unzipped-size=[Zip containers (DOCX) that would inflate to more fail with resource_limit \[default\: 2G\]]:SIZE:_default' \
+'--max-zip-ratio=[Zip containers inflating to over 100 MiB at a higher compression ratio fail \[default\: 200\]]:N:_default' \
+'--max-xml-depth=[XML nested deeper fails with resource_limit \[default\: 1000\]]:N:_default' \
 '--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
 '--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
 json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
@@ -362,6 +386,18 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
 '--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
+'--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
+none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
+'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
+'--max-memory=[Memory (address space) each worker may use, e.g. 2G (code out_of_memory) \[default\: 2G\]]:SIZE:_default' \
+'--retries=[Times a document that failed for a transient reason (io, crashed) is tried again \[default\: 2\]]:N:_default' \
+'--wait=[Wait up to SECONDS for another run on the same database to finish \[default\: 0\: exit 2 at once\]]:SECONDS:_default' \
+'--max-file-size=[Larger files fail with resource_limit without being read \[default\: 1G\]]:SIZE:_default' \
+'--max-pages=[PDFs with more pages fail with resource_limit \[default\: 50000\]]:N:_default' \
+'--max-output-size=[Documents whose Markdown would be larger fail with resource_limit \[default\: 512M\]]:SIZE:_default' \
+'--max-unzipped-size=[Zip containers (DOCX) that would inflate to more fail with resource_limit \[default\: 2G\]]:SIZE:_default' \
+'--max-zip-ratio=[Zip containers inflating to over 100 MiB at a higher compression ratio fail \[default\: 200\]]:N:_default' \
+'--max-xml-depth=[XML nested deeper fails with resource_limit \[default\: 1000\]]:N:_default' \
 '--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
 '--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
 json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
@@ -422,6 +458,19 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':dir -- Directory that receives man/docproc.1 and completions/docproc.{bash,zsh,fish}:_files' \
+&& ret=0
+;;
+(worker)
+_arguments "${_arguments_options[@]}" : \
+'--max-memory=[Address space limit of this process, in bytes]:BYTES:_default' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (help)
@@ -520,6 +569,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(worker)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -547,6 +600,7 @@ _docproc_commands() {
 'export:Write every document and its metadata as JSON lines or CSV' \
 'config:Inspect docproc'\''s configuration' \
 'generate:Write the man page and shell completions into a directory (for packagers)' \
+'worker:Serve conversions on stdin/stdout for a parent docproc (internal)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'docproc commands' commands "$@"
@@ -671,6 +725,7 @@ _docproc__subcmd__help_commands() {
 'export:Write every document and its metadata as JSON lines or CSV' \
 'config:Inspect docproc'\''s configuration' \
 'generate:Write the man page and shell completions into a directory (for packagers)' \
+'worker:Serve conversions on stdin/stdout for a parent docproc (internal)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'docproc help commands' commands "$@"
@@ -761,6 +816,11 @@ _docproc__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'docproc help status commands' commands "$@"
 }
+(( $+functions[_docproc__subcmd__help__subcmd__worker_commands] )) ||
+_docproc__subcmd__help__subcmd__worker_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help worker commands' commands "$@"
+}
 (( $+functions[_docproc__subcmd__list_commands] )) ||
 _docproc__subcmd__list_commands() {
     local commands; commands=()
@@ -785,6 +845,11 @@ _docproc__subcmd__stats_commands() {
 _docproc__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'docproc status commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__worker_commands] )) ||
+_docproc__subcmd__worker_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc worker commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_docproc" ]; then

@@ -33,6 +33,25 @@ fn start(t: &Tree, fault: &str) -> Child {
         .unwrap()
 }
 
+/// Worker processes running in this tree (by their working directory).
+fn workers_in(t: &Tree) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let is_worker = cmdline.split(|&b| b == 0).any(|arg| arg == b"worker")
+            && cmdline.starts_with(env!("CARGO_BIN_EXE_docproc").as_bytes());
+        if is_worker
+            && std::fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd == t.root())
+        {
+            out.push(pid);
+        }
+    }
+    out
+}
+
 fn count_outputs(t: &Tree) -> usize {
     t.files("out").len()
 }
@@ -56,16 +75,41 @@ fn killed_runs_leave_a_consistent_state_that_the_next_run_completes() {
         Some(0)
     );
 
-    // Kill -9 at different points: early, in the middle, late. The slow document keeps each run
-    // alive long enough to be killed mid-way whatever the machine's speed.
-    for threshold in [1, 60, 150] {
+    // Kill -9 at random points (the seed is printed to replay a failure), each later than the
+    // last. The slow document keeps each run alive long enough to be killed mid-way whatever the
+    // machine's speed.
+    let seed = std::env::var("DOCPROC_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos() as u64
+        });
+    eprintln!("crash test seed: DOCPROC_CRASH_SEED={seed}");
+    let mut state = seed;
+    let mut random = |below: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % below
+    };
+    let mut threshold = 0;
+    for _ in 0..4 {
+        threshold += 1 + random(45);
         let mut child = start(&t, "sleep:slow");
         wait_for("some outputs", || count_outputs(&t) >= threshold);
+        assert!(!workers_in(&t).is_empty(), "the run converts in worker processes");
         child.kill().unwrap();
         child.wait().unwrap();
         let conn = t.db("out/.docproc/docproc.db");
         assert!(integrity_ok(&conn), "integrity after kill at {threshold}");
+        threshold = count_outputs(&t);
     }
+    // The killed runs' workers notice their parent is gone and exit, even the one stuck in the
+    // slow document.
+    wait_for("orphaned workers to exit", || workers_in(&t).is_empty());
 
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 0, "{report}");

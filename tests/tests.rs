@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod failures;
 mod generated;
+mod hostile;
 mod ops;
 mod snapshots;
 mod walk;
