@@ -100,7 +100,10 @@ fn killed_runs_leave_a_consistent_state_that_the_next_run_completes() {
         threshold += 1 + random(45);
         let mut child = start(&t, "sleep:slow");
         wait_for("some outputs", || count_outputs(&t) >= threshold);
-        assert!(!workers_in(&t).is_empty(), "the run converts in worker processes");
+        assert!(
+            !workers_in(&t).is_empty(),
+            "the run converts in worker processes"
+        );
         child.kill().unwrap();
         child.wait().unwrap();
         let conn = t.db("out/.docproc/docproc.db");
