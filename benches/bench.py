@@ -8,6 +8,8 @@ Every number is measured in this run, on this machine, beside a baseline measure
          docproc has threads; the report gives documents/s, MB/s and the ratio docproc/peer.
   warm   a generated tree of 10,000 small text files, converted once, then converted again with
          nothing changed; the baseline is walking and stat-ing the same tree with find(1).
+  isolation  what worker processes cost: 2,000 small text files (and the corpus) converted cold
+         with --isolation process (the default) and --isolation none; the difference per document.
 
 Usage: cargo build --release && python3 benches/bench.py [--corpus DIR] [--bin PATH] [--runs N]
 """
@@ -126,6 +128,36 @@ def warm(args, work):
     print(f"beyond walking the tree  {warm_t - walk_t:6.3f} s  ({(warm_t - walk_t) / n * 1e6:.1f} µs per file)")
 
 
+def isolation(args, work):
+    n = 2000
+    tree = os.path.join(work, "iso")
+    for i in range(n):
+        d = os.path.join(tree, f"d{i // 100:02}")
+        if i % 100 == 0:
+            os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"f{i:05}.txt"), "w") as f:
+            f.write(f"Document {i}.\n\nA short paragraph of text for the benchmark.\n")
+    inputs = [("2000 small text files", tree, n)]
+    if os.path.isdir(args.corpus) and not args.skip_cold:
+        staged = os.path.join(work, "iso-corpus")
+        files = stage(args.corpus, staged)
+        inputs.append(("the corpus", staged, sum(len(v) for v in files.values())))
+    print("## isolation: worker processes vs in-process (median of 3 cold runs)")
+    for label, src, count in inputs:
+        medians = {}
+        for mode in ("process", "none"):
+            times = []
+            for r in range(3):
+                out = os.path.join(work, f"iso-out-{mode}-{r}")
+                t, _ = timed([args.bin, "convert", src, "-o", out, "-q", "--jobs", str(args.jobs), "--isolation", mode])
+                shutil.rmtree(out, ignore_errors=True)
+                times.append(t)
+            medians[mode] = statistics.median(times)
+        cost = (medians["process"] - medians["none"]) / count * 1e6
+        print(f"{label:22} ({count} documents): process {medians['process']:.3f} s, none {medians['none']:.3f} s, "
+              f"ratio {medians['process'] / medians['none']:.2f}, {cost:.0f} µs per document")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "docproc"))
@@ -134,18 +166,24 @@ def main():
     ap.add_argument("--files", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument("--workdir", help="where to build the trees (default: /dev/shm when writable)")
     args = ap.parse_args()
     if not os.path.exists(args.bin):
         sys.exit(f"bench: no binary at {args.bin}; run `cargo build --release` first")
     print(f"docproc {subprocess.run([args.bin, '--version'], capture_output=True, text=True).stdout.strip()}, "
           f"{args.jobs} jobs, {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory(prefix="docproc-bench-") as work:
+    # tmpfs when there is one: the file system's own latency (overlay file systems in containers
+    # take milliseconds per file creation) would otherwise drown what is measured.
+    base = args.workdir or ("/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None)
+    print(f"working in {base or tempfile.gettempdir()}")
+    with tempfile.TemporaryDirectory(prefix="docproc-bench-", dir=base) as work:
         if not args.skip_cold:
             if os.path.isdir(args.corpus):
                 cold(args, work)
             else:
                 print(f"(no corpus at {args.corpus}: cold benchmark skipped; give one with --corpus)")
         warm(args, work)
+        isolation(args, work)
 
 
 if __name__ == "__main__":
