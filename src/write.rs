@@ -4,7 +4,8 @@
 //! full name means `report.pdf` and `report.docx` in one folder can never overwrite each other.
 //!
 //! Every file docproc writes (outputs and cache entries) is first written to a temporary file in
-//! the state's `tmp/` directory and then renamed into place, so a killed run never leaves half a
+//! the state's `tmp/` directory, flushed to disk (so that a power cut cannot leave a recorded
+//! document with an empty file), and then renamed into place, so a killed run never leaves half a
 //! file where a reader would find it. The temporary directory is emptied at the start of every run
 //! (under the run lock), which removes anything a killed run left behind. When the destination is
 //! on another file system than the state directory, the temporary file is created beside the
@@ -49,6 +50,7 @@ fn replace_atomic(
     fs::create_dir_all(parent)?;
     let mut tmp = tmp_builder().tempfile_in(tmp_dir)?;
     fill(tmp.as_file_mut())?;
+    tmp.as_file().sync_data()?;
     match tmp.persist(dest) {
         Ok(_) => Ok(()),
         Err(e) if e.error.kind() == io::ErrorKind::CrossesDevices => {
