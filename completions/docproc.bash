@@ -235,7 +235,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__config__subcmd__show)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +279,10 @@ _docproc() {
                     ;;
                 --page-markers)
                     COMPREPLY=($(compgen -W "comment none" -- "${cur}"))
+                    return 0
+                    ;;
+                --images)
+                    COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
                     return 0
                     ;;
                 --isolation)
@@ -345,7 +349,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__convert)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +393,10 @@ _docproc() {
                     ;;
                 --page-markers)
                     COMPREPLY=($(compgen -W "comment none" -- "${cur}"))
+                    return 0
+                    ;;
+                --images)
+                    COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
                     return 0
                     ;;
                 --isolation)
@@ -1081,7 +1089,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__retry)
-            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1129,6 +1137,10 @@ _docproc() {
                     ;;
                 --page-markers)
                     COMPREPLY=($(compgen -W "comment none" -- "${cur}"))
+                    return 0
+                    ;;
+                --images)
+                    COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
                     return 0
                     ;;
                 --isolation)

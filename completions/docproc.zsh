@@ -47,6 +47,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
 '--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
+'--images=[Images in DOCX\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
 '--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
@@ -69,6 +71,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
+'--front-matter[Start each DOCX'\''s Markdown with YAML front matter from its document properties]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \
@@ -95,6 +98,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
 '--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
+'--images=[Images in DOCX\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
 '--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
@@ -117,6 +122,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
+'--front-matter[Start each DOCX'\''s Markdown with YAML front matter from its document properties]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \
@@ -386,6 +392,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
 '--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
+'--images=[Images in DOCX\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
 '--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
@@ -408,6 +416,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
+'--front-matter[Start each DOCX'\''s Markdown with YAML front matter from its document properties]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \

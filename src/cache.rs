@@ -29,7 +29,7 @@ impl CacheKey {
             &content.to_hex(),
             converter.name(),
             converter.version(),
-            &options.fingerprint(),
+            &options.fingerprint(converter.name()),
         ] {
             hasher.update(part.as_bytes());
             hasher.update(&[0]);
@@ -73,6 +73,25 @@ impl MarkdownStore {
         write::write_atomic(&path, markdown, &self.tmp_dir)?;
         Ok(path)
     }
+
+    /// Where the attachments (images) of a key's Markdown are kept: `<key>.files/` beside it.
+    pub fn attachments_dir(&self, key: &CacheKey) -> PathBuf {
+        let key = key.as_str();
+        self.dir.join(&key[..2]).join(format!("{key}.files"))
+    }
+
+    /// Stores a conversion's attachments (before its Markdown, which refers to them).
+    pub fn put_attachments(
+        &self,
+        key: &CacheKey,
+        files: &[crate::convert::Attachment],
+    ) -> io::Result<()> {
+        let dir = self.attachments_dir(key);
+        for file in files {
+            write::write_atomic(&dir.join(&file.name), &file.bytes, &self.tmp_dir)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +115,8 @@ mod tests {
         assert_eq!(key, CacheKey::new(&a, txt, &on));
         assert_ne!(key, CacheKey::new(&b, txt, &on));
         assert_ne!(key, CacheKey::new(&a, pdf, &on));
-        assert_ne!(key, CacheKey::new(&a, txt, &off));
+        // Options count only for the formats they affect.
+        assert_eq!(key, CacheKey::new(&a, txt, &off));
+        assert_ne!(CacheKey::new(&a, pdf, &on), CacheKey::new(&a, pdf, &off));
     }
 }

@@ -261,6 +261,20 @@ pub struct RunArgs {
     )]
     pub page_markers: Option<PageMarkers>,
 
+    /// Images in DOCX: written beside the Markdown (NAME_files/) and linked, or only their alt text
+    /// [default: extract]
+    #[arg(
+        long,
+        value_name = "MODE",
+        env = "DOCPROC_IMAGES",
+        hide_env_values = true
+    )]
+    pub images: Option<Images>,
+
+    /// Start each DOCX's Markdown with YAML front matter from its document properties
+    #[arg(long, env = "DOCPROC_FRONT_MATTER", hide_env_values = true, value_parser = FalseyValueParser::new())]
+    pub front_matter: bool,
+
     /// Where conversions run: in supervised worker processes, or inside docproc (trusted input)
     #[arg(
         long,
@@ -384,6 +398,16 @@ pub struct RunArgs {
     /// Print nothing but failures: no progress bar, no summary
     #[arg(short, long, env = "DOCPROC_QUIET", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub quiet: bool,
+}
+
+/// What happens to images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Images {
+    /// Write them into NAME_files/ beside the Markdown and link them
+    Extract,
+    /// Write no files; keep only the alt text
+    None,
 }
 
 /// Where conversions run.

@@ -223,6 +223,9 @@ impl Config {
             options: ConvertOptions {
                 page_markers: args.page_markers.unwrap_or(PageMarkers::Comment)
                     == PageMarkers::Comment,
+                extract_images: args.images.unwrap_or(crate::cli::Images::Extract)
+                    == crate::cli::Images::Extract,
+                front_matter: args.front_matter,
                 limits: limits(&args),
             },
             supervision: Supervision {

@@ -30,6 +30,13 @@ pub enum Block {
     Rule,
     /// An HTML comment, invisible when rendered (page markers).
     Comment(String),
+    /// A footnote definition `[^label]: ...` (GitHub Flavored Markdown).
+    Footnote {
+        label: String,
+        blocks: Vec<Block>,
+    },
+    /// YAML front matter (`---` ... `---`) with string values; only ever the first block.
+    FrontMatter(Vec<(String, String)>),
 }
 
 /// A bullet or ordered list; each item is a sequence of blocks.
@@ -65,6 +72,13 @@ pub enum Inline {
     LineBreak,
     /// A line break in the source that renders as a space (wrapped plain text).
     SoftBreak,
+    /// An image: `![alt](src)`; without a source only the alt text is written.
+    Image {
+        alt: String,
+        src: String,
+    },
+    /// A footnote reference `[^label]`.
+    NoteRef(String),
 }
 
 /// Character formatting of a run of text, for [`nest_runs`].
@@ -403,6 +417,27 @@ fn render_block(block: &Block, out: &mut String) {
             }
         }
         Block::Rule => out.push_str("---\n"),
+        Block::Footnote { label, blocks } => {
+            let mut inner = String::new();
+            render_blocks(blocks, &mut inner);
+            let mut lines = inner.trim_end().lines();
+            let first = lines.next().unwrap_or("");
+            let _ = writeln!(out, "[^{label}]: {first}");
+            for line in lines {
+                if line.is_empty() {
+                    out.push('\n');
+                } else {
+                    let _ = writeln!(out, "    {line}");
+                }
+            }
+        }
+        Block::FrontMatter(fields) => {
+            out.push_str("---\n");
+            for (key, value) in fields {
+                let _ = writeln!(out, "{key}: {}", serde_json::Value::from(value.as_str()));
+            }
+            out.push_str("---\n");
+        }
         Block::Comment(text) => {
             let _ = writeln!(out, "<!-- {} -->", text.replace("--", "- -"));
         }
@@ -573,6 +608,17 @@ fn render_inline(inline: &Inline, ctx: Context, out: &mut String) {
             let _ = write!(out, "[{text}]({})", link_destination(target));
         }
         Inline::SoftBreak => out.push(if ctx == Context::Table { ' ' } else { '\n' }),
+        Inline::Image { alt, src } => {
+            let alt_text = escape_text(alt.trim(), ctx).replace(['\n', '\r'], " ");
+            if src.is_empty() {
+                out.push_str(&alt_text);
+            } else {
+                let _ = write!(out, "![{alt_text}]({})", link_destination(src));
+            }
+        }
+        Inline::NoteRef(label) => {
+            let _ = write!(out, "[^{label}]");
+        }
         Inline::LineBreak => {
             if ctx == Context::Table {
                 out.push_str("<br>");

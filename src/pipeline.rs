@@ -377,8 +377,12 @@ fn plan<'a>(
             Status::Completed => {
                 let output_ok = k.row.output_path.as_deref()
                     == Some(&*planned.output.to_string_lossy())
-                    && std::fs::metadata(&planned.output)
-                        .is_ok_and(|m| k.markdown_size.is_none_or(|size| m.len() == size));
+                    && std::fs::metadata(&planned.output).is_ok_and(|m| {
+                        k.row
+                            .output_size
+                            .or(k.markdown_size)
+                            .is_none_or(|size| m.len() == size)
+                    });
                 if output_ok {
                     planned.action = Action::UpToDate { refresh_row };
                 }
@@ -612,16 +616,21 @@ impl WorkContext<'_> {
             unreachable!("restore of a {:?}", p.action)
         };
         let source = PathBuf::from(&entry.markdown_path);
-        if let Err(e) = write::ensure_inside(&self.config.state.output, &p.output)
-            .and_then(|()| write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir))
+        let key = CacheKey::from_stored(entry.cache_key.clone());
+        let written = match std::fs::read(&source)
+            .and_then(|template| self.place(p, &template, &key))
         {
-            let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
-            return self.fail(p, &error, tx);
-        }
+            Ok(written) => written,
+            Err(e) => {
+                let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
+                return self.fail(p, &error, tx);
+            }
+        };
         let warning = entry.warning.clone();
         let mut row = self.row(p, Status::Completed, warning_fields(&warning));
         row.cached_markdown_path = Some(entry.markdown_path.clone());
         row.output_path = Some(p.output.to_string_lossy().into_owned());
+        row.output_size = Some(written);
         row.duration_ms = Some(0);
         row.processed_at = Some(store::now_rfc3339());
         self.events.completed(
@@ -799,6 +808,13 @@ impl WorkContext<'_> {
     ) -> Outcome {
         let converter = converter_for(p.job.file_type);
         let markdown = converted.markdown.into_bytes();
+        if let Err(e) = self.store.put_attachments(key, &converted.attachments) {
+            let error = ConvertError::Io(format!(
+                "cannot write to the cache {}: {e}",
+                self.config.state.cache_dir.display()
+            ));
+            return self.fail(p, &error, tx);
+        }
         let stored = match self.store.put(key, &markdown) {
             Ok(path) => path,
             Err(e) => {
@@ -809,18 +825,19 @@ impl WorkContext<'_> {
                 return self.fail(p, &error, tx);
             }
         };
-        if let Err(e) = write::ensure_inside(&self.config.state.output, &p.output)
-            .and_then(|()| write::write_atomic(&p.output, &markdown, &self.config.state.tmp_dir))
-        {
-            let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
-            return self.fail(p, &error, tx);
-        }
+        let written = match self.place(p, &markdown, key) {
+            Ok(written) => written,
+            Err(e) => {
+                let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
+                return self.fail(p, &error, tx);
+            }
+        };
         let entry = CacheEntry {
             cache_key: key.as_str().to_string(),
             content_hash: hash.to_hex(),
             converter: converter.name().to_string(),
             converter_version: converter.version().to_string(),
-            options: self.config.options.fingerprint(),
+            options: self.config.options.fingerprint(converter.name()),
             markdown_path: stored.to_string_lossy().into_owned(),
             markdown_size: markdown.len() as u64,
             metadata: converted.metadata.clone(),
@@ -838,6 +855,7 @@ impl WorkContext<'_> {
         row.cache_key = Some(key.as_str().to_string());
         row.cached_markdown_path = Some(entry.markdown_path.clone());
         row.output_path = Some(p.output.to_string_lossy().into_owned());
+        row.output_size = Some(written);
         row.duration_ms = Some(duration_ms);
         if Some(*hash) != p.hash {
             // Changed while we worked: its stat no longer matches the hash; do not trust it later.
@@ -870,17 +888,21 @@ impl WorkContext<'_> {
         tx: &Sender<Record>,
     ) -> Outcome {
         let source = self.store.path(key);
-        if let Err(e) = write::ensure_inside(&self.config.state.output, &p.output)
-            .and_then(|()| write::copy_atomic(&source, &p.output, &self.config.state.tmp_dir))
+        let written = match std::fs::read(&source)
+            .and_then(|template| self.place(p, &template, key))
         {
-            let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
-            return self.fail(p, &error, tx);
-        }
+            Ok(written) => written,
+            Err(e) => {
+                let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
+                return self.fail(p, &error, tx);
+            }
+        };
         let mut row = self.row(p, Status::Completed, warning_fields(warning));
         row.content_hash = Some(hash.to_hex());
         row.cache_key = Some(key.as_str().to_string());
         row.cached_markdown_path = Some(source.to_string_lossy().into_owned());
         row.output_path = Some(p.output.to_string_lossy().into_owned());
+        row.output_size = Some(written);
         row.duration_ms = Some(0);
         self.events
             .completed(&self.event_document(p), &source.to_string_lossy(), metadata);
@@ -937,6 +959,18 @@ impl WorkContext<'_> {
         }
     }
 
+    /// Writes a document's output from its (cached) Markdown and attachments, inside the
+    /// output tree; returns the bytes of Markdown written.
+    fn place(&self, p: &Planned<'_>, template: &[u8], key: &CacheKey) -> std::io::Result<u64> {
+        write::ensure_inside(&self.config.state.output, &p.output)?;
+        write::place_markdown(
+            &p.output,
+            template,
+            &self.store.attachments_dir(key),
+            &self.config.state.tmp_dir,
+        )
+    }
+
     fn event_document<'p>(&self, p: &'p Planned<'_>) -> EventDocument<'p> {
         EventDocument {
             id: &p.id,
@@ -960,6 +994,7 @@ impl WorkContext<'_> {
             error_message: error.map(|e| e.1.to_string()),
             output_path: None,
             target_path: Some(p.output.to_string_lossy().into_owned()),
+            output_size: None,
             cached_markdown_path: None,
             converter: Some(converter.name().to_string()),
             converter_version: Some(converter.version().to_string()),

@@ -62,8 +62,16 @@ pub struct FileSettings {
 #[serde(deny_unknown_fields)]
 pub struct FormatSections {
     pub pdf: Option<PdfSection>,
-    pub docx: Option<FormatSection>,
+    pub docx: Option<DocxSection>,
     pub txt: Option<FormatSection>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DocxSection {
+    pub enabled: Option<bool>,
+    pub images: Option<crate::cli::Images>,
+    pub front_matter: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -210,6 +218,16 @@ impl Settings {
         }
         if !given(m, "formats") {
             run.formats = enabled_formats(&f.formats);
+        }
+        if !given(m, "images")
+            && let Some(images) = f.formats.docx.as_ref().and_then(|d| d.images)
+        {
+            run.images = Some(images);
+        }
+        if !given(m, "front_matter")
+            && let Some(on) = f.formats.docx.as_ref().and_then(|d| d.front_matter)
+        {
+            run.front_matter = on;
         }
     }
 
@@ -363,6 +381,20 @@ impl Settings {
                 f.formats.enabled(format).is_some(),
             );
         }
+        let images = run.images.unwrap_or(crate::cli::Images::Extract);
+        let docx = f.formats.docx.as_ref();
+        add(
+            "formats.docx.images",
+            "images",
+            serde_json::to_value(images).unwrap_or_default(),
+            docx.and_then(|d| d.images).is_some(),
+        );
+        add(
+            "formats.docx.front-matter",
+            "front_matter",
+            run.front_matter.into(),
+            docx.and_then(|d| d.front_matter).is_some(),
+        );
         let markers = run.page_markers.unwrap_or(PageMarkers::Comment);
         add(
             "formats.pdf.page-markers",

@@ -28,7 +28,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{self, ConvertError, ConvertOptions, Converted, Limits, Produced, Warning};
+use crate::convert::{
+    self, Attachment, ConvertError, ConvertOptions, Converted, Limits, Produced, Warning,
+};
 use crate::filetype::FileType;
 use crate::hash::ContentHash;
 
@@ -46,7 +48,7 @@ struct Request {
     /// The path's bytes (paths need not be UTF-8).
     path: Vec<u8>,
     file_type: String,
-    page_markers: bool,
+    options: ConvertOptions,
     limits: Limits,
 }
 
@@ -61,6 +63,8 @@ struct Answer {
     markdown: String,
     metadata: convert::Metadata,
     warning: Option<(String, String)>,
+    /// Names of the attachments, whose bytes follow in one frame each.
+    attachments: Vec<String>,
 }
 
 fn write_frame(out: &mut impl Write, body: &[u8]) -> io::Result<()> {
@@ -141,38 +145,47 @@ fn serve_loop() -> Result<()> {
     while let Some(body) = read_frame(&mut input, 1 << 20)? {
         let request: Request =
             serde_json::from_slice(&body).context("the parent sent an invalid request")?;
-        let response = handle(request);
+        let (response, attachments) = handle(request);
         let body = serde_json::to_vec(&response)?;
         write_frame(&mut output, &body)?;
+        for attachment in attachments {
+            write_frame(&mut output, &attachment.bytes)?;
+        }
     }
     Ok(())
 }
 
-fn handle(request: Request) -> Response {
+fn handle(request: Request) -> (Response, Vec<Attachment>) {
     use std::os::unix::ffi::OsStrExt;
     let path = PathBuf::from(std::ffi::OsStr::from_bytes(&request.path));
     let Some(file_type) = FileType::parse(&request.file_type) else {
-        return Response {
+        let response = Response {
             hash: None,
             result: Err(("internal".into(), "unknown file type".into())),
         };
+        return (response, Vec::new());
     };
-    let options = ConvertOptions {
-        page_markers: request.page_markers,
-        limits: request.limits,
-    };
+    let mut options = request.options;
+    options.limits = request.limits;
     let produced = convert::convert_file(&path, file_type, &options);
-    Response {
+    let mut attachments = Vec::new();
+    let response = Response {
         hash: produced.hash.map(|h| h.to_hex()),
         result: match produced.result {
-            Ok(c) => Ok(Answer {
-                markdown: c.markdown,
-                metadata: c.metadata,
-                warning: c.warning.map(|w| (w.code, w.message)),
-            }),
+            Ok(c) => {
+                let names = c.attachments.iter().map(|a| a.name.clone()).collect();
+                attachments = c.attachments;
+                Ok(Answer {
+                    markdown: c.markdown,
+                    metadata: c.metadata,
+                    warning: c.warning.map(|w| (w.code, w.message)),
+                    attachments: names,
+                })
+            }
             Err(e) => Err((e.code().to_string(), e.to_string())),
         },
-    }
+    };
+    (response, attachments)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,7 +242,7 @@ impl Pool {
         let request = Request {
             path: path.as_os_str().as_bytes().to_vec(),
             file_type: file_type.as_str().to_string(),
-            page_markers: options.page_markers,
+            options: options.clone(),
             limits: options.limits,
         };
         let body = serde_json::to_vec(&request).expect("a request serializes");
@@ -255,9 +268,28 @@ impl Pool {
         match answer {
             Ok(Ok(body)) => match serde_json::from_slice::<Response>(&body) {
                 Ok(response) => {
+                    // The attachments follow, one frame each, within the same time budget.
+                    let wanted = match &response.result {
+                        Ok(answer) => answer.attachments.len(),
+                        Err(_) => 0,
+                    };
+                    let mut files = Vec::with_capacity(wanted);
+                    for _ in 0..wanted {
+                        let left = self
+                            .timeout
+                            .map(|t| t.saturating_sub(started.elapsed()))
+                            .unwrap_or(Duration::from_secs(3600));
+                        match worker.responses.recv_timeout(left) {
+                            Ok(Ok(bytes)) => files.push(bytes),
+                            Ok(Err(e)) => return failed(worker.died(&e.to_string())),
+                            Err(_) => {
+                                return failed(worker.died("it stopped in the middle of an answer"));
+                            }
+                        }
+                    }
                     worker.served += 1;
                     self.checkin(worker);
-                    produced(response)
+                    produced(response, files)
                 }
                 Err(e) => failed(worker.died(&format!("it answered garbage: {e}"))),
             },
@@ -432,7 +464,7 @@ fn failed(error: ConvertError) -> Produced {
     }
 }
 
-fn produced(response: Response) -> Produced {
+fn produced(response: Response, files: Vec<Vec<u8>>) -> Produced {
     Produced {
         hash: response.hash.as_deref().and_then(ContentHash::from_hex),
         result: match response.result {
@@ -442,6 +474,12 @@ fn produced(response: Response) -> Produced {
                 warning: answer
                     .warning
                     .map(|(code, message)| Warning { code, message }),
+                attachments: answer
+                    .attachments
+                    .into_iter()
+                    .zip(files)
+                    .map(|(name, bytes)| Attachment { name, bytes })
+                    .collect(),
             }),
             Err((code, message)) => Err(ConvertError::from_code(&code, message)),
         },

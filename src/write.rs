@@ -63,6 +63,62 @@ fn replace_atomic(
     }
 }
 
+/// The directory of a document's attachments: `report.docx.md` → `report.docx_files`.
+pub fn attachments_dir(output: &Path) -> PathBuf {
+    let name = output.file_name().unwrap_or_default().to_string_lossy();
+    let stem = name.strip_suffix(".md").unwrap_or(&name);
+    output.with_file_name(format!("{stem}_files"))
+}
+
+/// Writes a document's Markdown from its cached form: the attachments placeholder becomes the
+/// relative attachments directory (percent-encoded where a link needs it) and the attachment
+/// files are copied from `cached_files`. Returns the number of bytes of Markdown written.
+pub fn place_markdown(
+    output: &Path,
+    template: &[u8],
+    cached_files: &Path,
+    tmp_dir: &Path,
+) -> io::Result<u64> {
+    let placeholder = crate::convert::ATTACHMENTS_DIR.as_bytes();
+    if find(template, placeholder).is_none() {
+        write_atomic(output, template, tmp_dir)?;
+        return Ok(template.len() as u64);
+    }
+    let dir = attachments_dir(output);
+    if let Ok(entries) = fs::read_dir(cached_files) {
+        for entry in entries.flatten() {
+            copy_atomic(&entry.path(), &dir.join(entry.file_name()), tmp_dir)?;
+        }
+    }
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    let mut encoded = String::new();
+    for c in name.chars() {
+        match c {
+            ' ' => encoded.push_str("%20"),
+            '(' => encoded.push_str("%28"),
+            ')' => encoded.push_str("%29"),
+            '<' => encoded.push_str("%3C"),
+            '>' => encoded.push_str("%3E"),
+            '%' => encoded.push_str("%25"),
+            c => encoded.push(c),
+        }
+    }
+    let mut out = Vec::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = find(rest, placeholder) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(encoded.as_bytes());
+        rest = &rest[at + placeholder.len()..];
+    }
+    out.extend_from_slice(rest);
+    write_atomic(output, &out, tmp_dir)?;
+    Ok(out.len() as u64)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Refuses to write `dest` unless its directory, with symbolic links resolved, is inside `root`:
 /// a symbolic link planted in the output tree (`out/docs -> /etc`) must not send Markdown
 /// elsewhere. Creates the directory.

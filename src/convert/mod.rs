@@ -27,6 +27,10 @@ pub type Metadata = BTreeMap<String, String>;
 pub struct ConvertOptions {
     /// Put `<!-- page N -->` before every page of paginated formats.
     pub page_markers: bool,
+    /// Write images next to the Markdown (`--images extract`) instead of only their alt text.
+    pub extract_images: bool,
+    /// Start the Markdown with YAML front matter from the document properties.
+    pub front_matter: bool,
     /// Limits on hostile input; they decide whether a document converts, not what its Markdown
     /// looks like, so they are not part of the cache key.
     #[serde(skip)]
@@ -37,6 +41,8 @@ impl Default for ConvertOptions {
     fn default() -> Self {
         ConvertOptions {
             page_markers: true,
+            extract_images: true,
+            front_matter: false,
             limits: Limits::default(),
         }
     }
@@ -75,9 +81,18 @@ impl Default for Limits {
 }
 
 impl ConvertOptions {
-    /// A stable string that changes whenever an option that affects output changes.
-    pub fn fingerprint(&self) -> String {
-        serde_json::to_string(self).expect("options serialize")
+    /// A stable string that changes whenever an option that affects this converter's output
+    /// changes (options of other formats do not invalidate its cache entries).
+    pub fn fingerprint(&self, converter: &str) -> String {
+        let relevant = match converter {
+            "pdf" => serde_json::json!({ "page_markers": self.page_markers }),
+            "docx" => serde_json::json!({
+                "extract_images": self.extract_images,
+                "front_matter": self.front_matter,
+            }),
+            _ => serde_json::json!({}),
+        };
+        relevant.to_string()
     }
 }
 
@@ -88,7 +103,22 @@ pub struct Converted {
     pub metadata: Metadata,
     /// Set when the document converted but something about it needs a person's attention.
     pub warning: Option<Warning>,
+    /// Files that go beside the Markdown (images), referenced from it as
+    /// `ATTACHMENTS_DIR/<name>`.
+    pub attachments: Vec<Attachment>,
 }
+
+/// A file written next to a document's Markdown, in `<output name>_files/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Stands for the attachments directory in a converter's Markdown; replaced by the real, relative
+/// directory name (`report.docx_files`) when the output is written. The cached Markdown keeps
+/// the placeholder, so renamed and duplicated documents share one cache entry.
+pub const ATTACHMENTS_DIR: &str = "\u{E000}docproc-files\u{E000}";
 
 /// A condition worth reporting on a document that converted: recorded with status `completed`
 /// and this code in `documents.error_code`, listed under `warnings` in the report, and not a

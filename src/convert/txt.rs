@@ -39,6 +39,7 @@ impl Converter for TxtConverter {
             markdown: markdown::render(&blocks(&text)),
             metadata,
             warning: None,
+            attachments: Vec::new(),
         })
     }
 }

@@ -105,6 +105,7 @@ const MIGRATIONS: &[&str] = &[
     // every document processed by a run (for `stats`).
     "
     ALTER TABLE documents ADD COLUMN target_path TEXT;
+    ALTER TABLE documents ADD COLUMN output_size INTEGER;
     UPDATE documents SET target_path = output_path;
     CREATE INDEX documents_processed_at ON documents (processed_at);
 
@@ -215,6 +216,9 @@ pub struct DocumentRow {
     pub output_path: Option<String>,
     /// Where the Markdown goes (or went), whatever the status.
     pub target_path: Option<String>,
+    /// Size of the Markdown written to `output_path` (it can differ from the cached Markdown's:
+    /// the attachments directory is named after the output).
+    pub output_size: Option<u64>,
     pub cached_markdown_path: Option<String>,
     pub converter: Option<String>,
     pub converter_version: Option<String>,
@@ -253,7 +257,7 @@ pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocumen
         "SELECT d.id, d.file_path, d.file_type, d.file_size, d.content_hash, d.processing_status,
                 d.error_code, d.error_message, d.output_path, d.cached_markdown_path, d.converter,
                 d.converter_version, d.cache_key, d.duration_ms, d.mtime_ns, d.ctime_ns, d.inode,
-                d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size, d.target_path
+                d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size, d.target_path, d.output_size
          FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -273,6 +277,7 @@ pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocumen
             error_message: r.get(7)?,
             output_path: r.get(8)?,
             target_path: r.get(21)?,
+            output_size: r.get::<_, Option<i64>>(22)?.map(|s| s as u64),
             cached_markdown_path: r.get(9)?,
             converter: r.get(10)?,
             converter_version: r.get(11)?,

@@ -142,9 +142,9 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                                         cached_markdown_path, converter, converter_version, cache_key,
                                         duration_ms, mtime_ns, ctime_ns, inode, hashed_at_ns,
                                         last_run_id, created_at, updated_at, processed_at,
-                                        target_path)
+                                        target_path, output_size)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                         ?18, ?19, ?20, ?20, ?21, ?22)
+                         ?18, ?19, ?20, ?20, ?21, ?22, ?23)
                  ON CONFLICT (file_path) DO UPDATE SET
                     file_type = excluded.file_type,
                     file_size = excluded.file_size,
@@ -165,7 +165,8 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                     last_run_id = excluded.last_run_id,
                     updated_at = excluded.updated_at,
                     processed_at = excluded.processed_at,
-                    target_path = excluded.target_path",
+                    target_path = excluded.target_path,
+                    output_size = excluded.output_size",
             )?
             .execute(params![
                 row.id,
@@ -190,6 +191,7 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 now,
                 row.processed_at,
                 row.target_path,
+                row.output_size.map(|s| s as i64),
             ])
             .with_context(|| format!("cannot record document {}", row.file_path))?;
             if let Some(outcome) = attempt {

@@ -79,6 +79,7 @@ impl Converter for PdfConverter {
             markdown: markdown::render(&layout::layout(&pages, options.page_markers)),
             metadata,
             warning,
+            attachments: Vec::new(),
         })
     }
 }

@@ -1,0 +1,1065 @@
+//! Word (.docx): WordprocessingML read part by part with quick-xml, into the shared Markdown model.
+//!
+//! docproc reads the package itself (zip + quick-xml, see `package.rs` and `xml.rs`) rather than
+//! through docx-rs: docx-rs drops footnotes, endnotes, complex fields, most of what sits in
+//! content controls and text boxes, sees VML images only as shapes, and panics on damaged parts.
+//! Reading the parts directly keeps every piece of text in reading position and lets each
+//! failure be a `corrupt` document instead of a crash.
+//!
+//! What becomes what: headings from `Title`/`Heading N` styles or outline levels (following
+//! `basedOn` chains, so custom and localised styles inheriting from a heading are headings; levels
+//! 7-9 are written as `######`); paragraphs with bold, italic, strikethrough, super-/subscript
+//! and inline code (monospace fonts or code character styles); hyperlinks (external through the
+//! relationships, internal to bookmarks as `#anchor`, text kept when the target is missing);
+//! `HYPERLINK` and `REF` fields; bullet and numbered lists from numbering.xml with nesting,
+//! start values and continuation paragraphs; tables (spans padded so columns stay aligned);
+//! footnotes and endnotes as `[^n]`; images (`![alt](name_files/image1.png)`, the files written
+//! beside the Markdown), charts and shapes as their alt text; text boxes after their paragraph;
+//! quotes and code blocks from styles. Tracked insertions are kept and deletions dropped;
+//! comments, headers and footers are left out of the body (header and footer text is recorded in
+//! the metadata).
+
+mod guard;
+mod package;
+mod xml;
+
+use std::collections::HashMap;
+
+use super::{Attachment, ConvertError, ConvertOptions, Converted, Converter};
+use crate::markdown::{self, Block, FlatItem, Inline, Marks, Run, Table};
+use package::{ListKind, Package, Rels, StyleInfo};
+use xml::{Element, toggle};
+
+pub struct DocxConverter;
+
+impl Converter for DocxConverter {
+    fn name(&self) -> &'static str {
+        "docx"
+    }
+
+    fn version(&self) -> &'static str {
+        "2"
+    }
+
+    fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
+        guard::check_nesting(bytes, options.limits.max_xml_depth)?;
+        convert_package(bytes, options).map_err(|e| match e {
+            // A part that does not inflate is named precisely by a second look.
+            ConvertError::Corrupt(message) if message.starts_with("damaged DOCX") => {
+                match guard::damaged_part(bytes) {
+                    Some(why) => ConvertError::Corrupt(format!("damaged DOCX: {why}")),
+                    None => ConvertError::Corrupt(message),
+                }
+            }
+            other => other,
+        })
+    }
+}
+
+fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
+    let mut pkg = Package::open(bytes, &options.limits)?;
+    let main = pkg.main_part();
+    let root = pkg.read_xml(&main)?.ok_or_else(|| {
+        ConvertError::Corrupt(format!("the package has no main document part ({main})"))
+    })?;
+    let body = root
+        .child("body")
+        .ok_or_else(|| ConvertError::Corrupt(format!("{main} has no body")))?;
+    let rels = pkg.rels(&main);
+    let styles_root = match rels.first_of("styles") {
+        Some(part) => pkg.read_xml(&part).ok().flatten(),
+        None => None,
+    };
+    let (styles, default_style) = package::read_styles(styles_root.as_ref());
+    let numbering_root = match rels.first_of("numbering") {
+        Some(part) => pkg.read_xml(&part).ok().flatten(),
+        None => None,
+    };
+    let numbering = package::read_numbering(numbering_root.as_ref());
+    let mut notes = HashMap::new();
+    for kind in ["footnotes", "endnotes"] {
+        if let Some(part) = rels.first_of(kind)
+            && let Ok(Some(root)) = pkg.read_xml(&part)
+        {
+            let note_rels = pkg.rels(&part);
+            let element = if kind == "footnotes" {
+                "footnote"
+            } else {
+                "endnote"
+            };
+            for note in root.children_named(element) {
+                if matches!(
+                    note.attr("type"),
+                    Some("separator" | "continuationSeparator" | "continuationNotice")
+                ) {
+                    continue;
+                }
+                if let Some(id) = note.attr("id") {
+                    notes.insert(
+                        (element.to_string(), id.to_string()),
+                        (note.clone(), note_rels.clone()),
+                    );
+                }
+            }
+        }
+    }
+    let ctx = Context {
+        styles,
+        default_style,
+        numbering,
+        extract_images: options.extract_images,
+    };
+    let mut shared = Shared {
+        notes,
+        note_order: Vec::new(),
+        images: Vec::new(),
+        image_names: HashMap::new(),
+        pkg,
+        image_count: 0,
+    };
+    let mut walker = Walker::new(&ctx, &rels);
+    walker.blocks_of(body, &mut shared);
+    walker.flush();
+    let mut blocks = walker.blocks;
+
+    // Notes, in the order of their first reference (a note may reference another).
+    let mut done = 0;
+    let mut definitions = Vec::new();
+    while done < shared.note_order.len() {
+        let (label, key) = shared.note_order[done].clone();
+        done += 1;
+        let Some((note, note_rels)) = shared.notes.get(&key).cloned() else {
+            continue;
+        };
+        let mut w = Walker::new(&ctx, &note_rels);
+        w.blocks_of(&note, &mut shared);
+        w.flush();
+        definitions.push(Block::Footnote {
+            label,
+            blocks: w.blocks,
+        });
+    }
+
+    let mut metadata = package::read_properties(&mut shared.pkg);
+    for (kind, key) in [("header", "header_text"), ("footer", "footer_text")] {
+        let mut texts = Vec::new();
+        for part in rels.all_of(kind) {
+            if let Ok(Some(root)) = shared.pkg.read_xml(&part) {
+                let text = paragraph_texts(&root);
+                if !text.is_empty() && !texts.contains(&text) {
+                    texts.push(text);
+                }
+            }
+        }
+        if !texts.is_empty() {
+            let joined: String = texts.join(" | ").chars().take(1000).collect();
+            metadata.insert(key.into(), joined);
+        }
+    }
+    let headings = blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Heading { .. }))
+        .count();
+    metadata.insert("heading_count".into(), headings.to_string());
+    metadata.insert("footnote_count".into(), definitions.len().to_string());
+    metadata.insert("image_count".into(), shared.image_count.to_string());
+    if options.front_matter {
+        let fields: Vec<(String, String)> = [
+            "title",
+            "author",
+            "subject",
+            "keywords",
+            "description",
+            "created",
+            "modified",
+        ]
+        .iter()
+        .filter_map(|k| Some((k.to_string(), metadata.get(*k)?.clone())))
+        .collect();
+        if !fields.is_empty() {
+            blocks.insert(0, Block::FrontMatter(fields));
+        }
+    }
+    blocks.extend(definitions);
+    Ok(Converted {
+        markdown: markdown::render(&blocks),
+        metadata,
+        warning: None,
+        attachments: shared.images,
+    })
+}
+
+/// The text of a header or footer part, paragraphs joined by spaces.
+fn paragraph_texts(root: &Element) -> String {
+    let mut paragraphs = Vec::new();
+    root.find_all("p", &mut paragraphs);
+    let texts: Vec<String> = paragraphs
+        .iter()
+        .map(|p| {
+            let mut ts = Vec::new();
+            p.find_all("t", &mut ts);
+            ts.iter().map(|t| t.text()).collect::<String>()
+        })
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
+        .collect();
+    texts.join(" ")
+}
+
+/// Styles and numbering, resolved once per document.
+struct Context {
+    styles: HashMap<String, StyleInfo>,
+    default_style: Option<String>,
+    numbering: HashMap<String, Vec<(ListKind, u64)>>,
+    extract_images: bool,
+}
+
+impl Context {
+    fn style(&self, id: Option<&str>) -> StyleInfo {
+        id.or(self.default_style.as_deref())
+            .and_then(|id| self.styles.get(id))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn char_style(&self, id: &str) -> StyleInfo {
+        self.styles.get(id).cloned().unwrap_or_default()
+    }
+}
+
+/// What every walker of one document shares: the package, notes and extracted images.
+struct Shared<'a> {
+    pkg: Package<'a>,
+    notes: HashMap<(String, String), (Element, Rels)>,
+    /// (label, note key) in the order of first reference.
+    note_order: Vec<(String, (String, String))>,
+    images: Vec<Attachment>,
+    /// Part name → file name given to it.
+    image_names: HashMap<String, String>,
+    image_count: usize,
+}
+
+/// Consecutive paragraphs that render as one block (code lines, quoted paragraphs, list items).
+enum Pending {
+    None,
+    Code(Vec<String>),
+    Quote(Vec<Block>),
+    List(Vec<FlatItem>),
+}
+
+/// An open complex field (`w:fldChar begin` ... `end`).
+struct Field {
+    instr: String,
+    /// Index in the run list where the field's displayed result starts (after `separate`).
+    result_start: Option<usize>,
+}
+
+struct Walker<'c> {
+    ctx: &'c Context,
+    rels: &'c Rels,
+    blocks: Vec<Block>,
+    pending: Pending,
+    /// Items seen so far per (numId, level), for the start number of a continued list.
+    counters: HashMap<(String, usize), u64>,
+    /// Blocks found inside the current paragraph (text boxes), written after it.
+    floating: Vec<Block>,
+    fields: Vec<Field>,
+}
+
+impl<'c> Walker<'c> {
+    fn new(ctx: &'c Context, rels: &'c Rels) -> Walker<'c> {
+        Walker {
+            ctx,
+            rels,
+            blocks: Vec::new(),
+            pending: Pending::None,
+            counters: HashMap::new(),
+            floating: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Block-level content: the body, a note, a text box, a content control.
+    fn blocks_of(&mut self, parent: &Element, shared: &mut Shared<'_>) {
+        for child in parent.elements() {
+            match child.name.as_str() {
+                "p" => self.paragraph(child, shared),
+                "tbl" => {
+                    self.flush();
+                    let table = self.table(child, shared);
+                    self.blocks.push(table);
+                }
+                "sdt" => {
+                    if let Some(content) = child.child("sdtContent") {
+                        self.blocks_of(content, shared);
+                    }
+                }
+                "customXml" | "ins" | "moveTo" | "smartTag" => self.blocks_of(child, shared),
+                "altChunk" => self.alt_chunk(child, shared),
+                _ => {}
+            }
+        }
+    }
+
+    /// Imported content (`w:altChunk`): HTML or plain text parts become paragraphs of text.
+    fn alt_chunk(&mut self, chunk: &Element, shared: &mut Shared<'_>) {
+        let Some(rel) = chunk.attr("id").and_then(|id| self.rels.get(id)) else {
+            return;
+        };
+        if rel.external {
+            return;
+        }
+        let Ok(Some(bytes)) = shared.pkg.read(&rel.target) else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let lower = rel.target.to_lowercase();
+        let plain = if lower.ends_with(".htm")
+            || lower.ends_with(".html")
+            || lower.ends_with(".xhtml")
+            || lower.ends_with(".mht")
+        {
+            strip_html(&text)
+        } else if lower.ends_with(".txt") {
+            text.into_owned()
+        } else {
+            return;
+        };
+        self.flush();
+        for para in plain.split("\n\n") {
+            let line = para.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !line.is_empty() {
+                self.blocks.push(Block::Paragraph(vec![Inline::Text(line)]));
+            }
+        }
+    }
+
+    fn paragraph(&mut self, p: &Element, shared: &mut Shared<'_>) {
+        let ppr = p.child("pPr");
+        let style = self.ctx.style(ppr.and_then(|pr| pr.child_val("pStyle")));
+        let outline = ppr
+            .and_then(|pr| pr.child_val("outlineLvl"))
+            .and_then(|v| v.parse::<u8>().ok())
+            .filter(|&v| v < 9)
+            .map(|v| v + 1);
+        let heading = outline.or(style.heading);
+        // Like pandoc, formatting that comes from a paragraph style (an italic Quote style, a
+        // bold Heading) is presentation, not emphasis: only direct and character formatting count.
+        let mut runs = Vec::new();
+        self.fields.clear();
+        self.inline_content(p, Marks::default(), &mut runs, shared);
+        let floating = std::mem::take(&mut self.floating);
+        self.place_paragraph(ppr, &style, heading, runs);
+        if !floating.is_empty() {
+            self.flush();
+            self.blocks.extend(floating);
+        }
+    }
+
+    fn place_paragraph(
+        &mut self,
+        ppr: Option<&Element>,
+        style: &StyleInfo,
+        heading: Option<u8>,
+        runs: Vec<Run>,
+    ) {
+        let all_code = !runs.is_empty()
+            && runs.iter().all(|r| match r {
+                Run::Text(m, t) => m.code || t.trim().is_empty(),
+                Run::Inline(_, Inline::LineBreak) => true,
+                Run::Inline(..) => false,
+            })
+            && runs.iter().any(|r| matches!(r, Run::Text(m, _) if m.code));
+        if heading.is_none() && (style.code || all_code) {
+            let text: String = runs
+                .iter()
+                .map(|r| match r {
+                    Run::Text(_, t) => t.clone(),
+                    Run::Inline(_, Inline::LineBreak) => "\n".into(),
+                    Run::Inline(_, inline) => inline_text(inline),
+                })
+                .collect();
+            match &mut self.pending {
+                Pending::Code(lines) => lines.push(text),
+                _ => {
+                    self.flush();
+                    self.pending = Pending::Code(vec![text]);
+                }
+            }
+            return;
+        }
+        let inlines = markdown::nest_runs(runs);
+        if let Some(level) = heading {
+            self.flush();
+            self.blocks.push(Block::Heading {
+                level: level.min(6),
+                content: inlines,
+            });
+            return;
+        }
+        let list = ppr
+            .and_then(|pr| pr.child("numPr"))
+            .and_then(package::numbering_ref)
+            .or_else(|| style.list.clone());
+        if let Some((num_id, ilvl)) = list
+            && let Some(levels) = self.ctx.numbering.get(&num_id)
+        {
+            let ilvl = ilvl.min(8);
+            let (kind, start) = levels[ilvl];
+            if kind == ListKind::Unmarked {
+                if let Pending::List(items) = &mut self.pending
+                    && let Some(last) = items.last_mut()
+                {
+                    last.blocks.push(Block::Paragraph(inlines));
+                    return;
+                }
+                self.flush();
+                self.blocks.push(Block::Paragraph(inlines));
+                return;
+            }
+            let ordered = kind == ListKind::Ordered;
+            let count = self.counters.entry((num_id.clone(), ilvl)).or_insert(0);
+            let item_start = start + *count;
+            *count += 1;
+            // A new item at this level restarts the numbering of the levels below it.
+            for deeper in ilvl + 1..9 {
+                self.counters.remove(&(num_id.clone(), deeper));
+            }
+            let list_id = list_id(&num_id);
+            let item = FlatItem {
+                level: ilvl,
+                ordered,
+                start: item_start,
+                list_id,
+                blocks: vec![Block::Paragraph(inlines)],
+            };
+            match &mut self.pending {
+                Pending::List(items) => items.push(item),
+                _ => {
+                    self.flush();
+                    self.pending = Pending::List(vec![item]);
+                }
+            }
+            return;
+        }
+        // An unnumbered "List Paragraph" right after a list item continues that item.
+        if style.list_paragraph
+            && let Pending::List(items) = &mut self.pending
+            && let Some(last) = items.last_mut()
+            && !inlines.is_empty()
+        {
+            last.blocks.push(Block::Paragraph(inlines));
+            return;
+        }
+        let is_empty = inlines
+            .iter()
+            .all(|i| matches!(i, Inline::Text(t) if t.trim().is_empty()));
+        if is_empty {
+            // Empty paragraphs are spacing; they do not end a list or a quote.
+            return;
+        }
+        if style.quote {
+            match &mut self.pending {
+                Pending::Quote(blocks) => blocks.push(Block::Paragraph(inlines)),
+                _ => {
+                    self.flush();
+                    self.pending = Pending::Quote(vec![Block::Paragraph(inlines)]);
+                }
+            }
+            return;
+        }
+        self.flush();
+        self.blocks.push(Block::Paragraph(inlines));
+    }
+
+    /// Emits the pending multi-paragraph block, if any.
+    fn flush(&mut self) {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::None => {}
+            Pending::Code(lines) => self.blocks.push(Block::CodeBlock {
+                info: String::new(),
+                text: lines.join("\n"),
+            }),
+            Pending::Quote(blocks) => self.blocks.push(Block::Quote(blocks)),
+            Pending::List(items) => self.blocks.extend(markdown::build_lists(items)),
+        }
+    }
+
+    /// Runs and what holds runs (links, insertions, content controls, fields), in order.
+    fn inline_content(
+        &mut self,
+        parent: &Element,
+        base: Marks,
+        out: &mut Vec<Run>,
+        shared: &mut Shared<'_>,
+    ) {
+        for child in parent.elements() {
+            match child.name.as_str() {
+                "r" => self.run(child, base, out, shared),
+                "hyperlink" => {
+                    let mut inner = Vec::new();
+                    self.inline_content(child, base, &mut inner, shared);
+                    let target = match child.attr("id").and_then(|id| self.rels.get(id)) {
+                        Some(rel) => rel.target.clone(),
+                        None => child
+                            .attr("anchor")
+                            .map(|a| format!("#{a}"))
+                            .unwrap_or_default(),
+                    };
+                    push_link(out, target, inner);
+                }
+                "fldSimple" => {
+                    let mut inner = Vec::new();
+                    self.inline_content(child, base, &mut inner, shared);
+                    match field_target(child.attr("instr").unwrap_or("")) {
+                        Some(target) => push_link(out, target, inner),
+                        None => out.extend(inner),
+                    }
+                }
+                "ins" | "moveTo" | "smartTag" | "customXml" | "bdo" | "dir" => {
+                    self.inline_content(child, base, out, shared)
+                }
+                "sdt" => {
+                    if let Some(content) = child.child("sdtContent") {
+                        self.inline_content(content, base, out, shared);
+                    }
+                }
+                "oMath" | "oMathPara" => {
+                    let mut ts = Vec::new();
+                    child.find_all("t", &mut ts);
+                    let text: String = ts.iter().map(|t| t.text()).collect();
+                    if !text.is_empty() {
+                        out.push(Run::Text(base, text));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn run(&mut self, r: &Element, base: Marks, out: &mut Vec<Run>, shared: &mut Shared<'_>) {
+        let rpr = r.child("rPr");
+        if toggle(rpr, "vanish") == Some(true) || toggle(rpr, "webHidden") == Some(true) {
+            return;
+        }
+        let mut marks = base;
+        if let Some(style) = rpr
+            .and_then(|p| p.child_val("rStyle"))
+            .map(|s| self.ctx.char_style(s))
+        {
+            marks.strong |= style.marks.strong;
+            marks.emph |= style.marks.emph;
+            marks.strike |= style.marks.strike;
+            marks.code |= style.code || style.marks.code;
+        }
+        if let Some(b) = toggle(rpr, "b") {
+            marks.strong = b;
+        }
+        if let Some(i) = toggle(rpr, "i") {
+            marks.emph = i;
+        }
+        if let Some(s) = toggle(rpr, "strike").or_else(|| toggle(rpr, "dstrike")) {
+            marks.strike = s;
+        }
+        if rpr
+            .and_then(|p| p.child("rFonts"))
+            .is_some_and(package::is_monospace_fonts)
+        {
+            marks.code = true;
+        }
+        match rpr.and_then(|p| p.child_val("vertAlign")) {
+            Some("superscript") => marks.superscript = true,
+            Some("subscript") => marks.subscript = true,
+            Some("baseline") => {
+                marks.superscript = false;
+                marks.subscript = false;
+            }
+            _ => {}
+        }
+        let in_instruction =
+            |fields: &[Field]| fields.last().is_some_and(|f| f.result_start.is_none());
+        let mut text = String::new();
+        for child in r.elements() {
+            let flush = |text: &mut String, out: &mut Vec<Run>| {
+                if !text.is_empty() {
+                    out.push(Run::Text(marks, std::mem::take(text)));
+                }
+            };
+            match child.name.as_str() {
+                "t" if !in_instruction(&self.fields) => text.push_str(&child.text()),
+                "tab" | "ptab" => text.push(' '),
+                "noBreakHyphen" => text.push('\u{2011}'),
+                "softHyphen" => {}
+                "sym" => text.extend(child.attr("char").and_then(symbol_char)),
+                "br" => match child.attr("type") {
+                    Some("page" | "column") => {}
+                    _ => {
+                        flush(&mut text, out);
+                        out.push(Run::Inline(Marks::default(), Inline::LineBreak));
+                    }
+                },
+                "cr" => {
+                    flush(&mut text, out);
+                    out.push(Run::Inline(Marks::default(), Inline::LineBreak));
+                }
+                "instrText" => {
+                    if let Some(field) = self.fields.last_mut()
+                        && field.result_start.is_none()
+                    {
+                        field.instr.push_str(&child.text());
+                    }
+                }
+                "fldChar" => {
+                    flush(&mut text, out);
+                    match child.attr("fldCharType") {
+                        Some("begin") => self.fields.push(Field {
+                            instr: String::new(),
+                            result_start: None,
+                        }),
+                        Some("separate") => {
+                            if let Some(field) = self.fields.last_mut() {
+                                field.result_start = Some(out.len());
+                            }
+                        }
+                        Some("end") => {
+                            if let Some(field) = self.fields.pop()
+                                && let Some(start) = field.result_start
+                                && let Some(target) = field_target(&field.instr)
+                                && start <= out.len()
+                            {
+                                let inner: Vec<Run> = out.drain(start..).collect();
+                                push_link(out, target, inner);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                "footnoteReference" | "endnoteReference" => {
+                    flush(&mut text, out);
+                    let kind = if child.name == "footnoteReference" {
+                        "footnote"
+                    } else {
+                        "endnote"
+                    };
+                    if let Some(id) = child.attr("id") {
+                        let key = (kind.to_string(), id.to_string());
+                        if shared.notes.contains_key(&key) {
+                            let label = match shared.note_order.iter().find(|(_, k)| *k == key) {
+                                Some((label, _)) => label.clone(),
+                                None => {
+                                    let label = (shared.note_order.len() + 1).to_string();
+                                    shared.note_order.push((label.clone(), key));
+                                    label
+                                }
+                            };
+                            out.push(Run::Inline(Marks::default(), Inline::NoteRef(label)));
+                        }
+                    }
+                }
+                "drawing" | "pict" | "object" => {
+                    flush(&mut text, out);
+                    self.graphic(child, out, shared);
+                }
+                "AlternateContent" => {
+                    flush(&mut text, out);
+                    // The modern rendering (Choice) and its VML copy (Fallback) hold the same
+                    // content: take one.
+                    let chosen = child.child("Choice").or_else(|| child.child("Fallback"));
+                    if let Some(chosen) = chosen {
+                        self.graphic(chosen, out, shared);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !text.is_empty() && !in_instruction(&self.fields) {
+            out.push(Run::Text(marks, text));
+        }
+    }
+
+    /// A drawing, VML picture or embedded object: its image (or alt text), and the paragraphs of
+    /// any text box in it (written after the paragraph).
+    fn graphic(&mut self, element: &Element, out: &mut Vec<Run>, shared: &mut Shared<'_>) {
+        let mut boxes = Vec::new();
+        element.find_all("txbxContent", &mut boxes);
+        for content in boxes {
+            let mut inner = Walker::new(self.ctx, self.rels);
+            inner.blocks_of(content, shared);
+            inner.flush();
+            self.floating.extend(inner.blocks);
+        }
+        let alt = element
+            .find("docPr")
+            .and_then(|d| {
+                d.attr("descr")
+                    .filter(|s| !s.trim().is_empty())
+                    .or_else(|| d.attr("title"))
+            })
+            .or_else(|| element.find("shape").and_then(|s| s.attr("alt")))
+            .or_else(|| element.find("imagedata").and_then(|i| i.attr("title")))
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let embed = element
+            .find("blip")
+            .and_then(|b| b.attr("embed").or_else(|| b.attr("link")))
+            .or_else(|| element.find("imagedata").and_then(|i| i.attr("id")));
+        let Some(rel) = embed.and_then(|id| self.rels.get(id)) else {
+            if !alt.is_empty() {
+                // A chart or shape without a picture: its description stands in.
+                out.push(Run::Inline(
+                    Marks::default(),
+                    Inline::Image {
+                        alt,
+                        src: String::new(),
+                    },
+                ));
+            }
+            return;
+        };
+        shared.image_count += 1;
+        let src = if rel.external {
+            rel.target.clone()
+        } else if self.ctx.extract_images {
+            match self.extract(&rel.target, shared) {
+                Some(name) => format!("{}/{name}", super::ATTACHMENTS_DIR),
+                None => String::new(),
+            }
+        } else {
+            String::new()
+        };
+        out.push(Run::Inline(Marks::default(), Inline::Image { alt, src }));
+    }
+
+    /// Copies a media part into the attachments once; returns its file name.
+    fn extract(&self, part: &str, shared: &mut Shared<'_>) -> Option<String> {
+        if let Some(name) = shared.image_names.get(part) {
+            return Some(name.clone());
+        }
+        let bytes = shared.pkg.read(part).ok().flatten()?;
+        let base = part.rsplit('/').next().unwrap_or("image");
+        let base: String = base
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut name = base.clone();
+        let mut n = 2;
+        while shared.images.iter().any(|a| a.name == name) {
+            name = format!("{n}-{base}");
+            n += 1;
+        }
+        shared.image_names.insert(part.to_string(), name.clone());
+        shared.images.push(Attachment {
+            name: name.clone(),
+            bytes,
+        });
+        Some(name)
+    }
+
+    fn table(&mut self, tbl: &Element, shared: &mut Shared<'_>) -> Block {
+        let mut rows = Vec::new();
+        for tr in table_rows(tbl) {
+            let mut cells = Vec::new();
+            for tc in row_cells(tr) {
+                let tcpr = tc.child("tcPr");
+                let span = tcpr
+                    .and_then(|p| p.child_val("gridSpan"))
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 64);
+                let continued = tcpr
+                    .and_then(|p| p.child("vMerge"))
+                    .is_some_and(|m| m.attr("val").is_none_or(|v| v == "continue"));
+                let mut paragraphs = Vec::new();
+                if !continued {
+                    self.cell_content(tc, &mut paragraphs, shared);
+                }
+                cells.push(paragraphs);
+                for _ in 1..span {
+                    cells.push(Vec::new());
+                }
+            }
+            rows.push(cells);
+        }
+        Block::Table(Table { rows })
+    }
+
+    /// Cell content as paragraphs of inlines; lists and nested tables are flattened to text.
+    fn cell_content(
+        &mut self,
+        parent: &Element,
+        out: &mut Vec<Vec<Inline>>,
+        shared: &mut Shared<'_>,
+    ) {
+        for child in parent.elements() {
+            match child.name.as_str() {
+                "p" => {
+                    let mut runs = Vec::new();
+                    self.fields.clear();
+                    self.inline_content(child, Marks::default(), &mut runs, shared);
+                    let inlines = markdown::nest_runs(runs);
+                    if !inlines.is_empty() {
+                        out.push(inlines);
+                    }
+                    for block in std::mem::take(&mut self.floating) {
+                        if let Block::Paragraph(inlines) = block {
+                            out.push(inlines);
+                        }
+                    }
+                }
+                "tbl" => {
+                    for tr in table_rows(child) {
+                        let mut line = Vec::new();
+                        for tc in row_cells(tr) {
+                            let mut inner = Vec::new();
+                            self.cell_content(tc, &mut inner, shared);
+                            for p in inner {
+                                if !line.is_empty() {
+                                    line.push(Inline::Text(" ".into()));
+                                }
+                                line.extend(p);
+                            }
+                        }
+                        if !line.is_empty() {
+                            out.push(line);
+                        }
+                    }
+                }
+                "sdt" => {
+                    if let Some(content) = child.child("sdtContent") {
+                        self.cell_content(content, out, shared);
+                    }
+                }
+                "customXml" | "ins" | "moveTo" => self.cell_content(child, out, shared),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Rows of a table, looking through content controls and custom XML around them.
+fn table_rows(tbl: &Element) -> Vec<&Element> {
+    let mut out = Vec::new();
+    collect_named(tbl, "tr", &["sdt", "sdtContent", "customXml"], &mut out);
+    out
+}
+
+fn row_cells(tr: &Element) -> Vec<&Element> {
+    let mut out = Vec::new();
+    collect_named(tr, "tc", &["sdt", "sdtContent", "customXml"], &mut out);
+    out
+}
+
+fn collect_named<'a>(
+    parent: &'a Element,
+    name: &str,
+    through: &[&str],
+    out: &mut Vec<&'a Element>,
+) {
+    for child in parent.elements() {
+        if child.name == name {
+            out.push(child);
+        } else if through.contains(&child.name.as_str()) {
+            collect_named(child, name, through, out);
+        }
+    }
+}
+
+/// A stable small number for a numbering id (lists of different ids never merge).
+fn list_id(num_id: &str) -> usize {
+    num_id.parse().unwrap_or_else(|_| {
+        num_id
+            .bytes()
+            .fold(1usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
+    })
+}
+
+/// Where a field links to: `HYPERLINK "url" \l "anchor"`, `REF bookmark \h`, `PAGEREF ...`.
+fn field_target(instr: &str) -> Option<String> {
+    let mut words = split_field(instr).into_iter();
+    let kind = words.next()?.to_uppercase();
+    match kind.as_str() {
+        "HYPERLINK" => {
+            let mut url = String::new();
+            let mut anchor = None;
+            let rest: Vec<String> = words.collect();
+            let mut i = 0;
+            while i < rest.len() {
+                match rest[i].as_str() {
+                    "\\l" => {
+                        anchor = rest.get(i + 1).cloned();
+                        i += 2;
+                    }
+                    s if s.starts_with('\\') => i += 2,
+                    s => {
+                        if url.is_empty() {
+                            url = s.to_string();
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            match anchor {
+                Some(a) if url.is_empty() => Some(format!("#{a}")),
+                Some(a) => Some(format!("{url}#{a}")),
+                None if !url.is_empty() => Some(url),
+                None => None,
+            }
+        }
+        "REF" | "PAGEREF" | "NOTEREF" => {
+            let bookmark = words.next()?;
+            (!bookmark.starts_with('\\')).then(|| format!("#{bookmark}"))
+        }
+        _ => None,
+    }
+}
+
+/// Splits a field instruction into words, honouring double quotes.
+fn split_field(instr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in instr.chars() {
+        match c {
+            '"' => {
+                if quoted {
+                    out.push(std::mem::take(&mut current));
+                }
+                quoted = !quoted;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn push_link(out: &mut Vec<Run>, target: String, inner: Vec<Run>) {
+    let content = markdown::nest_runs(inner);
+    if target.is_empty() || target == "#" {
+        out.extend(
+            content
+                .into_iter()
+                .map(|i| Run::Inline(Marks::default(), i)),
+        );
+    } else {
+        out.push(Run::Inline(
+            Marks::default(),
+            Inline::Link { target, content },
+        ));
+    }
+}
+
+/// Plain text of an inline (for code blocks).
+fn inline_text(inline: &Inline) -> String {
+    match inline {
+        Inline::Text(t) | Inline::Code(t) => t.clone(),
+        Inline::Strong(c)
+        | Inline::Emph(c)
+        | Inline::Strike(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c) => c.iter().map(inline_text).collect(),
+        Inline::Link { content, .. } => content.iter().map(inline_text).collect(),
+        Inline::LineBreak => "\n".into(),
+        Inline::SoftBreak => " ".into(),
+        Inline::Image { alt, .. } => alt.clone(),
+        Inline::NoteRef(label) => format!("[^{label}]"),
+    }
+}
+
+/// Text of an HTML chunk: tags dropped, block ends as paragraph breaks, entities for the basics.
+fn strip_html(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    let body_start = rest.to_lowercase().find("<body").unwrap_or(0);
+    rest = &rest[body_start..];
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].to_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if matches!(
+            name,
+            "p" | "div" | "br" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr"
+        ) {
+            out.push_str("\n\n");
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// `w:sym` characters are given as hex code points, often in the symbol fonts' private-use area
+/// (F020-F0FF mirrors 0020-00FF).
+fn symbol_char(hex: &str) -> Option<char> {
+    let code = u32::from_str_radix(hex.trim(), 16).ok()?;
+    let code = if (0xF020..=0xF0FF).contains(&code) {
+        code - 0xF000
+    } else {
+        code
+    };
+    char::from_u32(code).filter(|c| !c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_map_out_of_private_use() {
+        assert_eq!(symbol_char("F0B7"), Some('·'));
+        assert_eq!(symbol_char("2022"), Some('•'));
+        assert_eq!(symbol_char("zz"), None);
+    }
+
+    #[test]
+    fn field_instructions() {
+        assert_eq!(
+            field_target(r#" HYPERLINK "https://example.com/a b" "#).as_deref(),
+            Some("https://example.com/a b")
+        );
+        assert_eq!(
+            field_target(r#"HYPERLINK \l "_Toc1""#).as_deref(),
+            Some("#_Toc1")
+        );
+        assert_eq!(
+            field_target("PAGEREF _Ref123 \\h").as_deref(),
+            Some("#_Ref123")
+        );
+        assert_eq!(field_target("DATE \\@ \"yyyy\""), None);
+    }
+
+    #[test]
+    fn html_chunks_become_text() {
+        assert_eq!(
+            strip_html("<html><body><p>a &amp; b</p><p>c</p></body></html>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["a", "&", "b", "c"]
+        );
+    }
+}

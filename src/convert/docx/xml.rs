@@ -1,0 +1,251 @@
+//! A small element tree for the parts of a DOCX package, built with quick-xml.
+//!
+//! WordprocessingML is walked by element and attribute *local* names (`w:p` is `p`, `r:id` is
+//! `id`): the namespace prefixes vary between producers, the local names do not. Text is kept as
+//! it is (entities resolved); the caller decides which text nodes matter (`w:t`, `w:instrText`).
+//! DTDs are refused before parsing (`check_nesting`), so no entity can expand here.
+
+use quick_xml::events::Event;
+
+/// An element with its attributes (local names) and children.
+#[derive(Debug, Clone, Default)]
+pub struct Element {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+impl Element {
+    /// The value of the attribute with this local name.
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == local)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first child element with this local name.
+    pub fn child(&self, local: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name == local)
+    }
+
+    /// The child elements.
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// The child elements with this local name.
+    pub fn children_named<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Element> {
+        self.elements().filter(move |e| e.name == local)
+    }
+
+    /// `w:val` of the child `local` (`<w:pStyle w:val="Heading1"/>`).
+    pub fn child_val(&self, local: &str) -> Option<&str> {
+        self.child(local)?.attr("val")
+    }
+
+    /// Every text node below this element, concatenated.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.collect_text(&mut out);
+        out
+    }
+
+    fn collect_text(&self, out: &mut String) {
+        for child in &self.children {
+            match child {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => e.collect_text(out),
+            }
+        }
+    }
+
+    /// The first descendant with this local name (depth first).
+    pub fn find(&self, local: &str) -> Option<&Element> {
+        for e in self.elements() {
+            if e.name == local {
+                return Some(e);
+            }
+            if let Some(found) = e.find(local) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// Every descendant with this local name, in document order.
+    pub fn find_all<'a>(&'a self, local: &str, out: &mut Vec<&'a Element>) {
+        for e in self.elements() {
+            if e.name == local {
+                out.push(e);
+            } else {
+                e.find_all(local, out);
+            }
+        }
+    }
+}
+
+/// An on/off property (`<w:b/>`, `<w:b w:val="0"/>`): None when absent.
+pub fn toggle(props: Option<&Element>, local: &str) -> Option<bool> {
+    let e = props?.child(local)?;
+    Some(!matches!(
+        e.attr("val"),
+        Some("0" | "false" | "off" | "none")
+    ))
+}
+
+fn local(name: &[u8]) -> String {
+    let name = match name.iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    };
+    String::from_utf8_lossy(name).into_owned()
+}
+
+fn element_from(start: &quick_xml::events::BytesStart<'_>) -> Element {
+    let mut attrs = Vec::new();
+    for attr in start.attributes().with_checks(false).flatten() {
+        let key = local(attr.key.as_ref());
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map(|v| v.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(&attr.value).into_owned());
+        attrs.push((key, value));
+    }
+    Element {
+        name: local(start.name().as_ref()),
+        attrs,
+        children: Vec::new(),
+    }
+}
+
+/// Parses a part into its root element.
+pub fn parse(xml: &[u8]) -> Result<Element, String> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    reader.config_mut().check_end_names = false;
+    reader.config_mut().allow_dangling_amp = true;
+    let mut stack: Vec<Element> = vec![Element::default()];
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("invalid XML at byte {}: {e}", reader.buffer_position()))?;
+        match event {
+            Event::Start(start) => stack.push(element_from(&start)),
+            Event::Empty(start) => {
+                let element = element_from(&start);
+                push(&mut stack, Node::Element(element));
+            }
+            Event::End(_) => {
+                if stack.len() > 1 {
+                    let done = stack.pop().expect("non-empty");
+                    push(&mut stack, Node::Element(done));
+                }
+            }
+            Event::Text(text) => {
+                let text = text
+                    .decode()
+                    .map(|t| t.into_owned())
+                    .unwrap_or_else(|_| String::from_utf8_lossy(&text).into_owned());
+                push_text(&mut stack, &text);
+            }
+            Event::CData(data) => {
+                let text = String::from_utf8_lossy(&data).into_owned();
+                push_text(&mut stack, &text);
+            }
+            Event::GeneralRef(r) => {
+                let name = r.decode().map(|n| n.into_owned()).unwrap_or_default();
+                if let Some(c) = resolve_reference(&name) {
+                    push_text(&mut stack, &c);
+                }
+            }
+            Event::DocType(_) => return Err("a DTD is not allowed in DOCX parts".into()),
+            Event::Eof => break,
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+        }
+    }
+    // Unclosed elements (a truncated part): close them.
+    while stack.len() > 1 {
+        let done = stack.pop().expect("non-empty");
+        push(&mut stack, Node::Element(done));
+    }
+    let mut root = stack.pop().expect("root");
+    match root
+        .children
+        .iter()
+        .position(|n| matches!(n, Node::Element(_)))
+    {
+        Some(i) => match root.children.swap_remove(i) {
+            Node::Element(e) => Ok(e),
+            Node::Text(_) => unreachable!(),
+        },
+        None => Err("the part has no root element".into()),
+    }
+}
+
+fn push(stack: &mut [Element], node: Node) {
+    if let Some(top) = stack.last_mut() {
+        top.children.push(node);
+    }
+}
+
+fn push_text(stack: &mut [Element], text: &str) {
+    if let Some(top) = stack.last_mut() {
+        if let Some(Node::Text(last)) = top.children.last_mut() {
+            last.push_str(text);
+        } else {
+            top.children.push(Node::Text(text.to_string()));
+        }
+    }
+}
+
+fn resolve_reference(name: &str) -> Option<String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).map(String::from);
+    }
+    quick_xml::escape::resolve_xml_entity(name).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_names_text_and_entities() {
+        let root = parse(
+            br#"<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t xml:space="preserve">a &amp; b &#x2013; c</w:t></w:r><w:pStyle w:val="Heading1"/></w:p></w:body></w:document>"#,
+        )
+        .unwrap();
+        assert_eq!(root.name, "document");
+        let p = root.child("body").unwrap().child("p").unwrap();
+        assert_eq!(p.text(), "a & b – c");
+        assert_eq!(p.child_val("pStyle"), Some("Heading1"));
+    }
+
+    #[test]
+    fn toggles() {
+        let rpr = parse(br#"<rPr><b/><i w:val="0"/><strike w:val="true"/></rPr>"#).unwrap();
+        assert_eq!(toggle(Some(&rpr), "b"), Some(true));
+        assert_eq!(toggle(Some(&rpr), "i"), Some(false));
+        assert_eq!(toggle(Some(&rpr), "strike"), Some(true));
+        assert_eq!(toggle(Some(&rpr), "u"), None);
+    }
+
+    #[test]
+    fn truncated_parts_still_parse_and_dtds_do_not() {
+        assert!(parse(b"<a><b>text").is_ok());
+        assert!(parse(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>").is_err());
+    }
+}
