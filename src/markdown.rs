@@ -289,6 +289,83 @@ fn build_list(
     list
 }
 
+/// Rewrites every link target for which `f` gives a replacement (in nested blocks too).
+pub fn map_links(blocks: &mut [Block], f: &dyn Fn(&str) -> Option<String>) {
+    fn inlines(list: &mut [Inline], f: &dyn Fn(&str) -> Option<String>) {
+        for inline in list {
+            match inline {
+                Inline::Link { target, content } => {
+                    if let Some(new) = f(target) {
+                        *target = new;
+                    }
+                    inlines(content, f);
+                }
+                Inline::Strong(c)
+                | Inline::Emph(c)
+                | Inline::Strike(c)
+                | Inline::Superscript(c)
+                | Inline::Subscript(c) => inlines(c, f),
+                _ => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph(content) => inlines(content, f),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    map_links(item, f);
+                }
+            }
+            Block::Table(table) => {
+                for row in &mut table.rows {
+                    for cell in row {
+                        for para in cell {
+                            inlines(para, f);
+                        }
+                    }
+                }
+            }
+            Block::Quote(inner) | Block::Footnote { blocks: inner, .. } => map_links(inner, f),
+            _ => {}
+        }
+    }
+}
+
+/// The plain text of inlines (link text, emphasis contents), for identifiers.
+pub fn plain_text(list: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in list {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Strong(c)
+            | Inline::Emph(c)
+            | Inline::Strike(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c) => out.push_str(&plain_text(c)),
+            Inline::Link { content, .. } => out.push_str(&plain_text(content)),
+            Inline::LineBreak | Inline::SoftBreak => out.push(' '),
+            Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::NoteRef(_) => {}
+        }
+    }
+    out
+}
+
+/// The identifier GitHub (and pandoc's gfm writer) gives a heading: lower case, punctuation
+/// dropped, spaces as hyphens.
+pub fn heading_slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            out.push('-');
+        }
+    }
+    out
+}
+
 /// Renders blocks as Markdown, with one blank line between blocks and one final newline.
 pub fn render(blocks: &[Block]) -> String {
     let mut out = String::new();

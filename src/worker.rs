@@ -283,7 +283,9 @@ impl Pool {
                             Ok(Ok(bytes)) => files.push(bytes),
                             Ok(Err(e)) => return failed(worker.died(&e.to_string())),
                             Err(_) => {
-                                return failed(worker.died("it stopped in the middle of an answer"));
+                                return failed(
+                                    worker.died("it stopped in the middle of an answer"),
+                                );
                             }
                         }
                     }

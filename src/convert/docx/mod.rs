@@ -116,6 +116,9 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         image_names: HashMap::new(),
         pkg,
         image_count: 0,
+        heading_anchors: HashMap::new(),
+        slugs: HashMap::new(),
+        open_bookmarks: Vec::new(),
     };
     let mut walker = Walker::new(&ctx, &rels);
     walker.blocks_of(body, &mut shared);
@@ -181,6 +184,13 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         }
     }
     blocks.extend(definitions);
+    // Links to a bookmark on a heading point to the heading's identifier, as pandoc writes them.
+    let anchors = std::mem::take(&mut shared.heading_anchors);
+    markdown::map_links(&mut blocks, &|target| {
+        anchors
+            .get(target.strip_prefix('#')?)
+            .map(|slug| format!("#{slug}"))
+    });
     Ok(Converted {
         markdown: markdown::render(&blocks),
         metadata,
@@ -237,6 +247,12 @@ struct Shared<'a> {
     /// Part name → file name given to it.
     image_names: HashMap<String, String>,
     image_count: usize,
+    /// Bookmark name → the identifier of the heading it marks.
+    heading_anchors: HashMap<String, String>,
+    /// Identifiers given so far, for GitHub's `-1`, `-2` suffixes.
+    slugs: HashMap<String, usize>,
+    /// Bookmarks seen since the last paragraph with text; they mark the next heading too.
+    open_bookmarks: Vec<String>,
 }
 
 /// Consecutive paragraphs that render as one block (code lines, quoted paragraphs, list items).
@@ -296,6 +312,11 @@ impl<'c> Walker<'c> {
                 }
                 "customXml" | "ins" | "moveTo" | "smartTag" => self.blocks_of(child, shared),
                 "altChunk" => self.alt_chunk(child, shared),
+                "bookmarkStart" => {
+                    if let Some(name) = child.attr("name") {
+                        shared.open_bookmarks.push(name.to_string());
+                    }
+                }
                 _ => {}
             }
         }
@@ -349,6 +370,34 @@ impl<'c> Walker<'c> {
         self.fields.clear();
         self.inline_content(p, Marks::default(), &mut runs, shared);
         let floating = std::mem::take(&mut self.floating);
+        let mut marks = Vec::new();
+        p.find_all("bookmarkStart", &mut marks);
+        shared.open_bookmarks.extend(
+            marks
+                .iter()
+                .filter_map(|b| b.attr("name").map(str::to_string)),
+        );
+        let has_text = runs.iter().any(|r| match r {
+            Run::Text(_, t) => !t.trim().is_empty(),
+            Run::Inline(..) => true,
+        });
+        if let Some(_level) = heading {
+            let text = markdown::plain_text(&markdown::nest_runs(runs.clone()));
+            let mut slug = markdown::heading_slug(&text);
+            let seen = shared.slugs.entry(slug.clone()).or_insert(0);
+            if *seen > 0 {
+                slug = format!("{slug}-{seen}");
+            }
+            *seen += 1;
+            for name in shared.open_bookmarks.drain(..) {
+                shared
+                    .heading_anchors
+                    .entry(name)
+                    .or_insert_with(|| slug.clone());
+            }
+        } else if has_text {
+            shared.open_bookmarks.clear();
+        }
         self.place_paragraph(ppr, &style, heading, runs);
         if !floating.is_empty() {
             self.flush();
@@ -539,7 +588,7 @@ impl<'c> Walker<'c> {
 
     fn run(&mut self, r: &Element, base: Marks, out: &mut Vec<Run>, shared: &mut Shared<'_>) {
         let rpr = r.child("rPr");
-        if toggle(rpr, "vanish") == Some(true) || toggle(rpr, "webHidden") == Some(true) {
+        if toggle(rpr, "vanish") == Some(true) {
             return;
         }
         let mut marks = base;
