@@ -363,7 +363,10 @@ impl<'c> Walker<'c> {
             .and_then(|v| v.parse::<u8>().ok())
             .filter(|&v| v < 9)
             .map(|v| v + 1);
-        let heading = outline.or(style.heading);
+        // Like pandoc, an outline level set on a paragraph of a non-heading style is navigation
+        // (it shows in Word's outline pane), not a heading: only styles make headings.
+        let _ = outline;
+        let heading = style.heading;
         // Like pandoc, formatting that comes from a paragraph style (an italic Quote style, a
         // bold Heading) is presentation, not emphasis: only direct and character formatting count.
         let mut runs = Vec::new();
@@ -507,7 +510,12 @@ impl<'c> Walker<'c> {
             // Empty paragraphs are spacing; they do not end a list or a quote.
             return;
         }
-        if style.quote {
+        // Like pandoc: a paragraph indented further than its style says (not by a list) is a
+        // block quote.
+        let indented = ppr
+            .and_then(|pr| pr.child("ind"))
+            .is_some_and(|ind| package::indentation(ind) > style.indent.unwrap_or(0).max(0));
+        if style.quote || indented {
             match &mut self.pending {
                 Pending::Quote(blocks) => blocks.push(Block::Paragraph(inlines)),
                 _ => {

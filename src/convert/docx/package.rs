@@ -196,6 +196,23 @@ pub struct StyleInfo {
     /// (numId, ilvl) from the style's own numbering.
     pub list: Option<(String, usize)>,
     pub marks: Marks,
+    /// Left indentation minus hanging indentation, in twips (from the nearest style that sets it).
+    pub indent: Option<i64>,
+}
+
+/// `w:ind` as one number: left (or start) minus hanging, in twips.
+pub fn indentation(ind: &Element) -> i64 {
+    let twips = |name: &str| {
+        ind.attr(name)
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let left = if ind.attr("left").is_some() {
+        twips("left")
+    } else {
+        twips("start")
+    };
+    left - twips("hanging")
 }
 
 /// Styles by id, their `basedOn` chains resolved.
@@ -263,6 +280,11 @@ fn resolve_style(style: &Element, by_id: &HashMap<&str, &Element>) -> StyleInfo 
             "listcontinue",
         ]) {
             info.list_paragraph = true;
+        }
+        if info.indent.is_none()
+            && let Some(ind) = ppr.and_then(|p| p.child("ind"))
+        {
+            info.indent = Some(indentation(ind));
         }
         if info.list.is_none()
             && let Some(num) = ppr.and_then(|p| p.child("numPr"))
