@@ -422,6 +422,19 @@ impl<'c> Walker<'c> {
                 Run::Inline(..) => false,
             })
             && runs.iter().any(|r| matches!(r, Run::Text(m, _) if m.code));
+        // How far the paragraph is indented (its own setting, else its style's): an indented
+        // paragraph or code block right after a list item belongs to that item.
+        let indent = ppr
+            .and_then(|pr| pr.child("ind"))
+            .map(package::indentation)
+            .or(style.indent)
+            .unwrap_or(0);
+        // `numId 0` switches a list style's numbering off for one paragraph: an indented one
+        // inside a list is the item's next paragraph (LibreOffice writes continuations so).
+        let unnumbered = ppr
+            .and_then(|pr| pr.child("numPr"))
+            .is_some_and(|n| n.child_val("numId") == Some("0"));
+        let continues_item = indent > 0 && unnumbered && matches!(self.pending, Pending::List(_));
         if heading.is_none() && (style.code || all_code) {
             let text: String = runs
                 .iter()
@@ -431,6 +444,22 @@ impl<'c> Walker<'c> {
                     Run::Inline(_, inline) => inline_text(inline),
                 })
                 .collect();
+            if continues_item
+                && let Pending::List(items) = &mut self.pending
+                && let Some(last) = items.last_mut()
+            {
+                match last.blocks.last_mut() {
+                    Some(Block::CodeBlock { text: code, .. }) => {
+                        code.push('\n');
+                        code.push_str(&text);
+                    }
+                    _ => last.blocks.push(Block::CodeBlock {
+                        info: String::new(),
+                        text,
+                    }),
+                }
+                return;
+            }
             match &mut self.pending {
                 Pending::Code(lines) => lines.push(text),
                 _ => {
@@ -494,8 +523,9 @@ impl<'c> Walker<'c> {
             }
             return;
         }
-        // An unnumbered "List Paragraph" right after a list item continues that item.
-        if style.list_paragraph
+        // An unnumbered "List Paragraph", or an indented paragraph, right after a list item
+        // continues that item.
+        if (style.list_paragraph || continues_item)
             && let Pending::List(items) = &mut self.pending
             && let Some(last) = items.last_mut()
             && !inlines.is_empty()
