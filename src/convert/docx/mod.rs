@@ -435,7 +435,17 @@ impl<'c> Walker<'c> {
             .and_then(|pr| pr.child("numPr"))
             .is_some_and(|n| n.child_val("numId") == Some("0"));
         let continues_item = indent > 0 && unnumbered && matches!(self.pending, Pending::List(_));
-        if heading.is_none() && (style.code || all_code) {
+        let numbered = ppr
+            .and_then(|pr| pr.child("numPr"))
+            .and_then(package::numbering_ref)
+            .or_else(|| style.list.clone())
+            .is_some();
+        // A code-styled paragraph that carries the list's numbering is a code block inside the
+        // current item (pandoc writes them so); a numbered paragraph that merely consists of
+        // inline code is an item.
+        let continues_item =
+            continues_item || (numbered && style.code && matches!(self.pending, Pending::List(_)));
+        if heading.is_none() && (!numbered || continues_item) && (style.code || all_code) {
             let text: String = runs
                 .iter()
                 .map(|r| match r {
