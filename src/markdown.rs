@@ -79,6 +79,8 @@ pub enum Inline {
     },
     /// A footnote reference `[^label]`.
     NoteRef(String),
+    /// The checkbox of a task list item, `[ ]` or `[x]` (first in its item).
+    TaskBox(bool),
 }
 
 /// Character formatting of a run of text, for [`nest_runs`].
@@ -346,7 +348,7 @@ pub fn plain_text(list: &[Inline]) -> String {
             Inline::Link { content, .. } => out.push_str(&plain_text(content)),
             Inline::LineBreak | Inline::SoftBreak => out.push(' '),
             Inline::Image { alt, .. } => out.push_str(alt),
-            Inline::NoteRef(_) => {}
+            Inline::NoteRef(_) | Inline::TaskBox(_) => {}
         }
     }
     out
@@ -696,6 +698,7 @@ fn render_inline(inline: &Inline, ctx: Context, out: &mut String) {
         Inline::NoteRef(label) => {
             let _ = write!(out, "[^{label}]");
         }
+        Inline::TaskBox(checked) => out.push_str(if *checked { "[x] " } else { "[ ] " }),
         Inline::LineBreak => {
             if ctx == Context::Table {
                 out.push_str("<br>");

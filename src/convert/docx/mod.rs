@@ -509,6 +509,10 @@ impl<'c> Walker<'c> {
                 return;
             }
             let ordered = kind == ListKind::Ordered;
+            let mut inlines = inlines;
+            if let ListKind::Task(checked) = kind {
+                inlines.insert(0, Inline::TaskBox(checked));
+            }
             let count = self.counters.entry((num_id.clone(), ilvl)).or_insert(0);
             let item_start = start + *count;
             *count += 1;
@@ -516,7 +520,8 @@ impl<'c> Walker<'c> {
             for deeper in ilvl + 1..9 {
                 self.counters.remove(&(num_id.clone(), deeper));
             }
-            let list_id = list_id(&num_id);
+            // Bullets of adjacent lists read as one list; numbered lists keep their own numbering.
+            let list_id = if ordered { list_id(&num_id) } else { 0 };
             let item = FlatItem {
                 level: ilvl,
                 ordered,
@@ -1074,6 +1079,7 @@ fn inline_text(inline: &Inline) -> String {
         Inline::SoftBreak => " ".into(),
         Inline::Image { alt, .. } => alt.clone(),
         Inline::NoteRef(label) => format!("[^{label}]"),
+        Inline::TaskBox(checked) => if *checked { "[x] " } else { "[ ] " }.into(),
     }
 }
 

@@ -184,6 +184,8 @@ pub enum ListKind {
     Ordered,
     /// `numFmt none` or a blank bullet: a paragraph that continues the list item before it.
     Unmarked,
+    /// A bullet drawn as a ballot box (☐, or ☒/☑ when checked): a task list item.
+    Task(bool),
 }
 
 /// What a paragraph or character style means for the Markdown.
@@ -361,8 +363,11 @@ pub fn read_numbering(root: Option<&Element>) -> HashMap<String, Vec<(ListKind, 
             let blank = lvl
                 .child_val("lvlText")
                 .is_some_and(|t| t.trim().is_empty());
+            let text = lvl.child_val("lvlText").unwrap_or("").trim();
             let kind = match lvl.child_val("numFmt").unwrap_or("bullet") {
                 "bullet" if blank => ListKind::Unmarked,
+                "bullet" if text == "\u{2610}" => ListKind::Task(false),
+                "bullet" if text == "\u{2612}" || text == "\u{2611}" => ListKind::Task(true),
                 "bullet" | "" => ListKind::Bullet,
                 "none" => ListKind::Unmarked,
                 _ => ListKind::Ordered,
