@@ -52,6 +52,9 @@ pub struct List {
 pub struct Table {
     /// Rows of cells; a cell is a sequence of paragraphs (joined with `<br>` in a pipe table).
     pub rows: Vec<Vec<Vec<Vec<Inline>>>>,
+    /// (colspan, rowspan) of every cell of `rows`, (0, 0) for the positions a span covers; empty
+    /// when no cell spans. A pipe table cannot say spans: such a table is written as HTML.
+    pub spans: Vec<Vec<(usize, usize)>>,
 }
 
 /// Inline content.
@@ -570,6 +573,10 @@ fn render_list(list: &List, out: &mut String) {
 }
 
 fn render_table(table: &Table, out: &mut String) {
+    if !table.spans.is_empty() {
+        render_html_table(table, out);
+        return;
+    }
     let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
     if columns == 0 {
         return;
@@ -707,6 +714,106 @@ fn render_inline(inline: &Inline, ctx: Context, out: &mut String) {
             }
         }
     }
+}
+
+/// A table with merged cells, as HTML (GitHub renders it; a pipe table would shift cells).
+fn render_html_table(table: &Table, out: &mut String) {
+    out.push_str("<table>\n");
+    for (r, row) in table.rows.iter().enumerate() {
+        if r == 0 {
+            out.push_str("<thead>\n");
+        } else if r == 1 {
+            out.push_str("<tbody>\n");
+        }
+        out.push_str("<tr>\n");
+        let tag = if r == 0 { "th" } else { "td" };
+        for (c, cell) in row.iter().enumerate() {
+            let (colspan, rowspan) = table
+                .spans
+                .get(r)
+                .and_then(|s| s.get(c))
+                .copied()
+                .unwrap_or((1, 1));
+            if colspan == 0 {
+                continue;
+            }
+            let mut attrs = String::new();
+            if colspan > 1 {
+                let _ = write!(attrs, " colspan=\"{colspan}\"");
+            }
+            if rowspan > 1 {
+                let _ = write!(attrs, " rowspan=\"{rowspan}\"");
+            }
+            let content: Vec<String> = cell.iter().map(|p| html_inlines(p)).collect();
+            let _ = writeln!(out, "<{tag}{attrs}>{}</{tag}>", content.join("<br />"));
+        }
+        out.push_str("</tr>\n");
+        if r == 0 {
+            out.push_str("</thead>\n");
+        }
+    }
+    if table.rows.len() > 1 {
+        out.push_str("</tbody>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn html_inlines(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) => out.push_str(&html_escape(t)),
+            Inline::Strong(c) => {
+                let _ = write!(out, "<strong>{}</strong>", html_inlines(c));
+            }
+            Inline::Emph(c) => {
+                let _ = write!(out, "<em>{}</em>", html_inlines(c));
+            }
+            Inline::Strike(c) => {
+                let _ = write!(out, "<del>{}</del>", html_inlines(c));
+            }
+            Inline::Superscript(c) => {
+                let _ = write!(out, "<sup>{}</sup>", html_inlines(c));
+            }
+            Inline::Subscript(c) => {
+                let _ = write!(out, "<sub>{}</sub>", html_inlines(c));
+            }
+            Inline::Code(t) => {
+                let _ = write!(out, "<code>{}</code>", html_escape(t));
+            }
+            Inline::Link { target, content } => {
+                let _ = write!(
+                    out,
+                    "<a href=\"{}\">{}</a>",
+                    html_escape(target),
+                    html_inlines(content)
+                );
+            }
+            Inline::LineBreak => out.push_str("<br />"),
+            Inline::SoftBreak => out.push(' '),
+            Inline::Image { alt, src } if !src.is_empty() => {
+                let _ = write!(
+                    out,
+                    "<img src=\"{}\" alt=\"{}\" />",
+                    html_escape(src),
+                    html_escape(alt)
+                );
+            }
+            Inline::Image { alt, .. } => out.push_str(&html_escape(alt)),
+            Inline::NoteRef(label) => {
+                let _ = write!(out, "[^{label}]");
+            }
+            Inline::TaskBox(checked) => out.push_str(if *checked { "[x] " } else { "[ ] " }),
+        }
+    }
+    out
 }
 
 /// Wraps inline text in emphasis markers, moving spaces at its edges outside the markers
@@ -1006,6 +1113,7 @@ mod tests {
                 vec![cell("a"), cell("b|c")],
                 vec![cell("long cell"), cell("")],
             ],
+            spans: Vec::new(),
         };
         assert_eq!(
             render(&[Block::Table(table)]),
@@ -1017,6 +1125,7 @@ mod tests {
     fn a_single_row_is_data_under_an_empty_header() {
         let table = Table {
             rows: vec![vec![vec![vec![t("one")]], vec![vec![t("two")]]]],
+            spans: Vec::new(),
         };
         assert_eq!(
             render(&[Block::Table(table)]),

@@ -865,9 +865,13 @@ impl<'c> Walker<'c> {
     }
 
     fn table(&mut self, tbl: &Element, shared: &mut Shared<'_>) -> Block {
-        let mut rows = Vec::new();
-        for tr in table_rows(tbl) {
+        let mut rows: Vec<Vec<Vec<Vec<Inline>>>> = Vec::new();
+        let mut spans: Vec<Vec<(usize, usize)>> = Vec::new();
+        // Grid column -> (row, column) of the cell a vertical merge started in.
+        let mut merging: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (r, tr) in table_rows(tbl).into_iter().enumerate() {
             let mut cells = Vec::new();
+            let mut row_spans = Vec::new();
             for tc in row_cells(tr) {
                 let tcpr = tc.child("tcPr");
                 let span = tcpr
@@ -875,21 +879,44 @@ impl<'c> Walker<'c> {
                     .and_then(|v| v.parse::<usize>().ok())
                     .unwrap_or(1)
                     .clamp(1, 64);
-                let continued = tcpr
-                    .and_then(|p| p.child("vMerge"))
-                    .is_some_and(|m| m.attr("val").is_none_or(|v| v == "continue"));
+                let merge = tcpr.and_then(|p| p.child("vMerge"));
+                let continued =
+                    merge.is_some_and(|m| m.attr("val").is_none_or(|v| v == "continue"));
+                let column = cells.len();
                 let mut paragraphs = Vec::new();
-                if !continued {
+                if continued {
+                    if let Some(&(start_row, start_col)) = merging.get(&column)
+                        && let Some(origin) =
+                            spans.get_mut(start_row).and_then(|s| s.get_mut(start_col))
+                    {
+                        origin.1 += 1;
+                        row_spans.push((0, 0));
+                    } else {
+                        row_spans.push((span, 1));
+                    }
+                } else {
                     self.cell_content(tc, &mut paragraphs, shared);
+                    if merge.is_some() {
+                        merging.insert(column, (r, column));
+                    } else {
+                        merging.remove(&column);
+                    }
+                    row_spans.push((span, 1));
                 }
                 cells.push(paragraphs);
                 for _ in 1..span {
                     cells.push(Vec::new());
+                    row_spans.push((0, 0));
                 }
             }
             rows.push(cells);
+            spans.push(row_spans);
         }
-        Block::Table(Table { rows })
+        let spanning = spans.iter().flatten().any(|&s| s != (1, 1));
+        Block::Table(Table {
+            rows,
+            spans: if spanning { spans } else { Vec::new() },
+        })
     }
 
     /// Cell content as paragraphs of inlines; lists and nested tables are flattened to text.
