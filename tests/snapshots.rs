@@ -18,7 +18,19 @@ fn every_fixture_converts_to_its_expected_markdown() {
         crate::support::stderr(&out)
     );
 
-    let produced = t.files("out");
+    let all = t.files("out");
+    let produced: Vec<String> = all.iter().filter(|f| f.ends_with(".md")).cloned().collect();
+    let attachments: Vec<&String> = all.iter().filter(|f| !f.ends_with(".md")).collect();
+    assert_eq!(
+        attachments,
+        ["features.docx_files/logo.png"],
+        "images are written beside their Markdown"
+    );
+    let logo = std::fs::read(t.path("out/features.docx_files/logo.png")).unwrap();
+    assert!(
+        logo.starts_with(b"\x89PNG"),
+        "the image's bytes, as in the package"
+    );
     let inputs = t.files("docs");
     let expected_names: Vec<String> = inputs.iter().map(|p| format!("{p}.md")).collect();
     assert_eq!(

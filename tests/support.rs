@@ -44,8 +44,13 @@ impl Tree {
         path
     }
 
+    /// A file's content as text (binary outputs such as images compare lossily but reliably).
     pub fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+        let bytes = fs::read(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
+        String::from_utf8(bytes).unwrap_or_else(|e| {
+            // Not text: a hex rendering keeps every byte in the comparison.
+            e.into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        })
     }
 
     /// Copies the fixture file fixtures/<from> to <to> in the tree.

@@ -99,6 +99,16 @@ pub fn gc(args: &GcArgs) -> Result<()> {
                 }
             }
         }
+        // Its images (`NAME_files/`), when it had some.
+        let files = crate::write::attachments_dir(output);
+        if std::fs::symlink_metadata(&files).is_ok_and(|m| m.is_dir()) {
+            report.outputs_bytes += super::dir_size(&files).0;
+            if !args.dry_run {
+                std::fs::remove_dir_all(&files).map_err(|e| {
+                    anyhow::Error::new(e).context(format!("cannot remove {}", files.display()))
+                })?;
+            }
+        }
     }
     if !args.dry_run {
         let tx = state.conn.transaction()?;
@@ -159,8 +169,15 @@ pub fn gc(args: &GcArgs) -> Result<()> {
             report.cache_bytes += meta.len();
         }
         report.cache_entries_removed += 1;
+        let files = Path::new(path).with_extension("files");
+        report.cache_bytes += super::dir_size(&files).0;
         if !args.dry_run {
             remove_file(Path::new(path))?;
+            if files.is_dir() {
+                std::fs::remove_dir_all(&files).map_err(|e| {
+                    anyhow::Error::new(e).context(format!("cannot remove {}", files.display()))
+                })?;
+            }
         }
     }
     if !args.dry_run {
@@ -185,7 +202,17 @@ pub fn gc(args: &GcArgs) -> Result<()> {
         .filter(|e| e.file_type().is_file())
     {
         let path = entry.path();
+        let owner = attachment_owner(path);
+        if owner.as_ref().is_some_and(|o| unused_files.contains(o)) {
+            continue; // counted with its entry
+        }
         if known_files.contains(path) || unused_files.contains(path) {
+            continue;
+        }
+        // An attachment (`<key>.files/<name>`) belongs to the entry of its key's Markdown.
+        if let Some(owner) = attachment_owner(path)
+            && known_files.contains(&owner)
+        {
             continue;
         }
         let Ok(meta) = entry.metadata() else { continue };
@@ -260,6 +287,13 @@ pub fn gc(args: &GcArgs) -> Result<()> {
         human_bytes(report.freed_bytes)
     ));
     print_text(&out)
+}
+
+/// `cache/ab/<key>.files/logo.png` → `cache/ab/<key>.md`.
+fn attachment_owner(path: &Path) -> Option<PathBuf> {
+    let dir = path.parent()?;
+    let key = dir.file_name()?.to_str()?.strip_suffix(".files")?;
+    Some(dir.with_file_name(format!("{key}.md")))
 }
 
 fn remove_file(path: &Path) -> Result<()> {
