@@ -681,6 +681,15 @@ fn render_inline(inline: &Inline, ctx: Context, out: &mut String) {
             let _ = write!(out, "{ticks}{space}{code}{space}{ticks}");
         }
         Inline::Link { target, content } => {
+            // A link whose text is its own address is an autolink: `<https://...>`.
+            let bare = matches!(content.as_slice(), [Inline::Text(t)] if t.trim() == target.trim());
+            let scheme = ["http://", "https://", "mailto:", "ftp://"]
+                .iter()
+                .any(|s| target.starts_with(s));
+            if bare && scheme && !target.contains(['<', '>', ' ']) {
+                let _ = write!(out, "<{}>", target.trim());
+                return;
+            }
             let text = render_inlines(content, ctx);
             let text = if text.trim().is_empty() {
                 escape_text(target, ctx)

@@ -280,6 +280,8 @@ struct Walker<'c> {
     /// Blocks found inside the current paragraph (text boxes), written after it.
     floating: Vec<Block>,
     fields: Vec<Field>,
+    /// Runs of a paragraph whose mark was deleted, waiting for the paragraph they join.
+    carried: Vec<Run>,
 }
 
 impl<'c> Walker<'c> {
@@ -292,6 +294,7 @@ impl<'c> Walker<'c> {
             counters: HashMap::new(),
             floating: Vec::new(),
             fields: Vec::new(),
+            carried: Vec::new(),
         }
     }
 
@@ -369,9 +372,20 @@ impl<'c> Walker<'c> {
         let heading = style.heading;
         // Like pandoc, formatting that comes from a paragraph style (an italic Quote style, a
         // bold Heading) is presentation, not emphasis: only direct and character formatting count.
-        let mut runs = Vec::new();
+        let mut runs = std::mem::take(&mut self.carried);
         self.fields.clear();
         self.inline_content(p, Marks::default(), &mut runs, shared);
+        // A deleted paragraph mark (tracked changes) joins this paragraph to the next one.
+        if ppr
+            .and_then(|pr| pr.child("rPr"))
+            .is_some_and(|rpr| rpr.child("del").is_some() || rpr.child("moveFrom").is_some())
+        {
+            if !runs.is_empty() {
+                runs.push(Run::Inline(Marks::default(), Inline::SoftBreak));
+            }
+            self.carried = runs;
+            return;
+        }
         let floating = std::mem::take(&mut self.floating);
         let mut marks = Vec::new();
         p.find_all("bookmarkStart", &mut marks);
@@ -415,9 +429,14 @@ impl<'c> Walker<'c> {
         heading: Option<u8>,
         runs: Vec<Run>,
     ) {
+        // A paragraph of nothing but monospace text is a code block; one that also has other
+        // marks (a superscript, bold) is a line of inline code.
         let all_code = !runs.is_empty()
             && runs.iter().all(|r| match r {
-                Run::Text(m, t) => m.code || t.trim().is_empty(),
+                Run::Text(m, t) => {
+                    (m.code && *m == Marks { code: true, ..Marks::default() })
+                        || t.trim().is_empty()
+                }
                 Run::Inline(_, Inline::LineBreak) => true,
                 Run::Inline(..) => false,
             })
