@@ -188,9 +188,11 @@ pub fn nest_runs(runs: Vec<Run>) -> Vec<Inline> {
         let end = end.max(i + 1);
         if mark == Mark::Code {
             // A code span holds text only: concatenate; anything else breaks the span.
+            // Only runs with exactly these marks: a code run that is also a superscript keeps
+            // its superscript (`m`<sup>`2`</sup>).
             let mut code = String::new();
             let mut j = i;
-            while j < end {
+            while j < end && runs[j].marks() == marks {
                 match &runs[j] {
                     Run::Text(_, text) => code.push_str(text),
                     Run::Inline(..) => break,

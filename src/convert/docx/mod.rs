@@ -620,12 +620,13 @@ impl<'c> Walker<'c> {
                 "hyperlink" => {
                     let mut inner = Vec::new();
                     self.inline_content(child, base, &mut inner, shared);
+                    let anchor = child.attr("anchor").filter(|a| !a.is_empty());
                     let target = match child.attr("id").and_then(|id| self.rels.get(id)) {
-                        Some(rel) => rel.target.clone(),
-                        None => child
-                            .attr("anchor")
-                            .map(|a| format!("#{a}"))
-                            .unwrap_or_default(),
+                        Some(rel) => match anchor {
+                            Some(a) if !rel.target.contains('#') => format!("{}#{a}", rel.target),
+                            _ => rel.target.clone(),
+                        },
+                        None => anchor.map(|a| format!("#{a}")).unwrap_or_default(),
                     };
                     push_link(out, target, inner);
                 }
