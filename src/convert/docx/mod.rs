@@ -933,9 +933,15 @@ impl<'c> Walker<'c> {
             spans.push(row_spans);
         }
         let spanning = spans.iter().flatten().any(|&s| s != (1, 1));
+        let marked_header = table_rows(tbl).first().is_some_and(|tr| {
+            tr.child("trPr")
+                .and_then(|p| p.child("tblHeader"))
+                .is_some_and(|h| !matches!(h.attr("val"), Some("0" | "false" | "off")))
+        });
         Block::Table(Table {
             rows,
             spans: if spanning { spans } else { Vec::new() },
+            marked_header,
         })
     }
 

@@ -246,18 +246,24 @@ fn resolve_style(style: &Element, by_id: &HashMap<&str, &Element>) -> StyleInfo 
     let mut set_bold = false;
     let mut set_italic = false;
     let mut set_strike = false;
+    let mut named_heading = None;
+    let mut outline_heading = None;
     for _ in 0..16 {
         let Some(s) = current else { break };
         let name = s.child_val("name").unwrap_or("").to_lowercase();
         let id = s.attr("styleId").unwrap_or("").to_lowercase();
         let ppr = s.child("pPr");
-        if info.heading.is_none() {
-            info.heading = heading_level_from_name(&name)
-                .or_else(|| heading_level_from_name(&id))
-                .or_else(|| {
-                    let level: u8 = ppr?.child_val("outlineLvl")?.parse().ok()?;
-                    (level < 9).then_some(level + 1)
-                });
+        // A heading by name anywhere up the chain wins over an outline level ("Heading 0" based
+        // on "Heading 1" with outline level 8 is a first-level heading, as pandoc reads it).
+        if named_heading.is_none() {
+            named_heading = heading_level_from_name(&name).or_else(|| heading_level_from_name(&id));
+        }
+        if outline_heading.is_none() {
+            outline_heading = ppr
+                .and_then(|p| p.child_val("outlineLvl"))
+                .and_then(|v| v.parse::<u8>().ok())
+                .filter(|&level| level < 9)
+                .map(|level| level + 1);
         }
         let looks = |words: &[&str]| words.iter().any(|w| name.contains(w) || id.contains(w));
         if looks(&[
@@ -314,6 +320,7 @@ fn resolve_style(style: &Element, by_id: &HashMap<&str, &Element>) -> StyleInfo 
         }
         current = s.child_val("basedOn").and_then(|b| by_id.get(b).copied());
     }
+    info.heading = named_heading.or(outline_heading);
     info
 }
 
