@@ -87,6 +87,11 @@ pub enum Inline {
     NoteRef(String),
     /// The checkbox of a task list item, `[ ]` or `[x]` (first in its item).
     TaskBox(bool),
+    /// First in a table cell's paragraph: the paragraph is a list item (`<ul>`/`<ol>` in an HTML
+    /// table; a pipe table cannot hold lists, so such a table is written as HTML).
+    ListMarker {
+        ordered: bool,
+    },
 }
 
 /// Character formatting of a run of text, for [`nest_runs`].
@@ -356,7 +361,7 @@ pub fn plain_text(list: &[Inline]) -> String {
             Inline::Link { content, .. } => out.push_str(&plain_text(content)),
             Inline::LineBreak | Inline::SoftBreak => out.push(' '),
             Inline::Image { alt, .. } => out.push_str(alt),
-            Inline::NoteRef(_) | Inline::TaskBox(_) => {}
+            Inline::NoteRef(_) | Inline::TaskBox(_) | Inline::ListMarker { .. } => {}
         }
     }
     out
@@ -578,7 +583,13 @@ fn render_list(list: &List, out: &mut String) {
 }
 
 fn render_table(table: &Table, out: &mut String) {
-    if !table.spans.is_empty() {
+    let has_lists = table
+        .rows
+        .iter()
+        .flatten()
+        .flatten()
+        .any(|p| matches!(p.first(), Some(Inline::ListMarker { .. })));
+    if !table.spans.is_empty() || has_lists {
         render_html_table(table, out);
         return;
     }
@@ -720,6 +731,7 @@ fn render_inline(inline: &Inline, ctx: Context, out: &mut String) {
             let _ = write!(out, "[^{label}]");
         }
         Inline::TaskBox(checked) => out.push_str(if *checked { "[x] " } else { "[ ] " }),
+        Inline::ListMarker { ordered } => out.push_str(if *ordered { "1. " } else { "- " }),
         Inline::LineBreak => {
             if ctx == Context::Table {
                 out.push_str("<br>");
@@ -758,8 +770,7 @@ fn render_html_table(table: &Table, out: &mut String) {
             if rowspan > 1 {
                 let _ = write!(attrs, " rowspan=\"{rowspan}\"");
             }
-            let content: Vec<String> = cell.iter().map(|p| html_inlines(p)).collect();
-            let _ = writeln!(out, "<{tag}{attrs}>{}</{tag}>", content.join("<br />"));
+            let _ = writeln!(out, "<{tag}{attrs}>{}</{tag}>", html_cell(cell));
         }
         out.push_str("</tr>\n");
         if r == 0 {
@@ -770,6 +781,44 @@ fn render_html_table(table: &Table, out: &mut String) {
         out.push_str("</tbody>\n");
     }
     out.push_str("</table>\n");
+}
+
+/// A cell's paragraphs as HTML: list items grouped into `<ul>`/`<ol>`, other paragraphs joined
+/// with line breaks.
+fn html_cell(paragraphs: &[Vec<Inline>]) -> String {
+    let mut out = String::new();
+    let mut open: Option<bool> = None;
+    for (i, p) in paragraphs.iter().enumerate() {
+        let item = match p.first() {
+            Some(Inline::ListMarker { ordered }) => Some(*ordered),
+            _ => None,
+        };
+        if open.is_some() && open != item {
+            out.push_str(if open == Some(true) { "</ol>" } else { "</ul>" });
+            open = None;
+        }
+        match item {
+            Some(ordered) => {
+                if open.is_none() {
+                    out.push_str(if ordered { "<ol>" } else { "<ul>" });
+                    open = Some(ordered);
+                }
+                let _ = write!(out, "<li>{}</li>", html_inlines(&p[1..]));
+            }
+            None => {
+                if i > 0 && !out.ends_with("</ul>") && !out.ends_with("</ol>") {
+                    out.push_str("<br />");
+                }
+                out.push_str(&html_inlines(p));
+            }
+        }
+    }
+    match open {
+        Some(true) => out.push_str("</ol>"),
+        Some(false) => out.push_str("</ul>"),
+        None => {}
+    }
+    out
 }
 
 fn html_escape(text: &str) -> String {
@@ -825,6 +874,7 @@ fn html_inlines(inlines: &[Inline]) -> String {
                 let _ = write!(out, "[^{label}]");
             }
             Inline::TaskBox(checked) => out.push_str(if *checked { "[x] " } else { "[ ] " }),
+            Inline::ListMarker { .. } => {}
         }
     }
     out

@@ -434,7 +434,12 @@ impl<'c> Walker<'c> {
         let all_code = !runs.is_empty()
             && runs.iter().all(|r| match r {
                 Run::Text(m, t) => {
-                    (m.code && *m == Marks { code: true, ..Marks::default() })
+                    (m.code
+                        && *m
+                            == Marks {
+                                code: true,
+                                ..Marks::default()
+                            })
                         || t.trim().is_empty()
                 }
                 Run::Inline(_, Inline::LineBreak) => true,
@@ -958,7 +963,28 @@ impl<'c> Walker<'c> {
                     let mut runs = Vec::new();
                     self.fields.clear();
                     self.inline_content(child, Marks::default(), &mut runs, shared);
-                    let inlines = markdown::nest_runs(runs);
+                    let mut inlines = markdown::nest_runs(runs);
+                    // A list item in a cell keeps its marker (the table is then written as HTML).
+                    let ppr = child.child("pPr");
+                    let style = self.ctx.style(ppr.and_then(|pr| pr.child_val("pStyle")));
+                    let list = ppr
+                        .and_then(|pr| pr.child("numPr"))
+                        .and_then(package::numbering_ref)
+                        .or(style.list);
+                    if let Some((num_id, ilvl)) = list
+                        && let Some(levels) = self.ctx.numbering.get(&num_id)
+                        && !inlines.is_empty()
+                    {
+                        let kind = levels[ilvl.min(8)].0;
+                        if kind != ListKind::Unmarked {
+                            inlines.insert(
+                                0,
+                                Inline::ListMarker {
+                                    ordered: kind == ListKind::Ordered,
+                                },
+                            );
+                        }
+                    }
                     if !inlines.is_empty() {
                         out.push(inlines);
                     }
@@ -1133,6 +1159,7 @@ fn inline_text(inline: &Inline) -> String {
         Inline::Image { alt, .. } => alt.clone(),
         Inline::NoteRef(label) => format!("[^{label}]"),
         Inline::TaskBox(checked) => if *checked { "[x] " } else { "[ ] " }.into(),
+        Inline::ListMarker { .. } => String::new(),
     }
 }
 
