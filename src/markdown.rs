@@ -55,9 +55,9 @@ pub struct Table {
     /// (colspan, rowspan) of every cell of `rows`, (0, 0) for the positions a span covers; empty
     /// when no cell spans. A pipe table cannot say spans: such a table is written as HTML.
     pub spans: Vec<Vec<(usize, usize)>>,
-    /// The source marks the first row as a header row: a one-row table is then a header with no
-    /// body rather than one row of data.
-    pub marked_header: bool,
+    /// Whether the first row is a header: `Some` when the source says (DOCX `tblHeader`,
+    /// `tblLook`), None to decide by shape (a table of several rows has one; a single row is data).
+    pub header: Option<bool>,
 }
 
 /// Inline content.
@@ -641,7 +641,8 @@ fn render_table(table: &Table, out: &mut String) {
     // A pipe table needs a header row. A table of one row has none: its row is data, under an
     // empty header (as pandoc writes it), rather than promoted to a header.
     let empty: Vec<String> = vec![String::new(); columns];
-    let (header, body) = if rows.len() == 1 && !table.marked_header {
+    let first_is_header = table.header.unwrap_or(rows.len() > 1);
+    let (header, body) = if !first_is_header {
         (&empty, &rows[..])
     } else {
         (&rows[0], &rows[1..])
@@ -1178,7 +1179,7 @@ mod tests {
                 vec![cell("long cell"), cell("")],
             ],
             spans: Vec::new(),
-            marked_header: false,
+            header: None,
         };
         assert_eq!(
             render(&[Block::Table(table)]),
@@ -1191,7 +1192,7 @@ mod tests {
         let table = Table {
             rows: vec![vec![vec![vec![t("one")]], vec![vec![t("two")]]]],
             spans: Vec::new(),
-            marked_header: false,
+            header: None,
         };
         assert_eq!(
             render(&[Block::Table(table)]),

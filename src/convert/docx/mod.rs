@@ -938,15 +938,11 @@ impl<'c> Walker<'c> {
             spans.push(row_spans);
         }
         let spanning = spans.iter().flatten().any(|&s| s != (1, 1));
-        let marked_header = table_rows(tbl).first().is_some_and(|tr| {
-            tr.child("trPr")
-                .and_then(|p| p.child("tblHeader"))
-                .is_some_and(|h| !matches!(h.attr("val"), Some("0" | "false" | "off")))
-        });
+        let header = header_row(tbl);
         Block::Table(Table {
             rows,
             spans: if spanning { spans } else { Vec::new() },
-            marked_header,
+            header,
         })
     }
 
@@ -1022,6 +1018,25 @@ impl<'c> Walker<'c> {
             }
         }
     }
+}
+
+/// Whether the table says its first row is a header: the row repeats as a header
+/// (`w:tblHeader`), or the table's look has "header row" on or off (`w:tblLook`).
+fn header_row(tbl: &Element) -> Option<bool> {
+    let repeats = table_rows(tbl).first().is_some_and(|tr| {
+        tr.child("trPr")
+            .and_then(|p| p.child("tblHeader"))
+            .is_some_and(|h| !matches!(h.attr("val"), Some("0" | "false" | "off")))
+    });
+    if repeats {
+        return Some(true);
+    }
+    let look = tbl.child("tblPr")?.child("tblLook")?;
+    if let Some(first) = look.attr("firstRow") {
+        return Some(matches!(first, "1" | "true" | "on"));
+    }
+    let bits = u32::from_str_radix(look.attr("val")?, 16).ok()?;
+    Some(bits & 0x0020 != 0)
 }
 
 /// Rows of a table, looking through content controls and custom XML around them.
