@@ -459,11 +459,7 @@ impl<'c> Walker<'c> {
             .and_then(|pr| pr.child("numPr"))
             .is_some_and(|n| n.child_val("numId") == Some("0"));
         let continues_item = indent > 0 && unnumbered && matches!(self.pending, Pending::List(_));
-        let numbered = ppr
-            .and_then(|pr| pr.child("numPr"))
-            .and_then(package::numbering_ref)
-            .or_else(|| style.list.clone())
-            .is_some();
+        let numbered = paragraph_list(ppr, style).is_some();
         // A code-styled paragraph that carries the list's numbering is a code block inside the
         // current item (pandoc writes them so); a numbered paragraph that merely consists of
         // inline code is an item.
@@ -512,10 +508,7 @@ impl<'c> Walker<'c> {
             });
             return;
         }
-        let list = ppr
-            .and_then(|pr| pr.child("numPr"))
-            .and_then(package::numbering_ref)
-            .or_else(|| style.list.clone());
+        let list = paragraph_list(ppr, style);
         if let Some((num_id, ilvl)) = list
             && let Some(levels) = self.ctx.numbering.get(&num_id)
         {
@@ -963,10 +956,7 @@ impl<'c> Walker<'c> {
                     // A list item in a cell keeps its marker (the table is then written as HTML).
                     let ppr = child.child("pPr");
                     let style = self.ctx.style(ppr.and_then(|pr| pr.child_val("pStyle")));
-                    let list = ppr
-                        .and_then(|pr| pr.child("numPr"))
-                        .and_then(package::numbering_ref)
-                        .or(style.list);
+                    let list = paragraph_list(ppr, &style);
                     if let Some((num_id, ilvl)) = list
                         && let Some(levels) = self.ctx.numbering.get(&num_id)
                         && !inlines.is_empty()
@@ -1017,6 +1007,15 @@ impl<'c> Walker<'c> {
                 _ => {}
             }
         }
+    }
+}
+
+/// The numbering of a paragraph: its own `w:numPr` (where `numId 0` switches numbering off, even
+/// one its style gives), else its style's.
+fn paragraph_list(ppr: Option<&Element>, style: &StyleInfo) -> Option<(String, usize)> {
+    match ppr.and_then(|pr| pr.child("numPr")) {
+        Some(num) if num.child("numId").is_some() => package::numbering_ref(num),
+        _ => style.list.clone(),
     }
 }
 
