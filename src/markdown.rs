@@ -78,10 +78,12 @@ pub enum Inline {
     LineBreak,
     /// A line break in the source that renders as a space (wrapped plain text).
     SoftBreak,
-    /// An image: `![alt](src)`; without a source only the alt text is written.
+    /// An image: `![alt](src)`, or `<img src alt width height>` when its display size is known
+    /// (in pixels); without a source only the alt text is written.
     Image {
         alt: String,
         src: String,
+        size: Option<(u32, u32)>,
     },
     /// A footnote reference `[^label]`.
     NoteRef(String),
@@ -720,10 +722,18 @@ fn render_inline(inline: &Inline, ctx: Context, out: &mut String) {
             let _ = write!(out, "[{text}]({})", link_destination(target));
         }
         Inline::SoftBreak => out.push(if ctx == Context::Table { ' ' } else { '\n' }),
-        Inline::Image { alt, src } => {
+        Inline::Image { alt, src, size } => {
             let alt_text = escape_text(alt.trim(), ctx).replace(['\n', '\r'], " ");
             if src.is_empty() {
                 out.push_str(&alt_text);
+            } else if let Some((width, height)) = size {
+                // Markdown has no image size; the HTML form keeps the document's.
+                let _ = write!(
+                    out,
+                    "<img src=\"{}\" alt=\"{}\" width=\"{width}\" height=\"{height}\" />",
+                    html_escape(src),
+                    html_escape(&alt.replace(['\n', '\r'], " "))
+                );
             } else {
                 let _ = write!(out, "![{alt_text}]({})", link_destination(src));
             }
@@ -862,7 +872,7 @@ fn html_inlines(inlines: &[Inline]) -> String {
             }
             Inline::LineBreak => out.push_str("<br />"),
             Inline::SoftBreak => out.push(' '),
-            Inline::Image { alt, src } if !src.is_empty() => {
+            Inline::Image { alt, src, .. } if !src.is_empty() => {
                 let _ = write!(
                     out,
                     "<img src=\"{}\" alt=\"{}\" />",

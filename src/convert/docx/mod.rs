@@ -13,8 +13,8 @@
 //! relationships, internal to bookmarks as `#anchor`, text kept when the target is missing);
 //! `HYPERLINK` and `REF` fields; bullet and numbered lists from numbering.xml with nesting,
 //! start values and continuation paragraphs; tables (spans padded so columns stay aligned);
-//! footnotes and endnotes as `[^n]`; images (`![alt](name_files/image1.png)`, the files written
-//! beside the Markdown), charts and shapes as their alt text; text boxes after their paragraph;
+//! footnotes and endnotes as `[^n]`; images (`<img src="name_files/image1.png" alt width height>`,
+//! the files written beside the Markdown), charts and shapes as their alt text; text boxes after their paragraph;
 //! quotes and code blocks from styles. Tracked insertions are kept and deletions dropped;
 //! comments, headers and footers are left out of the body (header and footer text is recorded in
 //! the metadata).
@@ -832,6 +832,7 @@ impl<'c> Walker<'c> {
                     Inline::Image {
                         alt,
                         src: String::new(),
+                        size: None,
                     },
                 ));
             }
@@ -848,7 +849,17 @@ impl<'c> Walker<'c> {
         } else {
             String::new()
         };
-        out.push(Run::Inline(Marks::default(), Inline::Image { alt, src }));
+        // The display size: DrawingML extents are EMUs (914,400 per inch), at 96 pixels per inch.
+        let size = element.find("extent").and_then(|e| {
+            let emu = |k: &str| e.attr(k)?.parse::<u64>().ok();
+            let (cx, cy) = (emu("cx")?, emu("cy")?);
+            let px = |v: u64| ((v + 4762) / 9525).clamp(1, 100_000) as u32;
+            (cx > 0 && cy > 0).then(|| (px(cx), px(cy)))
+        });
+        out.push(Run::Inline(
+            Marks::default(),
+            Inline::Image { alt, src, size },
+        ));
     }
 
     /// Copies a media part into the attachments once; returns its file name.
