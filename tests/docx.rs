@@ -52,10 +52,9 @@ fn images_come_back_from_the_cache_for_renamed_and_copied_documents() {
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 0, "{report}");
     let logo = std::fs::read(t.path("out/features.docx_files/logo.png")).unwrap();
-    assert!(
-        t.read("out/features.docx.md")
-            .contains("](features.docx_files/logo.png)")
-    );
+    assert!(t.read("out/features.docx.md").contains(
+        r#"<img src="features.docx_files/logo.png" alt="Red square logo" width="96" height="96" />"#
+    ));
 
     // Renamed and copied under a name with a space: no conversion, and each output gets its own
     // images directory, linked with the space encoded.
@@ -69,12 +68,12 @@ fn images_come_back_from_the_cache_for_renamed_and_copied_documents() {
         (
             "out/tour 2.docx.md",
             "out/tour 2.docx_files",
-            "](tour%202.docx_files/logo.png)",
+            r#"src="tour%202.docx_files/logo.png""#,
         ),
         (
             "out/copy.docx.md",
             "out/copy.docx_files",
-            "](copy.docx_files/logo.png)",
+            r#"src="copy.docx_files/logo.png""#,
         ),
     ] {
         assert!(t.read(md).contains(link), "{md}: {}", t.read(md));
