@@ -800,6 +800,16 @@ impl<'c> Walker<'c> {
     /// A drawing, VML picture or embedded object: its image (or alt text), and the paragraphs of
     /// any text box in it (written after the paragraph).
     fn graphic(&mut self, element: &Element, out: &mut Vec<Run>, shared: &mut Shared<'_>) {
+        // A VML horizontal line (`<v:rect o:hr="t">`): a thematic break after the paragraph.
+        let mut rects = Vec::new();
+        element.find_all("rect", &mut rects);
+        if rects
+            .iter()
+            .any(|r| matches!(r.attr("hr"), Some("t" | "true")))
+        {
+            self.floating.push(Block::Rule);
+            return;
+        }
         let mut boxes = Vec::new();
         element.find_all("txbxContent", &mut boxes);
         for content in boxes {
