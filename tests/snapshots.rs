@@ -119,7 +119,7 @@ fn metadata_is_recorded_per_format() {
     assert!(meta("encrypted-empty-password.pdf", "encrypted").is_some());
     assert_eq!(
         meta("paper.pdf", "text_extraction").as_deref(),
-        Some("pdf-extract")
+        Some("docproc")
     );
     assert_eq!(
         meta("cid-font.pdf", "text_extraction").as_deref(),

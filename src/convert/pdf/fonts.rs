@@ -17,6 +17,54 @@ pub(super) struct Font<'a> {
     /// Glyph widths in thousandths of the font size, by character code.
     widths: HashMap<u32, f64>,
     default_width: f64,
+    /// Bold, italic, monospace: from the font's name and descriptor.
+    pub(super) style: super::layout::FontStyle,
+}
+
+/// A font's look from its `/BaseFont` name (subset prefix dropped) and `/FontDescriptor`
+/// (`/Flags` FixedPitch 1, Italic 64, ForceBold 262144; `/FontWeight`; `/ItalicAngle`).
+fn font_style(doc: &Document, dict: &Dictionary) -> super::layout::FontStyle {
+    let name = dict
+        .get(b"BaseFont")
+        .and_then(Object::as_name)
+        .map(|n| String::from_utf8_lossy(n).to_lowercase())
+        .unwrap_or_default();
+    let name = match name.split_once('+') {
+        Some((prefix, rest)) if prefix.len() == 6 => rest.to_string(),
+        _ => name,
+    };
+    let descriptor = dict
+        .get_deref(b"FontDescriptor", doc)
+        .and_then(Object::as_dict)
+        .ok();
+    let flags = descriptor
+        .and_then(|d| d.get(b"Flags").ok())
+        .and_then(|f| f.as_i64().ok())
+        .unwrap_or(0);
+    let weight = descriptor
+        .and_then(|d| d.get(b"FontWeight").ok())
+        .and_then(|w| number(doc, w))
+        .unwrap_or(0.0);
+    let angle = descriptor
+        .and_then(|d| d.get(b"ItalicAngle").ok())
+        .and_then(|a| number(doc, a))
+        .unwrap_or(0.0);
+    let named = |words: &[&str]| words.iter().any(|w| name.contains(w));
+    super::layout::FontStyle {
+        bold: named(&["bold", "black", "heavy", "semibold", "demi"])
+            || flags & 262_144 != 0
+            || weight >= 600.0,
+        italic: named(&["italic", "oblique"]) || flags & 64 != 0 || angle.abs() > 1.0,
+        mono: named(&[
+            "mono",
+            "courier",
+            "consol",
+            "menlo",
+            "code",
+            "typewriter",
+            "fixed",
+        ]) || flags & 1 != 0,
+    }
 }
 
 enum Kind<'a> {
@@ -60,6 +108,7 @@ impl<'a> Font<'a> {
             kind: Kind::Simple(encoding),
             widths,
             default_width,
+            style: font_style(doc, dict),
         }
     }
 
@@ -170,6 +219,19 @@ fn composite<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
                 .and_then(|program| truetype_glyph_unicode(&program));
         }
     }
+    // The look is described on the descendant (CID) font.
+    let style = match descendant {
+        Some(cid_font) => {
+            let own = font_style(doc, cid_font);
+            let outer = font_style(doc, dict);
+            super::layout::FontStyle {
+                bold: own.bold || outer.bold,
+                italic: own.italic || outer.italic,
+                mono: own.mono || outer.mono,
+            }
+        }
+        None => font_style(doc, dict),
+    };
     Font {
         kind: Kind::Composite {
             to_unicode,
@@ -178,6 +240,7 @@ fn composite<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
         },
         widths,
         default_width,
+        style,
     }
 }
 

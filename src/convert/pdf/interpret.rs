@@ -316,6 +316,7 @@ fn show(font: &Font<'_>, bytes: &[u8], state: &State, tm: &mut Matrix, glyphs: &
                 advance: (w0 * scale_x).abs(),
                 quarter_turns,
                 text,
+                style: font.style,
             });
         }
         let spacing = state.char_spacing + if is_space { state.word_spacing } else { 0.0 };

@@ -24,6 +24,16 @@ pub(super) struct Glyph {
     /// Text direction in quarter turns counter-clockwise (0: left to right).
     pub(super) quarter_turns: u8,
     pub(super) text: String,
+    /// What the font says about its look (unknown fonts: all false).
+    pub(super) style: FontStyle,
+}
+
+/// Bold, italic and fixed pitch, from a font's name and descriptor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct FontStyle {
+    pub(super) bold: bool,
+    pub(super) italic: bool,
+    pub(super) mono: bool,
 }
 
 /// The text direction of a text matrix whose first row is `(a, b)`, in quarter turns
@@ -50,6 +60,31 @@ struct Line {
     /// Origin of the last glyph, and whether its advance width was known.
     last_x: f64,
     last_advance_known: bool,
+    /// Visible characters, and how many of them are bold / in a fixed-pitch font.
+    chars: usize,
+    bold: usize,
+    mono: usize,
+}
+
+impl Line {
+    fn count(&mut self, g: &Glyph) {
+        let n = g.text.chars().filter(|c| !c.is_whitespace()).count();
+        self.chars += n;
+        if g.style.bold {
+            self.bold += n;
+        }
+        if g.style.mono {
+            self.mono += n;
+        }
+    }
+
+    fn is_bold(&self) -> bool {
+        self.chars > 0 && self.bold * 10 >= self.chars * 9
+    }
+
+    fn is_mono(&self) -> bool {
+        self.chars > 0 && self.mono * 10 >= self.chars * 9
+    }
 }
 
 /// A paragraph being assembled from lines.
@@ -71,6 +106,27 @@ impl Para {
             }
         }
         best.1
+    }
+
+    fn is_bold(&self) -> bool {
+        self.lines.iter().all(Line::is_bold)
+    }
+
+    fn is_mono(&self) -> bool {
+        self.lines.iter().all(Line::is_mono)
+    }
+
+    /// The lines as they stand, indentation kept (code).
+    fn code_text(&self) -> String {
+        let left = self.lines.iter().map(|l| l.x0).fold(f64::MAX, f64::min);
+        self.lines
+            .iter()
+            .map(|l| {
+                let indent = ((l.x0 - left) / (0.6 * l.size)).round().max(0.0) as usize;
+                format!("{}{}", " ".repeat(indent.min(40)), l.text.trim_end())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     fn text(&self) -> String {
@@ -144,10 +200,33 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
                 blocks.extend(markdown::build_lists(std::mem::take(&mut list)));
                 list_indents.clear();
             }
+            // Text set in a fixed-pitch font throughout is code; consecutive pieces join.
+            if para.is_mono() {
+                let code = para.code_text();
+                if let Some(Block::CodeBlock { text, .. }) = blocks.last_mut() {
+                    text.push('\n');
+                    text.push_str(&code);
+                } else {
+                    blocks.push(Block::CodeBlock {
+                        info: String::new(),
+                        text: code,
+                    });
+                }
+                continue;
+            }
             let size = para.size();
             let level = heading_sizes
                 .iter()
-                .position(|&s| (s - round_half(size)).abs() < 0.01);
+                .position(|&s| (s - round_half(size)).abs() < 0.01)
+                .or_else(|| {
+                    // A short bold line no larger than the body text: the next heading level
+                    // below the sized ones (LibreOffice's Heading 3 is the body size in bold).
+                    (para.is_bold()
+                        && para.lines.len() <= 2
+                        && size <= body + 0.5
+                        && is_label(&text))
+                    .then_some(heading_sizes.len())
+                });
             match level {
                 Some(level) if is_heading_text(&text, para) => blocks.push(Block::Heading {
                     level: (level + 1).min(6) as u8,
@@ -224,6 +303,14 @@ fn heading_sizes(pages: &[Vec<Para>], body: f64) -> Vec<f64> {
     sizes
 }
 
+/// Text that reads as a title rather than a sentence: short, no final full stop.
+fn is_label(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().count() <= 120
+        && !text.ends_with(['.', ',', ';'])
+        && text.chars().next().is_some_and(|c| !c.is_lowercase())
+}
+
 fn is_heading_text(text: &str, para: &Para) -> bool {
     para.lines.len() <= 3 && text.chars().count() <= 200 && text.chars().any(char::is_alphabetic)
 }
@@ -282,6 +369,7 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
                 }
                 pending_space = false;
                 line.text.push_str(&normalise_glyph(&g.text));
+                line.count(g);
                 line.x1 = line.x1.max(g.x + estimated_advance(g));
                 line.last_x = g.x;
                 line.last_advance_known = advance_known(g);
@@ -300,7 +388,7 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
         if blank {
             continue;
         }
-        current = Some(Line {
+        let mut line = Line {
             y: g.y,
             x0: g.x,
             x1: g.x + estimated_advance(g),
@@ -308,7 +396,12 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
             text: normalise_glyph(&g.text),
             last_x: g.x,
             last_advance_known: advance_known(g),
-        });
+            chars: 0,
+            bold: 0,
+            mono: 0,
+        };
+        line.count(g);
+        current = Some(line);
     }
     lines.extend(current);
     lines.retain(|l| !l.text.trim().is_empty());
@@ -371,9 +464,13 @@ fn paragraphs(lines: &[Line]) -> Vec<Para> {
         let prev_ended = prev.text.trim_end().ends_with(['.', '!', '?', ':'])
             && prev.x1 < para_x1 - 4.0 * prev.size
             && para.lines.len() >= 2;
+        // A change between bold and regular, or into or out of a fixed-pitch font, separates a
+        // heading or a code block from the text around it.
+        let style_change = line.is_bold() != prev.is_bold() || line.is_mono() != prev.is_mono();
         let new_para = gap <= 0.2 * line.size
             || gap > max_gap
             || size_change
+            || style_change
             || list_marker(&line.text).is_some()
             || indented_first_line
             || prev_ended;
@@ -420,6 +517,7 @@ mod tests {
                 advance,
                 quarter_turns: 0,
                 text: c.to_string(),
+                style: FontStyle::default(),
             })
             .collect()
     }

@@ -90,9 +90,13 @@ fn read_pages(
     doc: &pdf_extract::Document,
     metadata: &mut Metadata,
 ) -> Result<Vec<Page>, ConvertError> {
-    if interpret::has_unmapped_composite_font(doc) {
+    // docproc's own interpreter first: it knows each character's font (bold, italic, fixed
+    // pitch: headings and code need that), reads composite fonts pdf-extract misreads, and does
+    // not panic. pdf-extract reads what it finds nothing in.
+    let own = catch_unwind(AssertUnwindSafe(|| interpret::pages(doc))).unwrap_or_default();
+    if own.iter().any(|p| !p.glyphs.is_empty()) || interpret::has_unmapped_composite_font(doc) {
         metadata.insert("text_extraction".into(), "docproc".into());
-        return Ok(interpret::pages(doc));
+        return Ok(own);
     }
     let mut collector = Collector::default();
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -114,7 +118,6 @@ fn read_pages(
         metadata.insert("text_extraction".into(), "pdf-extract".into());
         return Ok(collector.pages);
     }
-    let own = catch_unwind(AssertUnwindSafe(|| interpret::pages(doc))).unwrap_or_default();
     let own_found: usize = own.iter().map(|p| p.glyphs.len()).sum();
     if let Some(problem) = &problem {
         log::debug!(
@@ -320,6 +323,7 @@ impl OutputDev for Collector {
             advance,
             quarter_turns,
             text,
+            style: layout::FontStyle::default(),
         });
         Ok(())
     }
