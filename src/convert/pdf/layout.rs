@@ -267,10 +267,15 @@ fn orient(glyphs: &[Glyph]) -> Vec<Glyph> {
         .collect()
 }
 
-/// The body text size: the size the most characters are set in.
+/// The body text size: the size the most characters are set in (code in a fixed-pitch font does
+/// not count, unless there is nothing else).
 fn body_size(pages: &[Page]) -> f64 {
     let mut counts: HashMap<i64, usize> = HashMap::new();
+    let prose = pages.iter().flat_map(|p| &p.glyphs).any(|g| !g.style.mono);
     for glyph in pages.iter().flat_map(|p| &p.glyphs) {
+        if prose && glyph.style.mono {
+            continue;
+        }
         *counts.entry((glyph.size * 2.0).round() as i64).or_default() += 1;
     }
     counts
@@ -307,7 +312,7 @@ fn heading_sizes(pages: &[Vec<Para>], body: f64) -> Vec<f64> {
 fn is_label(text: &str) -> bool {
     let text = text.trim();
     text.chars().count() <= 120
-        && !text.ends_with(['.', ',', ';'])
+        && !text.ends_with(['.', ',', ';', ':'])
         && text.chars().next().is_some_and(|c| !c.is_lowercase())
 }
 
