@@ -159,24 +159,51 @@ impl Para {
 /// Lays the pages out as blocks.
 pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
     let body = body_size(pages);
-    let page_paras: Vec<Vec<Para>> = pages
-        .iter()
-        .map(|p| paragraphs(&lines(&orient(&p.glyphs))))
-        .collect();
+    let page_lines: Vec<Vec<Line>> = pages.iter().map(|p| lines(&orient(&p.glyphs))).collect();
+    let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let heading_sizes = heading_sizes(&page_paras, body);
     let mut blocks = Vec::new();
-    for (page, paras) in pages.iter().zip(&page_paras) {
+    for ((page, paras), page_lines) in pages.iter().zip(&page_paras).zip(&page_lines) {
         if page_markers {
             blocks.push(Block::Comment(format!("page {}", page.number)));
         }
+        // Items of lists whose bullets are drawn rather than written: runs of two or more
+        // paragraphs indented alike from the page's margin.
+        let (left, _) = margins(page_lines);
+        let indent_of = |p: &Para| {
+            let l = &p.lines[0];
+            (l.x0 > left + 0.8 * l.size && l.x0 < left + 12.0 * l.size && !p.is_mono())
+                .then_some(l.x0)
+        };
+        let drawn_items: Vec<bool> = (0..paras.len())
+            .map(|i| {
+                let Some(x) = indent_of(&paras[i]) else {
+                    return false;
+                };
+                let near = |j: usize| {
+                    paras
+                        .get(j)
+                        .and_then(indent_of)
+                        .is_some_and(|y| (x - y).abs() < 0.5 * paras[i].lines[0].size)
+                };
+                (i > 0 && near(i - 1)) || near(i + 1)
+            })
+            .collect();
         let mut list: Vec<FlatItem> = Vec::new();
         let mut list_indents: Vec<f64> = Vec::new();
-        for para in paras {
+        for (index, para) in paras.iter().enumerate() {
             let text = para.text();
             if text.is_empty() {
                 continue;
             }
-            if let Some((ordered, start, rest)) = list_marker(&text) {
+            let marker = list_marker(&text).or_else(|| {
+                (drawn_items[index] && list_marker(&text).is_none()).then_some((
+                    false,
+                    1,
+                    text.as_str(),
+                ))
+            });
+            if let Some((ordered, start, rest)) = marker {
                 let x0 = para.lines[0].x0;
                 let level = match list_indents.iter().position(|&x| (x - x0).abs() < 4.0) {
                     Some(level) => level,
@@ -444,9 +471,25 @@ fn normalise_glyph(text: &str) -> String {
     out
 }
 
+/// The left margin of a page's text (the most common start of a line, code aside) and the right
+/// edge of its text column.
+fn margins(lines: &[Line]) -> (f64, f64) {
+    let mut starts: HashMap<i64, usize> = HashMap::new();
+    for line in lines.iter().filter(|l| !l.is_mono()) {
+        *starts.entry(line.x0.round() as i64).or_default() += 1;
+    }
+    let left = starts
+        .into_iter()
+        .max_by_key(|&(x, n)| (n, -x))
+        .map_or(0.0, |(x, _)| x as f64);
+    let right = lines.iter().map(|l| l.x1).fold(left, f64::max);
+    (left, right)
+}
+
 /// Groups lines into paragraphs.
 fn paragraphs(lines: &[Line]) -> Vec<Para> {
     let pitch = line_pitch(lines);
+    let (left, right) = margins(lines);
     let mut paras: Vec<Para> = Vec::new();
     for line in lines {
         let Some(para) = paras.last_mut() else {
@@ -472,7 +515,16 @@ fn paragraphs(lines: &[Line]) -> Vec<Para> {
         // A change between bold and regular, or into or out of a fixed-pitch font, separates a
         // heading or a code block from the text around it.
         let style_change = line.is_bold() != prev.is_bold() || line.is_mono() != prev.is_mono();
+        // Indented lines whose predecessor stopped well short of the column are items of a
+        // list whose bullets are drawn, not written (browsers print lists so).
+        let indented = |l: &Line| l.x0 > left + 0.8 * l.size && l.x0 < left + 12.0 * l.size;
+        let short_item = indented(line)
+            && indented(prev)
+            && (line.x0 - prev.x0).abs() < 0.5 * line.size
+            && prev.x1 < right - 0.15 * (right - left)
+            && !line.is_mono();
         let new_para = gap <= 0.2 * line.size
+            || short_item
             || gap > max_gap
             || size_change
             || style_change
