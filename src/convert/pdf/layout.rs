@@ -186,7 +186,10 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
                         .and_then(indent_of)
                         .is_some_and(|y| (x - y).abs() < 0.5 * paras[i].lines[0].size)
                 };
-                (i > 0 && near(i - 1)) || near(i + 1)
+                // A lone indented line that is not a sentence is an item too.
+                let lone_item = paras[i].lines.len() == 1
+                    && !paras[i].text().trim_end().ends_with(['.', '!', '?']);
+                (i > 0 && near(i - 1)) || near(i + 1) || lone_item
             })
             .collect();
         let mut list: Vec<FlatItem> = Vec::new();
@@ -478,10 +481,21 @@ fn margins(lines: &[Line]) -> (f64, f64) {
     for line in lines.iter().filter(|l| !l.is_mono()) {
         *starts.entry(line.x0.round() as i64).or_default() += 1;
     }
+    // The leftmost start shared by several lines (a page of list items has its margin left of
+    // them; a stray line further left does not move it).
+    let total: usize = starts.values().sum();
     let left = starts
-        .into_iter()
-        .max_by_key(|&(x, n)| (n, -x))
-        .map_or(0.0, |(x, _)| x as f64);
+        .iter()
+        .filter(|&(_, &n)| n >= 2 && n * 20 >= total)
+        .map(|(&x, _)| x)
+        .min()
+        .or_else(|| {
+            starts
+                .iter()
+                .max_by_key(|&(x, n)| (*n, -*x))
+                .map(|(&x, _)| x)
+        })
+        .map_or(0.0, |x| x as f64);
     let right = lines.iter().map(|l| l.x1).fold(left, f64::max);
     (left, right)
 }
