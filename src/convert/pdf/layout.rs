@@ -159,7 +159,10 @@ impl Para {
 /// Lays the pages out as blocks.
 pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
     let body = body_size(pages);
-    let page_lines: Vec<Vec<Line>> = pages.iter().map(|p| lines(&orient(&p.glyphs))).collect();
+    let page_lines: Vec<Vec<Line>> = pages
+        .iter()
+        .map(|p| reading_order(lines(&orient(&p.glyphs))))
+        .collect();
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let heading_sizes = heading_sizes(&page_paras, body);
     let mut blocks = Vec::new();
@@ -472,6 +475,30 @@ fn normalise_glyph(text: &str) -> String {
         }
     }
     out
+}
+
+/// Lines top to bottom when the page is one column of text (content streams may draw a code
+/// box, a header or a footnote out of order); pages set in columns keep the order they were
+/// drawn in, which is column by column in the PDFs that have them.
+fn reading_order(mut lines: Vec<Line>) -> Vec<Line> {
+    if lines.len() < 2 {
+        return lines;
+    }
+    let left = lines.iter().map(|l| l.x0).fold(f64::MAX, f64::min);
+    let right = lines.iter().map(|l| l.x1).fold(f64::MIN, f64::max);
+    let mid = (left + right) / 2.0;
+    let in_right_column = lines
+        .iter()
+        .filter(|l| l.x0 > mid - 0.02 * (right - left))
+        .count();
+    let in_left_column = lines.iter().filter(|l| l.x1 < mid).count();
+    let columns = in_right_column * 5 >= lines.len() && in_left_column * 5 >= lines.len();
+    if !columns {
+        // Stable, by baselines rounded to whole points: pieces of one baseline keep their
+        // drawing order (a total order, as sorting requires).
+        lines.sort_by_key(|l| l.y.round() as i64);
+    }
+    lines
 }
 
 /// The left margin of a page's text (the most common start of a line, code aside) and the right
