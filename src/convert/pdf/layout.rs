@@ -159,12 +159,39 @@ impl Para {
 /// Lays the pages out as blocks.
 pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
     let body = body_size(pages);
+    let mut title_size = None;
     let page_lines: Vec<Vec<Line>> = pages
         .iter()
         .map(|p| reading_order(lines(&orient(&p.glyphs))))
         .collect();
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
-    let heading_sizes = heading_sizes(&page_paras, body);
+    let mut heading_sizes = heading_sizes(&page_paras, body);
+    // A document title (the largest size, one paragraph, on the first page) does not push the
+    // real first-level headings down a level: it shares level 1 with them.
+    if heading_sizes.len() >= 2 {
+        let largest = heading_sizes[0];
+        let with_size: Vec<&Para> = page_paras
+            .iter()
+            .flatten()
+            .filter(|p| (round_half(p.size()) - largest).abs() < 0.01)
+            .collect();
+        let on_first_page = page_paras.first().is_some_and(|ps| {
+            ps.iter()
+                .any(|p| (round_half(p.size()) - largest).abs() < 0.01)
+        });
+        // Centred, like a title page's title (a first heading starts at the margin).
+        let centred = with_size.first().is_some_and(|p| {
+            let lines = page_lines.first().map(Vec::as_slice).unwrap_or(&[]);
+            let (left, right) = margins(lines);
+            let l = &p.lines[0];
+            l.x0 > left + 0.1 * (right - left)
+                && ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs() < 0.05 * (right - left)
+        });
+        if with_size.len() == 1 && on_first_page && centred {
+            heading_sizes.remove(0);
+            title_size = Some(largest);
+        }
+    }
     let mut blocks = Vec::new();
     for ((page, paras), page_lines) in pages.iter().zip(&page_paras).zip(&page_lines) {
         if page_markers {
@@ -173,9 +200,14 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
         // Items of lists whose bullets are drawn rather than written: runs of two or more
         // paragraphs indented alike from the page's margin.
         let (left, _) = margins(page_lines);
+        let (_, right) = margins(page_lines);
         let indent_of = |p: &Para| {
             let l = &p.lines[0];
-            (l.x0 > left + 0.8 * l.size && l.x0 < left + 12.0 * l.size && !p.is_mono())
+            // Centred lines (a title, an author) are not indented items.
+            let centred = ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs()
+                < 0.05 * (right - left)
+                && l.x1 < right - 0.1 * (right - left);
+            (l.x0 > left + 0.8 * l.size && l.x0 < left + 12.0 * l.size && !p.is_mono() && !centred)
                 .then_some(l.x0)
         };
         let drawn_items: Vec<bool> = (0..paras.len())
@@ -251,6 +283,11 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
             let level = heading_sizes
                 .iter()
                 .position(|&s| (s - round_half(size)).abs() < 0.01)
+                .or_else(|| {
+                    title_size
+                        .filter(|&t| (t - round_half(size)).abs() < 0.01)
+                        .map(|_| 0)
+                })
                 .or_else(|| {
                     // A short bold line no larger than the body text: the next heading level
                     // below the sized ones (LibreOffice's Heading 3 is the body size in bold).
