@@ -64,6 +64,9 @@ struct Line {
     chars: usize,
     bold: usize,
     mono: usize,
+    /// Where the line's pieces start: one entry per run of text separated from the next by a
+    /// gap wider than two ems (table cells), with the byte offset in `text` where each starts.
+    cells: Vec<(f64, usize)>,
 }
 
 impl Line {
@@ -80,6 +83,16 @@ impl Line {
 
     fn is_bold(&self) -> bool {
         self.chars > 0 && self.bold * 10 >= self.chars * 9
+    }
+
+    /// The text of each cell (see `cells`).
+    fn cell_texts(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, &(_, start)) in self.cells.iter().enumerate() {
+            let end = self.cells.get(i + 1).map_or(self.text.len(), |c| c.1);
+            out.push(self.text.get(start..end).unwrap_or("").trim().to_string());
+        }
+        out
     }
 
     fn is_mono(&self) -> bool {
@@ -229,7 +242,23 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
             .collect();
         let mut list: Vec<FlatItem> = Vec::new();
         let mut list_indents: Vec<f64> = Vec::new();
+        let mut table_rows: Vec<&Line> = Vec::new();
         for (index, para) in paras.iter().enumerate() {
+            // Rows of a table: single lines of two or more cells whose columns line up with the
+            // rows before them.
+            let row = (para.lines.len() == 1 && para.lines[0].cells.len() >= 2 && !para.is_mono())
+                .then(|| &para.lines[0]);
+            if let Some(row) = row
+                && table_rows.last().is_none_or(|prev| same_columns(prev, row))
+            {
+                table_rows.push(row);
+                continue;
+            }
+            flush_table(&mut table_rows, &mut blocks);
+            if let Some(row) = row {
+                table_rows.push(row);
+                continue;
+            }
             let text = para.text();
             if text.is_empty() {
                 continue;
@@ -305,11 +334,48 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
                 _ => blocks.push(Block::Paragraph(vec![Inline::Text(text)])),
             }
         }
+        flush_table(&mut table_rows, &mut blocks);
         if !list.is_empty() {
             blocks.extend(markdown::build_lists(list));
         }
     }
     blocks
+}
+
+/// Whether two rows have the same number of cells starting at the same places.
+fn same_columns(a: &Line, b: &Line) -> bool {
+    a.cells.len() == b.cells.len()
+        && a.cells
+            .iter()
+            .zip(&b.cells)
+            .all(|(x, y)| (x.0 - y.0).abs() < 1.5 * a.size.max(b.size))
+}
+
+/// Emits gathered rows: as a table when there are at least two, else as the paragraph it is.
+fn flush_table(rows: &mut Vec<&Line>, blocks: &mut Vec<Block>) {
+    match rows.len() {
+        0 => {}
+        1 => blocks.push(Block::Paragraph(vec![Inline::Text(
+            rows[0].text.trim().to_string(),
+        )])),
+        _ => {
+            let table = markdown::Table {
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        r.cell_texts()
+                            .into_iter()
+                            .map(|t| vec![vec![Inline::Text(t)]])
+                            .collect()
+                    })
+                    .collect(),
+                spans: Vec::new(),
+                header: Some(true),
+            };
+            blocks.push(Block::Table(table));
+        }
+    }
+    rows.clear();
 }
 
 fn round_half(size: f64) -> f64 {
@@ -439,6 +505,12 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
                 } else {
                     g.x - line.last_x > 1.1 * g.size
                 };
+                if line.last_advance_known && g.x - line.x1 > 2.0 * g.size {
+                    if !line.text.ends_with(' ') {
+                        line.text.push(' ');
+                    }
+                    line.cells.push((g.x, line.text.len()));
+                }
                 if (pending_space || word_gap) && !line.text.ends_with(' ') {
                     line.text.push(' ');
                 }
@@ -474,6 +546,7 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
             chars: 0,
             bold: 0,
             mono: 0,
+            cells: vec![(g.x, 0)],
         };
         line.count(g);
         current = Some(line);
@@ -601,8 +674,11 @@ fn paragraphs(lines: &[Line]) -> Vec<Para> {
             && (line.x0 - prev.x0).abs() < 0.5 * line.size
             && prev.x1 < right - 0.15 * (right - left)
             && !line.is_mono();
+        // Table rows stand alone (they are joined into tables afterwards).
+        let row = line.cells.len() >= 2 || prev.cells.len() >= 2;
         let new_para = gap <= 0.2 * line.size
             || short_item
+            || row
             || gap > max_gap
             || size_change
             || style_change
