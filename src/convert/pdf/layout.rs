@@ -263,7 +263,12 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
             if text.is_empty() {
                 continue;
             }
-            let marker = list_marker(&text).or_else(|| {
+            // Numbered headings ("2. Usage" set large) are headings, not list items.
+            let sized_heading = heading_sizes
+                .iter()
+                .any(|&s| (s - round_half(para.size())).abs() < 0.01)
+                && is_heading_text(&text, para);
+            let marker = list_marker(&text).filter(|_| !sized_heading).or_else(|| {
                 (drawn_items[index] && list_marker(&text).is_none()).then_some((
                     false,
                     1,
