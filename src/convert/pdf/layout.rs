@@ -612,8 +612,53 @@ fn reading_order(mut lines: Vec<Line>) -> Vec<Line> {
         // Stable, by baselines rounded to whole points: pieces of one baseline keep their
         // drawing order (a total order, as sorting requires).
         lines.sort_by_key(|l| l.y.round() as i64);
+        lines = merge_baselines(lines);
     }
     lines
+}
+
+/// Joins pieces drawn separately on one baseline, left to right (table cells drawn column by
+/// column): a wide gap between them is a cell boundary.
+fn merge_baselines(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        // The run of pieces on this baseline, ordered left to right.
+        let mut j = i + 1;
+        while j < lines.len() && (lines[j].y - lines[i].y).abs() <= 0.3 * lines[i].size {
+            j += 1;
+        }
+        let mut run: Vec<Line> = lines[i..j].to_vec();
+        run.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let overlapping = run.windows(2).any(|w| w[1].x0 < w[0].x1 - 0.5 * w[0].size);
+        if overlapping {
+            out.extend(run);
+        } else {
+            let mut merged = run[0].clone();
+            for piece in &run[1..] {
+                let gap = piece.x0 - merged.x1;
+                if !merged.text.ends_with(' ') {
+                    merged.text.push(' ');
+                }
+                let offset = merged.text.len();
+                if gap > 2.0 * piece.size {
+                    merged.cells.push((piece.x0, offset));
+                    for &(x, o) in &piece.cells[1..] {
+                        merged.cells.push((x, offset + o));
+                    }
+                }
+                merged.text.push_str(&piece.text);
+                merged.x1 = piece.x1;
+                merged.chars += piece.chars;
+                merged.bold += piece.bold;
+                merged.mono += piece.mono;
+                merged.size = merged.size.max(piece.size);
+            }
+            out.push(merged);
+        }
+        i = j;
+    }
+    out
 }
 
 /// The left margin of a page's text (the most common start of a line, code aside) and the right
