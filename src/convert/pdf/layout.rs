@@ -179,6 +179,7 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
         .collect();
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let mut heading_sizes = heading_sizes(&page_paras, body);
+    log::trace!("body size {body}, heading sizes {heading_sizes:?}");
     // A document title (the largest size, one paragraph, on the first page) does not push the
     // real first-level headings down a level: it shares level 1 with them.
     if heading_sizes.len() >= 2 {
@@ -263,6 +264,13 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
             if text.is_empty() {
                 continue;
             }
+            log::trace!(
+                "paragraph size {} bold {} mono {}: {:.40}",
+                para.size(),
+                para.is_bold(),
+                para.is_mono(),
+                text
+            );
             // Numbered headings ("2. Usage" set large) are headings, not list items.
             let sized_heading = heading_sizes
                 .iter()
@@ -440,7 +448,7 @@ fn heading_sizes(pages: &[Vec<Para>], body: f64) -> Vec<f64> {
         .into_iter()
         .filter(|&(size, (_, chars))| {
             let size = size as f64 / 2.0;
-            size >= body * 1.15 && size >= body + 1.0 && chars * 4 < total_chars.max(1)
+            size >= body * 1.1 && size >= body + 1.0 && chars * 4 < total_chars.max(1)
         })
         .map(|(size, _)| size as f64 / 2.0)
         .collect();
