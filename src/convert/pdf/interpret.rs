@@ -63,7 +63,65 @@ pub(super) fn pages(doc: &Document) -> Vec<Page> {
             };
             run(doc, &content, &resources, state, &mut fonts, &mut glyphs, 0);
         }
-        out.push(Page { number, glyphs });
+        out.push(Page {
+            number,
+            glyphs,
+            links: page_links(doc, page_id),
+        });
+    }
+    out
+}
+
+/// The page's link annotations with a URI action: (rectangle, URI).
+pub(super) fn page_links(doc: &Document, page_id: ObjectId) -> Vec<([f64; 4], String)> {
+    let Ok(page) = doc.get_dictionary(page_id) else {
+        return Vec::new();
+    };
+    let Ok(annots) = page.get_deref(b"Annots", doc).and_then(Object::as_array) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for annot in annots.iter().take(10_000) {
+        let Ok((_, annot)) = doc.dereference(annot) else {
+            continue;
+        };
+        let Ok(annot) = annot.as_dict() else { continue };
+        if annot.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Link".as_slice()) {
+            continue;
+        }
+        let Some(uri) = annot
+            .get_deref(b"A", doc)
+            .and_then(Object::as_dict)
+            .ok()
+            .and_then(|a| a.get_deref(b"URI", doc).ok())
+            .and_then(|u| u.as_str().ok())
+            .map(|u| String::from_utf8_lossy(u).into_owned())
+        else {
+            continue;
+        };
+        let Ok(rect) = annot.get_deref(b"Rect", doc).and_then(Object::as_array) else {
+            continue;
+        };
+        let n: Vec<f64> = rect
+            .iter()
+            .filter_map(|v| {
+                v.as_float()
+                    .ok()
+                    .map(f64::from)
+                    .or_else(|| v.as_i64().ok().map(|i| i as f64))
+            })
+            .collect();
+        if n.len() == 4 {
+            out.push((
+                [
+                    n[0].min(n[2]),
+                    n[1].min(n[3]),
+                    n[0].max(n[2]),
+                    n[1].max(n[3]),
+                ],
+                uri,
+            ));
+        }
     }
     out
 }

@@ -46,6 +46,8 @@ pub(super) fn quarter_turns(a: f64, b: f64) -> u8 {
 pub(super) struct Page {
     pub(super) number: u32,
     pub(super) glyphs: Vec<Glyph>,
+    /// Link annotations: the rectangle (PDF coordinates: x0, y0, x1, y1) and the URI.
+    pub(super) links: Vec<([f64; 4], String)>,
 }
 
 /// A line of text on a page.
@@ -177,6 +179,7 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
         .iter()
         .map(|p| reading_order(lines(&orient(&p.glyphs))))
         .collect();
+    let page_lines = without_running_heads(page_lines);
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let mut heading_sizes = heading_sizes(&page_paras, body);
     log::trace!("body size {body}, heading sizes {heading_sizes:?}");
@@ -243,6 +246,37 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
             .collect();
         let mut list: Vec<FlatItem> = Vec::new();
         let mut list_indents: Vec<f64> = Vec::new();
+        // The text under each link annotation, to turn into a link where a paragraph holds it.
+        let mut anchors: Vec<(String, String)> = page
+            .links
+            .iter()
+            .filter_map(|(rect, uri)| {
+                let inside: Vec<Glyph> = page
+                    .glyphs
+                    .iter()
+                    .filter(|g| {
+                        g.x >= rect[0] - 1.0
+                            && g.x <= rect[2] + 1.0
+                            && g.y >= rect[1] - 0.3 * g.size
+                            && g.y <= rect[3] + 0.3 * g.size
+                    })
+                    .cloned()
+                    .collect();
+                // A link into the file system of the machine that made the PDF leads nowhere
+                // for its readers: keep the text only.
+                if uri.to_ascii_lowercase().starts_with("file:") {
+                    return None;
+                }
+                let text = lines(&orient(&inside))
+                    .iter()
+                    .map(|l| l.text.trim().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                // The rectangle often takes in the punctuation after the words.
+                let text = text.trim_end_matches(['.', ',', ':', ';', ')']).to_string();
+                (!text.is_empty()).then(|| (text, uri.clone()))
+            })
+            .collect();
         let mut table_rows: Vec<&Line> = Vec::new();
         for (index, para) in paras.iter().enumerate() {
             // Rows of a table: single lines of two or more cells whose columns line up with the
@@ -299,7 +333,7 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
                     ordered,
                     start,
                     list_id: 0,
-                    blocks: vec![Block::Paragraph(vec![Inline::Text(rest.to_string())])],
+                    blocks: vec![Block::Paragraph(linked(rest, &mut anchors))],
                 });
                 continue;
             }
@@ -342,9 +376,9 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
             match level {
                 Some(level) if is_heading_text(&text, para) => blocks.push(Block::Heading {
                     level: (level + 1).min(6) as u8,
-                    content: vec![Inline::Text(text)],
+                    content: linked(&text, &mut anchors),
                 }),
-                _ => blocks.push(Block::Paragraph(vec![Inline::Text(text)])),
+                _ => blocks.push(Block::Paragraph(linked(&text, &mut anchors))),
             }
         }
         flush_table(&mut table_rows, &mut blocks);
@@ -353,6 +387,45 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
         }
     }
     blocks
+}
+
+/// A paragraph's text with the first occurrence of each link's text made a link (each link is
+/// used once).
+fn linked(text: &str, anchors: &mut Vec<(String, String)>) -> Vec<Inline> {
+    let mut out = vec![Inline::Text(text.to_string())];
+    let mut i = 0;
+    while i < anchors.len() {
+        let (anchor, uri) = &anchors[i];
+        let mut used = false;
+        let mut next = Vec::with_capacity(out.len() + 2);
+        for inline in out {
+            match inline {
+                Inline::Text(t) if !used && t.contains(anchor.as_str()) => {
+                    let at = t.find(anchor.as_str()).expect("contains");
+                    if at > 0 {
+                        next.push(Inline::Text(t[..at].to_string()));
+                    }
+                    next.push(Inline::Link {
+                        target: uri.clone(),
+                        content: vec![Inline::Text(anchor.clone())],
+                    });
+                    let rest = &t[at + anchor.len()..];
+                    if !rest.is_empty() {
+                        next.push(Inline::Text(rest.to_string()));
+                    }
+                    used = true;
+                }
+                other => next.push(other),
+            }
+        }
+        out = next;
+        if used {
+            anchors.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Whether two rows have the same number of cells starting at the same places.
@@ -600,6 +673,59 @@ fn normalise_glyph(text: &str) -> String {
     out
 }
 
+/// Removes running headers and footers: lines among the top or bottom two of a page whose text
+/// (digits aside, so page numbers match) stands at the same height on most pages.
+fn without_running_heads(pages: Vec<Vec<Line>>) -> Vec<Vec<Line>> {
+    if pages.len() < 3 {
+        return pages;
+    }
+    let key = |l: &Line| {
+        let text: String = l
+            .text
+            .trim()
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect();
+        (text, (l.y / 3.0).round() as i64)
+    };
+    let edges = |lines: &[Line]| -> Vec<usize> {
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by(|&a, &b| lines[a].y.total_cmp(&lines[b].y));
+        let n = order.len();
+        let mut out: Vec<usize> = order.iter().take(2).copied().collect();
+        out.extend(order.iter().skip(n.saturating_sub(2)).copied());
+        out.sort_unstable();
+        out.dedup();
+        out
+    };
+    let mut seen: HashMap<(String, i64), usize> = HashMap::new();
+    for lines in &pages {
+        let mut keys: Vec<(String, i64)> =
+            edges(lines).into_iter().map(|i| key(&lines[i])).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    let threshold = pages.len().div_ceil(2).max(3);
+    pages
+        .into_iter()
+        .map(|lines| {
+            let running: Vec<usize> = edges(&lines)
+                .into_iter()
+                .filter(|&i| seen.get(&key(&lines[i])).is_some_and(|&n| n >= threshold))
+                .collect();
+            lines
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !running.contains(i))
+                .map(|(_, l)| l)
+                .collect()
+        })
+        .collect()
+}
+
 /// Lines top to bottom when the page is one column of text (content streams may draw a code
 /// box, a header or a footnote out of order); pages set in columns keep the order they were
 /// drawn in, which is column by column in the PDFs that have them.
@@ -817,6 +943,7 @@ mod tests {
         let page = Page {
             number: 1,
             glyphs: g,
+            links: Vec::new(),
         };
         let md = markdown::render(&layout(&[page], true));
         assert!(md.starts_with("<!-- page 1 -->\n\n# A heading\n\nThis is a paragraph that wraps over three lines.\n\nSecond paragraph here.\n"), "{md}");

@@ -270,6 +270,7 @@ impl OutputDev for Collector {
         self.current = Some(Page {
             number: page_num,
             glyphs: Vec::new(),
+            links: Vec::new(),
         });
         Ok(())
     }
