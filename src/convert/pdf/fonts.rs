@@ -21,6 +21,26 @@ pub(super) struct Font<'a> {
     pub(super) style: super::layout::FontStyle,
 }
 
+/// The average glyph width (thousandths of an em) of a standard 14 font, by its name.
+fn standard_width(dict: &Dictionary) -> Option<f64> {
+    let name = dict.get(b"BaseFont").and_then(Object::as_name).ok()?;
+    let name = String::from_utf8_lossy(name).to_lowercase();
+    let width = if name.starts_with("courier") {
+        600.0
+    } else if name.starts_with("helvetica") || name.starts_with("arial") {
+        if name.contains("bold") { 611.0 } else { 556.0 }
+    } else if name.starts_with("times") {
+        if name.contains("bold") { 520.0 } else { 480.0 }
+    } else if name == "symbol" {
+        500.0
+    } else if name == "zapfdingbats" {
+        750.0
+    } else {
+        return None;
+    };
+    Some(width)
+}
+
 /// A font's look from its `/BaseFont` name (subset prefix dropped) and `/FontDescriptor`
 /// (`/Flags` FixedPitch 1, Italic 64, ForceBold 262144; `/FontWeight`; `/ItalicAngle`).
 fn font_style(doc: &Document, dict: &Dictionary) -> super::layout::FontStyle {
@@ -104,6 +124,13 @@ impl<'a> Font<'a> {
             .and_then(|d| d.get(b"MissingWidth").ok())
             .and_then(|w| number(doc, w))
             .unwrap_or(0.0);
+        // The standard 14 fonts may come without widths: an average width of the family keeps
+        // positions along the line roughly right (gaps, table cells, link areas).
+        let default_width = if widths.is_empty() && default_width == 0.0 {
+            standard_width(dict).unwrap_or(0.0)
+        } else {
+            default_width
+        };
         Font {
             kind: Kind::Simple(encoding),
             widths,

@@ -591,6 +591,8 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
                 } else {
                     g.x - line.last_x > 1.1 * g.size
                 };
+                // A gap of more than two ems separates table cells (only measurable when the
+                // font gave widths).
                 if line.last_advance_known && g.x - line.x1 > 2.0 * g.size {
                     if !line.text.ends_with(' ') {
                         line.text.push(' ');
