@@ -180,6 +180,8 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
         .map(|p| reading_order(lines(&orient(&p.glyphs))))
         .collect();
     let page_lines = without_running_heads(page_lines);
+    let all_lines: Vec<Line> = page_lines.iter().flatten().cloned().collect();
+    let doc_left = margins(&all_lines).0;
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let mut heading_sizes = heading_sizes(&page_paras, body);
     log::trace!("body size {body}, heading sizes {heading_sizes:?}");
@@ -216,7 +218,9 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
         }
         // Items of lists whose bullets are drawn rather than written: runs of two or more
         // paragraphs indented alike from the page's margin.
-        let (left, _) = margins(page_lines);
+        // The document's margin, not the page's: a page of nothing but list items has no line
+        // at the margin to tell.
+        let left = doc_left.min(margins(page_lines).0);
         let (_, right) = margins(page_lines);
         let indent_of = |p: &Para| {
             let l = &p.lines[0];
