@@ -256,117 +256,59 @@ impl Settings {
             p.as_ref()
                 .map_or(serde_json::Value::Null, |p| p.display().to_string().into())
         };
-        add("output", "output", path(&state.output), f.output.is_some());
-        add("db", "db", path(&state.db), f.db.is_some());
-        add(
-            "cache-dir",
-            "cache_dir",
-            path(&state.cache_dir),
-            f.cache_dir.is_some(),
-        );
+        // (key in the file, clap id = field of FileSettings, effective value)
+        macro_rules! show {
+            ($key:literal, $field:ident, $value:expr) => {
+                add($key, stringify!($field), $value, f.$field.is_some())
+            };
+        }
+        show!("output", output, path(&state.output));
+        show!("db", db, path(&state.db));
+        show!("cache-dir", cache_dir, path(&state.cache_dir));
         let jobs = run
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        add("jobs", "jobs", jobs.into(), f.jobs.is_some());
-        add(
-            "include",
-            "include",
-            run.include.clone().into(),
-            f.include.is_some(),
-        );
-        add(
-            "exclude",
-            "exclude",
-            run.exclude.clone().into(),
-            f.exclude.is_some(),
-        );
-        add("hidden", "hidden", run.hidden.into(), f.hidden.is_some());
-        add(
+        show!("jobs", jobs, jobs.into());
+        show!("include", include, run.include.clone().into());
+        show!("exclude", exclude, run.exclude.clone().into());
+        show!("hidden", hidden, run.hidden.into());
+        show!(
             "follow-symlinks",
-            "follow_symlinks",
-            run.follow_symlinks.into(),
-            f.follow_symlinks.is_some(),
+            follow_symlinks,
+            run.follow_symlinks.into()
         );
-        add("force", "force", run.force.into(), f.force.is_some());
-        add("rehash", "rehash", run.rehash.into(), f.rehash.is_some());
-        add(
-            "retry-failed",
-            "retry_failed",
-            run.retry_failed.into(),
-            f.retry_failed.is_some(),
-        );
-        add("events", "events", path(&run.events), f.events.is_some());
-        add("json", "json", run.json.into(), f.json.is_some());
-        add(
-            "no-progress",
-            "no_progress",
-            run.no_progress.into(),
-            f.no_progress.is_some(),
-        );
-        add("quiet", "quiet", run.quiet.into(), f.quiet.is_some());
+        show!("force", force, run.force.into());
+        show!("rehash", rehash, run.rehash.into());
+        show!("retry-failed", retry_failed, run.retry_failed.into());
+        show!("events", events, path(&run.events));
+        show!("json", json, run.json.into());
+        show!("no-progress", no_progress, run.no_progress.into());
+        show!("quiet", quiet, run.quiet.into());
         let limits = crate::config::limits(run);
         let defaults = crate::config::RunDefaults::resolve(run);
-        add(
+        show!(
             "isolation",
-            "isolation",
-            serde_json::to_value(defaults.isolation).unwrap_or_default(),
-            f.isolation.is_some(),
+            isolation,
+            serde_json::to_value(defaults.isolation).unwrap_or_default()
         );
-        add(
-            "timeout",
-            "timeout",
-            defaults.timeout_secs.into(),
-            f.timeout.is_some(),
-        );
-        add(
-            "max-memory",
-            "max_memory",
-            defaults.max_memory.into(),
-            f.max_memory.is_some(),
-        );
-        add(
-            "retries",
-            "retries",
-            defaults.retries.into(),
-            f.retries.is_some(),
-        );
-        add("wait", "wait", defaults.wait_secs.into(), f.wait.is_some());
-        add(
-            "max-file-size",
-            "max_file_size",
-            limits.max_file_size.into(),
-            f.max_file_size.is_some(),
-        );
-        add(
-            "max-pages",
-            "max_pages",
-            limits.max_pages.into(),
-            f.max_pages.is_some(),
-        );
-        add(
+        show!("timeout", timeout, defaults.timeout_secs.into());
+        show!("max-memory", max_memory, defaults.max_memory.into());
+        show!("retries", retries, defaults.retries.into());
+        show!("wait", wait, defaults.wait_secs.into());
+        show!("max-file-size", max_file_size, limits.max_file_size.into());
+        show!("max-pages", max_pages, limits.max_pages.into());
+        show!(
             "max-output-size",
-            "max_output_size",
-            limits.max_output_size.into(),
-            f.max_output_size.is_some(),
+            max_output_size,
+            limits.max_output_size.into()
         );
-        add(
+        show!(
             "max-unzipped-size",
-            "max_unzipped_size",
-            limits.max_unzipped_size.into(),
-            f.max_unzipped_size.is_some(),
+            max_unzipped_size,
+            limits.max_unzipped_size.into()
         );
-        add(
-            "max-zip-ratio",
-            "max_zip_ratio",
-            limits.max_zip_ratio.into(),
-            f.max_zip_ratio.is_some(),
-        );
-        add(
-            "max-xml-depth",
-            "max_xml_depth",
-            limits.max_xml_depth.into(),
-            f.max_xml_depth.is_some(),
-        );
+        show!("max-zip-ratio", max_zip_ratio, limits.max_zip_ratio.into());
+        show!("max-xml-depth", max_xml_depth, limits.max_xml_depth.into());
         for format in [Format::Pdf, Format::Docx, Format::Txt] {
             let key = match format {
                 Format::Pdf => "formats.pdf.enabled",
