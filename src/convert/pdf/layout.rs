@@ -172,7 +172,24 @@ impl Para {
 }
 
 /// Lays the pages out as blocks.
-pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
+/// `outline`: the document's bookmarks (level from 1, title, page); a paragraph whose text is a
+/// bookmark's title on that page is a heading of the bookmark's level.
+pub(super) fn layout(
+    pages: &[Page],
+    page_markers: bool,
+    outline: &[(usize, String, u32)],
+) -> Vec<Block> {
+    let squash = |t: &str| -> String {
+        t.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let bookmarks: HashMap<(u32, String), usize> = outline
+        .iter()
+        .filter(|(_, title, _)| !title.trim().is_empty())
+        .map(|(level, title, page)| ((*page, squash(title)), *level))
+        .collect();
     let body = body_size(pages);
     let mut title_size = None;
     let page_lines: Vec<Vec<Line>> = pages
@@ -360,6 +377,17 @@ pub(super) fn layout(pages: &[Page], page_markers: bool) -> Vec<Block> {
                 continue;
             }
             let size = para.size();
+            // A bookmark's title on its page: the outline says the level.
+            let bookmark = bookmarks
+                .get(&(page.number, squash(&text)))
+                .filter(|_| text.chars().count() <= 200);
+            if let Some(&outline_level) = bookmark {
+                blocks.push(Block::Heading {
+                    level: outline_level.clamp(1, 6) as u8,
+                    content: linked(&text, &mut anchors),
+                });
+                continue;
+            }
             let level = heading_sizes
                 .iter()
                 .position(|&s| (s - round_half(size)).abs() < 0.01)
@@ -951,7 +979,7 @@ mod tests {
             glyphs: g,
             links: Vec::new(),
         };
-        let md = markdown::render(&layout(&[page], true));
+        let md = markdown::render(&layout(&[page], true, &[]));
         assert!(md.starts_with("<!-- page 1 -->\n\n# A heading\n\nThis is a paragraph that wraps over three lines.\n\nSecond paragraph here.\n"), "{md}");
     }
 

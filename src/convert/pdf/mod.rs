@@ -76,7 +76,11 @@ impl Converter for PdfConverter {
         });
         metadata.insert("has_text_layer".into(), (glyphs > 0).to_string());
         Ok(Converted {
-            markdown: markdown::render(&layout::layout(&pages, options.page_markers)),
+            markdown: markdown::render(&layout::layout(
+                &pages,
+                options.page_markers,
+                &structure::outline(&doc),
+            )),
             metadata,
             warning,
             attachments: Vec::new(),

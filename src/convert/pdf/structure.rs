@@ -290,3 +290,47 @@ pub(super) fn check_page_tree(doc: &pdf_extract::Document) -> Result<(), Convert
     }
     Ok(())
 }
+
+/// The document outline (bookmarks) as (level from 1, title, page number), when it is sound: the
+/// outline tree is walked first with a visited set and limits, because lopdf's reader recurses
+/// without guarding against cycles.
+pub(super) fn outline(doc: &pdf_extract::Document) -> Vec<(usize, String, u32)> {
+    use std::collections::HashSet;
+    let Ok(catalog) = doc.catalog() else {
+        return Vec::new();
+    };
+    let Ok(root) = catalog
+        .get_deref(b"Outlines", doc)
+        .and_then(Object::as_dict)
+    else {
+        return Vec::new();
+    };
+    // (item, depth)
+    let mut stack: Vec<(pdf_extract::ObjectId, usize)> = Vec::new();
+    if let Ok(first) = root.get(b"First").and_then(Object::as_reference) {
+        stack.push((first, 1));
+    }
+    let mut seen = HashSet::new();
+    while let Some((id, depth)) = stack.pop() {
+        if !seen.insert(id) || seen.len() > 10_000 || depth > 64 {
+            return Vec::new(); // a cycle or an absurd outline: do not use it
+        }
+        let Ok(item) = doc.get_dictionary(id) else {
+            continue;
+        };
+        if let Ok(next) = item.get(b"Next").and_then(Object::as_reference) {
+            stack.push((next, depth));
+        }
+        if let Ok(child) = item.get(b"First").and_then(Object::as_reference) {
+            stack.push((child, depth + 1));
+        }
+    }
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.get_toc())) {
+        Ok(Ok(toc)) => toc
+            .toc
+            .into_iter()
+            .map(|t| (t.level, t.title, t.page as u32))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
