@@ -69,6 +69,8 @@ struct Line {
     /// Where the line's pieces start: one entry per run of text separated from the next by a
     /// gap wider than two ems (table cells), with the byte offset in `text` where each starts.
     cells: Vec<(f64, usize)>,
+    /// Where the font's look changes: (byte offset in `text`, style from there on).
+    styles: Vec<(usize, FontStyle)>,
 }
 
 impl Line {
@@ -142,6 +144,102 @@ impl Para {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// The paragraph as runs with bold, italic and code marks from the fonts (lines joined as
+    /// `text` joins them).
+    fn runs(&self) -> Vec<markdown::Run> {
+        let mut runs: Vec<markdown::Run> = Vec::new();
+        let mut joined = String::new();
+        for (n, line) in self.lines.iter().enumerate() {
+            let text = line.text.trim_end();
+            let lead = line.text.len() - line.text.trim_start().len();
+            let mut pieces: Vec<(FontStyle, String)> = Vec::new();
+            for (i, &(start, style)) in line.styles.iter().enumerate() {
+                let end = line
+                    .styles
+                    .get(i + 1)
+                    .map_or(text.len(), |s| s.0.min(text.len()));
+                let start = start.max(lead).min(end);
+                if let Some(piece) = text.get(start..end)
+                    && !piece.is_empty()
+                {
+                    pieces.push((style, piece.to_string()));
+                }
+            }
+            if n > 0 {
+                let first = pieces.first().map(|p| p.1.clone()).unwrap_or_default();
+                let hyphenated = joined.ends_with('-')
+                    && joined[..joined.len() - 1]
+                        .chars()
+                        .last()
+                        .is_some_and(char::is_alphabetic)
+                    && first.chars().next().is_some_and(char::is_lowercase);
+                if hyphenated || joined.ends_with('\u{ad}') {
+                    joined.pop();
+                    if let Some(markdown::Run::Text(_, last)) = runs.last_mut() {
+                        last.pop();
+                    }
+                } else {
+                    joined.push(' ');
+                    runs.push(markdown::Run::Text(markdown::Marks::default(), " ".into()));
+                }
+            }
+            for (style, piece) in pieces {
+                joined.push_str(&piece);
+                let marks = markdown::Marks {
+                    strong: style.bold,
+                    emph: style.italic,
+                    code: style.mono,
+                    ..markdown::Marks::default()
+                };
+                // Spaces at a piece's edges carry no marks: `code` then a space, not `code `.
+                let core = piece.trim();
+                let lead = &piece[..piece.len() - piece.trim_start().len()];
+                let trail = &piece[piece.trim_end().len()..];
+                let plain = markdown::Marks::default();
+                if !lead.is_empty() {
+                    runs.push(markdown::Run::Text(plain, lead.to_string()));
+                }
+                if !core.is_empty() {
+                    runs.push(markdown::Run::Text(marks, core.replace('\u{ad}', "")));
+                }
+                if !trail.is_empty() {
+                    runs.push(markdown::Run::Text(plain, trail.to_string()));
+                }
+            }
+        }
+        // A space between two runs with the same marks takes them, so that a bold phrase over
+        // a line break stays one `**...**`.
+        for i in 1..runs.len().saturating_sub(1) {
+            let (before, rest) = runs.split_at_mut(i);
+            let (this, after) = rest.split_at_mut(1);
+            if let (
+                markdown::Run::Text(m0, _),
+                markdown::Run::Text(m, t),
+                markdown::Run::Text(m1, _),
+            ) = (&before[i - 1], &mut this[0], &after[0])
+                && t.trim().is_empty()
+                && m0 == m1
+                && !m0.code
+            {
+                *m = *m0;
+            }
+        }
+        runs
+    }
+
+    /// Whether the paragraph mixes looks (some bold, italic or code words among plain ones).
+    fn mixed(&self) -> bool {
+        let mut seen: Vec<FontStyle> = Vec::new();
+        for line in &self.lines {
+            for &(_, style) in &line.styles {
+                if !seen.contains(&style) {
+                    seen.push(style);
+                }
+            }
+        }
+        seen.len() > 1
     }
 
     fn text(&self) -> String {
@@ -410,6 +508,18 @@ pub(super) fn layout(
                     level: (level + 1).min(6) as u8,
                     content: linked(&text, &mut anchors),
                 }),
+                _ if para.mixed() && para.lines.len() <= 200 => {
+                    let inlines = markdown::nest_runs(para.runs());
+                    // Links still apply to plain stretches of the paragraph.
+                    let inlines = inlines
+                        .into_iter()
+                        .flat_map(|i| match i {
+                            Inline::Text(t) => linked(&t, &mut anchors),
+                            other => vec![other],
+                        })
+                        .collect();
+                    blocks.push(Block::Paragraph(inlines));
+                }
                 _ => blocks.push(Block::Paragraph(linked(&text, &mut anchors))),
             }
         }
@@ -635,6 +745,13 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
                     line.text.push(' ');
                 }
                 pending_space = false;
+                if line
+                    .styles
+                    .last()
+                    .is_none_or(|&(_, style)| style != g.style)
+                {
+                    line.styles.push((line.text.len(), g.style));
+                }
                 line.text.push_str(&normalise_glyph(&g.text));
                 line.count(g);
                 line.x1 = line.x1.max(g.x + estimated_advance(g));
@@ -667,6 +784,7 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
             bold: 0,
             mono: 0,
             cells: vec![(g.x, 0)],
+            styles: vec![(0, g.style)],
         };
         line.count(g);
         current = Some(line);
@@ -814,6 +932,9 @@ fn merge_baselines(lines: Vec<Line>) -> Vec<Line> {
                     for &(x, o) in &piece.cells[1..] {
                         merged.cells.push((x, offset + o));
                     }
+                }
+                for &(o, style) in &piece.styles {
+                    merged.styles.push((offset + o, style));
                 }
                 merged.text.push_str(&piece.text);
                 merged.x1 = piece.x1;
