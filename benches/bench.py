@@ -104,15 +104,20 @@ def cold(args, work):
             print(f"({peer} not installed: no baseline for {fmt})")
 
 
-def warm(args, work):
-    n = args.files
-    tree = os.path.join(work, "warm")
+def small_text_tree(tree, n):
+    """n small text files, 100 per directory; returns the tree's path."""
     for i in range(n):
         d = os.path.join(tree, f"d{i // 100:03}")
         if i % 100 == 0:
             os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, f"f{i:05}.txt"), "w") as f:
             f.write(f"Document {i}.\n\nA short paragraph of text for the benchmark.\n")
+    return tree
+
+
+def warm(args, work):
+    n = args.files
+    tree = small_text_tree(os.path.join(work, "warm"), n)
     out = os.path.join(work, "warm-out")
     first, code = timed([args.bin, "convert", tree, "-o", out, "-q", "--jobs", str(args.jobs)])
     # Let the racy-file window pass, so that the warm runs may trust the stored hashes.
@@ -130,13 +135,7 @@ def warm(args, work):
 
 def isolation(args, work):
     n = 2000
-    tree = os.path.join(work, "iso")
-    for i in range(n):
-        d = os.path.join(tree, f"d{i // 100:02}")
-        if i % 100 == 0:
-            os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, f"f{i:05}.txt"), "w") as f:
-            f.write(f"Document {i}.\n\nA short paragraph of text for the benchmark.\n")
+    tree = small_text_tree(os.path.join(work, "iso"), n)
     inputs = [("2000 small text files", tree, n)]
     if os.path.isdir(args.corpus) and not args.skip_cold:
         staged = os.path.join(work, "iso-corpus")

@@ -166,7 +166,9 @@ pub fn looks_like_bomless_utf16(bytes: &[u8]) -> bool {
     even_nul * 10 >= pairs * 9 || odd_nul * 10 >= pairs * 9
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// The first position of `needle` in `haystack` (shared by the sniffers, the PDF repair and the
+/// attachment placeholder).
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 

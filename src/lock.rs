@@ -31,6 +31,16 @@ pub fn lock_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Whether the process named in the lock file is alive (Linux: /proc/PID exists). Taking the
+/// lock to find out would make a run starting at that moment fail, so it is only looked at.
+pub fn holder_alive(db: &Path) -> bool {
+    let Ok(pid) = std::fs::read_to_string(lock_path(db)) else {
+        return false;
+    };
+    let pid = pid.trim();
+    !pid.is_empty() && std::path::Path::new("/proc").join(pid).exists()
+}
+
 /// Takes the run lock, waiting up to `wait` for another run to release it (`--wait`).
 pub fn acquire_waiting(db: &Path, wait: std::time::Duration) -> Result<RunLock> {
     let deadline = std::time::Instant::now() + wait;

@@ -83,20 +83,14 @@ impl Summary {
 
     /// Prints the summary (or the JSON report) on stdout; a closed pipe is not an error.
     pub fn print(&self, options: &ReportOptions) {
-        let mut out = io::stdout().lock();
         let result = if options.json {
-            serde_json::to_writer_pretty(&mut out, self)
-                .map_err(io::Error::from)
-                .and_then(|()| writeln!(out))
+            print_json(self)
         } else if options.quiet {
             Ok(())
         } else {
-            writeln!(out, "{}", self.human_line())
+            print_text(&format!("{}\n", self.human_line()))
         };
-        let result = result.and_then(|()| out.flush());
-        if let Err(e) = result
-            && e.kind() != io::ErrorKind::BrokenPipe
-        {
+        if let Err(e) = result {
             let _ = writeln!(io::stderr(), "docproc: cannot write the report: {e}");
         }
     }
@@ -146,6 +140,29 @@ impl Summary {
             ));
         }
         line
+    }
+}
+
+/// Writes a value as pretty JSON and a newline on stdout; a closed pipe (`| head`) is not an error.
+pub fn print_json(value: &impl Serialize) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let result = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    ignore_closed_pipe(result)
+}
+
+/// Writes text on stdout; a closed pipe is not an error.
+pub fn print_text(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    ignore_closed_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+fn ignore_closed_pipe(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 

@@ -327,32 +327,19 @@ fn stats_as_text_json_and_prometheus() {
     );
 
     // --to writes the file atomically and readable for node_exporter.
-    let out = run(
-        &t,
-        &[
-            "stats",
-            "-o",
-            "out",
-            "--format",
-            "prometheus",
-            "--to",
-            "metrics/docproc.prom",
-        ],
-    );
+    let to_file = [
+        "stats",
+        "-o",
+        "out",
+        "--format",
+        "prometheus",
+        "--to",
+        "metrics/docproc.prom",
+    ];
+    let out = run(&t, &to_file);
     assert_eq!(out.status.code(), Some(2), "the directory must exist");
     std::fs::create_dir(t.path("metrics")).unwrap();
-    let out = run(
-        &t,
-        &[
-            "stats",
-            "-o",
-            "out",
-            "--format",
-            "prometheus",
-            "--to",
-            "metrics/docproc.prom",
-        ],
-    );
+    let out = run(&t, &to_file);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
     assert!(

@@ -188,7 +188,7 @@ pub fn check(args: &DbArgs) -> Result<crate::ExitStatus> {
         [],
         |r| r.get(0),
     )?;
-    let running = super::status::lock_holder_alive(&state.paths.db);
+    let running = crate::lock::holder_alive(&state.paths.db);
     if stuck > 0 && !running {
         problems.push(Problem {
             code: "stuck",

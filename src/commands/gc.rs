@@ -122,25 +122,22 @@ pub fn gc(args: &GcArgs) -> Result<()> {
     }
 
     // Cache entries nothing refers to (after the rows above are gone).
+    // Keys still referenced by the documents that stay (in a dry run the gone rows are still
+    // there: leave them out the same way).
+    let gone_ids: HashSet<&str> = gone.iter().map(|(id, _, _)| id.as_str()).collect();
     let referenced: HashSet<String> = {
         let mut stmt = state
             .conn
-            .prepare("SELECT DISTINCT cache_key FROM documents WHERE cache_key IS NOT NULL")?;
-        let keys = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        keys.collect::<rusqlite::Result<_>>()?
-    };
-    let gone_ids: HashSet<&str> = gone.iter().map(|(id, _, _)| id.as_str()).collect();
-    let referenced_in_dry_run: HashSet<String> = if args.dry_run {
-        let mut stmt = state
-            .conn
             .prepare("SELECT id, cache_key FROM documents WHERE cache_key IS NOT NULL")?;
-        let keys = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        keys.filter_map(|k| k.ok())
-            .filter(|(id, _)| !gone_ids.contains(id.as_str()))
-            .map(|(_, key)| key)
-            .collect()
-    } else {
-        referenced
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut keys = HashSet::new();
+        for row in rows {
+            let (id, key) = row?;
+            if !gone_ids.contains(id.as_str()) {
+                keys.insert(key);
+            }
+        }
+        keys
     };
     let mut unused: Vec<(String, String)> = Vec::new();
     let mut known_files: HashSet<PathBuf> = HashSet::new();
@@ -157,7 +154,7 @@ pub fn gc(args: &GcArgs) -> Result<()> {
         })?;
         for row in rows {
             let (key, path, used) = row?;
-            if !referenced_in_dry_run.contains(&key) && older(&used) {
+            if !referenced.contains(&key) && older(&used) {
                 unused.push((key, path));
             } else {
                 known_files.insert(PathBuf::from(path));

@@ -14,7 +14,6 @@ mod gc;
 mod stats;
 mod status;
 
-use std::io::{self, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -64,24 +63,12 @@ impl CommandError {
 
 /// Prints a value as pretty JSON on stdout; a closed pipe is not an error.
 pub fn print_json(value: &impl Serialize) -> Result<()> {
-    let mut out = io::stdout().lock();
-    match serde_json::to_writer_pretty(&mut out, value)
-        .map_err(io::Error::from)
-        .and_then(|()| writeln!(out))
-        .and_then(|()| out.flush())
-    {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e).context("cannot write to stdout"),
-        _ => Ok(()),
-    }
+    crate::report::print_json(value).context("cannot write to stdout")
 }
 
 /// Prints text on stdout; a closed pipe is not an error.
 pub fn print_text(text: &str) -> Result<()> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e).context("cannot write to stdout"),
-        _ => Ok(()),
-    }
+    crate::report::print_text(text).context("cannot write to stdout")
 }
 
 /// `--since`: an RFC 3339 time ("2026-11-27T06:00:00Z", or without the zone: UTC) or an age

@@ -96,7 +96,7 @@ pub fn status(args: &StatusArgs) -> Result<()> {
     )?;
     let last_run = last_run(conn)?;
     let running = last_run.as_ref().is_some_and(|r| r.status == "running")
-        && lock_holder_alive(&state.paths.db);
+        && crate::lock::holder_alive(&state.paths.db);
     let (cache_bytes, cache_files) = dir_size(&state.paths.cache_dir);
     let completed = by_status["completed"];
     let failed = by_status["failed"];
@@ -221,14 +221,4 @@ pub(super) fn last_run(conn: &rusqlite::Connection) -> Result<Option<Run>> {
             },
         )
         .optional()?)
-}
-
-/// Whether the process named in the lock file is alive (Linux: /proc/PID exists). Taking the
-/// lock to find out would make a run starting at that moment fail, so it is only looked at.
-pub(super) fn lock_holder_alive(db: &std::path::Path) -> bool {
-    let Ok(pid) = std::fs::read_to_string(crate::lock::lock_path(db)) else {
-        return false;
-    };
-    let pid = pid.trim();
-    !pid.is_empty() && std::path::Path::new("/proc").join(pid).exists()
 }

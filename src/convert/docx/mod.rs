@@ -108,6 +108,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         default_style,
         numbering,
         extract_images: options.extract_images,
+        no_style: StyleInfo::default(),
     };
     let mut shared = Shared {
         notes,
@@ -222,18 +223,21 @@ struct Context {
     default_style: Option<String>,
     numbering: HashMap<String, Vec<(ListKind, u64)>>,
     extract_images: bool,
+    /// What a paragraph without a known style is.
+    no_style: StyleInfo,
 }
 
 impl Context {
-    fn style(&self, id: Option<&str>) -> StyleInfo {
+    /// A paragraph's style (the document's default one when it names none); looked up, never
+    /// copied: this runs for every paragraph.
+    fn style(&self, id: Option<&str>) -> &StyleInfo {
         id.or(self.default_style.as_deref())
             .and_then(|id| self.styles.get(id))
-            .cloned()
-            .unwrap_or_default()
+            .unwrap_or(&self.no_style)
     }
 
-    fn char_style(&self, id: &str) -> StyleInfo {
-        self.styles.get(id).cloned().unwrap_or_default()
+    fn char_style(&self, id: &str) -> &StyleInfo {
+        self.styles.get(id).unwrap_or(&self.no_style)
     }
 }
 
@@ -415,7 +419,7 @@ impl<'c> Walker<'c> {
         } else if has_text {
             shared.open_bookmarks.clear();
         }
-        self.place_paragraph(ppr, &style, heading, runs);
+        self.place_paragraph(ppr, style, heading, runs);
         if !floating.is_empty() {
             self.flush();
             self.blocks.extend(floating);
@@ -977,7 +981,7 @@ impl<'c> Walker<'c> {
                     // A list item in a cell keeps its marker (the table is then written as HTML).
                     let ppr = child.child("pPr");
                     let style = self.ctx.style(ppr.and_then(|pr| pr.child_val("pStyle")));
-                    let list = paragraph_list(ppr, &style);
+                    let list = paragraph_list(ppr, style);
                     if let Some((num_id, ilvl)) = list
                         && let Some(levels) = self.ctx.numbering.get(&num_id)
                         && !inlines.is_empty()

@@ -295,8 +295,7 @@ pub(super) fn layout(
         .map(|p| reading_order(lines(&orient(&p.glyphs))))
         .collect();
     let page_lines = without_running_heads(page_lines);
-    let all_lines: Vec<Line> = page_lines.iter().flatten().cloned().collect();
-    let doc_left = margins(&all_lines).0;
+    let doc_left = margins_of(page_lines.iter().flatten()).0;
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let mut heading_sizes = heading_sizes(&page_paras, body);
     log::trace!("body size {body}, heading sizes {heading_sizes:?}");
@@ -335,8 +334,8 @@ pub(super) fn layout(
         // paragraphs indented alike from the page's margin.
         // The document's margin, not the page's: a page of nothing but list items has no line
         // at the margin to tell.
-        let left = doc_left.min(margins(page_lines).0);
-        let (_, right) = margins(page_lines);
+        let (page_left, right) = margins(page_lines);
+        let left = doc_left.min(page_left);
         let indent_of = |p: &Para| {
             let l = &p.lines[0];
             // Centred lines (a title, an author) are not indented items.
@@ -953,8 +952,13 @@ fn merge_baselines(lines: Vec<Line>) -> Vec<Line> {
 /// The left margin of a page's text (the most common start of a line, code aside) and the right
 /// edge of its text column.
 fn margins(lines: &[Line]) -> (f64, f64) {
+    margins_of(lines.iter())
+}
+
+/// [`margins`] over any lines (every page of a document, without copying them).
+fn margins_of<'a>(lines: impl Iterator<Item = &'a Line> + Clone) -> (f64, f64) {
     let mut starts: HashMap<i64, usize> = HashMap::new();
-    for line in lines.iter().filter(|l| !l.is_mono()) {
+    for line in lines.clone().filter(|l| !l.is_mono()) {
         *starts.entry(line.x0.round() as i64).or_default() += 1;
     }
     // The leftmost start shared by several lines (a page of list items has its margin left of
@@ -972,7 +976,7 @@ fn margins(lines: &[Line]) -> (f64, f64) {
                 .map(|(&x, _)| x)
         })
         .map_or(0.0, |x| x as f64);
-    let right = lines.iter().map(|l| l.x1).fold(left, f64::max);
+    let right = lines.map(|l| l.x1).fold(left, f64::max);
     (left, right)
 }
 
