@@ -113,12 +113,14 @@ pub fn convert(config: &Config) -> Result<Summary> {
     if removed > 0 {
         log::info!("removed {removed} temporary files left by an interrupted run");
     }
+    // Opened before the run is recorded: an events file that cannot be written is a usage error,
+    // not a run left "running" in the history.
+    let events = Events::open(config.events.as_deref())?;
     store::start_run(&conn, &run_id, &store::now_rfc3339(), &config.command_line)?;
     // Taken before any file is read: a file modified after this moment is never trusted later.
     let hashed_at_ns = hash::system_time_ns(SystemTime::now());
 
     crate::logging::set_run_id(Some(&run_id));
-    let events = Events::open(config.events.as_deref())?;
 
     let progress = Progress::new(&config.report);
     let discovery = match &config.retry {
