@@ -235,7 +235,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__config__subcmd__show)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,7 +274,11 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "pdf docx txt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx pdf tsv txt" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --page-markers)
@@ -349,7 +353,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__convert)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,7 +392,11 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "pdf docx txt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx pdf tsv txt" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --page-markers)
@@ -1054,7 +1062,7 @@ _docproc() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "pdf docx txt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx pdf tsv txt" -- "${cur}"))
                     return 0
                     ;;
                 --error-code)
@@ -1089,7 +1097,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__retry)
-            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1132,7 +1140,11 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "pdf docx txt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx pdf tsv txt" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --page-markers)

@@ -50,12 +50,15 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -l cache-dir -d
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s j -l jobs -d 'Number of documents converted at once [default: number of CPUs]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l formats -d 'Convert only these formats; the others are ignored [default: all]' -r -f -a "pdf\t''
-docx\t''
-txt\t''"
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
+docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+pdf\t'PDF (.pdf)'
+tsv\t'TSV (.tsv, .tab)'
+txt\t'plain text (.txt, .text)'"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l images -d 'Images in DOCX: written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l images -d 'Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
@@ -78,7 +81,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -s L -l follow-
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l force -d 'Convert every document again, ignoring the cache'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l front-matter -d 'Start each DOCX\'s Markdown with YAML front matter from its document properties'
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX)'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l json -d 'Print the run report as JSON on stdout'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'
@@ -92,12 +95,15 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -l cache-dir -d '
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -s j -l jobs -d 'Number of documents converted at once [default: number of CPUs]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
-complete -c docproc -n "__fish_docproc_using_subcommand retry" -l formats -d 'Convert only these formats; the others are ignored [default: all]' -r -f -a "pdf\t''
-docx\t''
-txt\t''"
-complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
+docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+pdf\t'PDF (.pdf)'
+tsv\t'TSV (.tsv, .tab)'
+txt\t'plain text (.txt, .text)'"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
-complete -c docproc -n "__fish_docproc_using_subcommand retry" -l images -d 'Images in DOCX: written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l images -d 'Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
@@ -120,7 +126,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -s L -l follow-sy
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l force -d 'Convert every document again, ignoring the cache'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
-complete -c docproc -n "__fish_docproc_using_subcommand retry" -l front-matter -d 'Start each DOCX\'s Markdown with YAML front matter from its document properties'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX)'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l json -d 'Print the run report as JSON on stdout'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'
@@ -145,9 +151,11 @@ processing\t''
 completed\t''
 failed\t''
 skipped\t''"
-complete -c docproc -n "__fish_docproc_using_subcommand list" -l type -d 'Only documents of this file type' -r -f -a "pdf\t''
-docx\t''
-txt\t''"
+complete -c docproc -n "__fish_docproc_using_subcommand list" -l type -d 'Only documents of this format (as converted: a rerouted file counts as what it is)' -r -f -a "csv\t'CSV (.csv)'
+docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+pdf\t'PDF (.pdf)'
+tsv\t'TSV (.tsv, .tab)'
+txt\t'plain text (.txt, .text)'"
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l error-code -d 'Only documents with this error (or warning) code, e.g. corrupt, needs_ocr' -r
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l since -d 'Only documents processed since TIME: RFC 3339 ("2026-11-27T06:00:00Z") or an age ("24h")' -r
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l page -d 'Page to show, from 1' -r
@@ -264,12 +272,15 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s j -l jobs -d 'Number of documents converted at once [default: number of CPUs]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
-complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l formats -d 'Convert only these formats; the others are ignored [default: all]' -r -f -a "pdf\t''
-docx\t''
-txt\t''"
-complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page boundaries in PDF output [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
+docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+pdf\t'PDF (.pdf)'
+tsv\t'TSV (.tsv, .tab)'
+txt\t'plain text (.txt, .text)'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
-complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l images -d 'Images in DOCX: written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l images -d 'Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
@@ -292,7 +303,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l force -d 'Convert every document again, ignoring the cache'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
-complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l front-matter -d 'Start each DOCX\'s Markdown with YAML front matter from its document properties'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX)'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print the run report as JSON on stdout'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'

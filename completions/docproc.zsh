@@ -44,10 +44,15 @@ _arguments "${_arguments_options[@]}" : \
 '--jobs=[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
-'*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
-'--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
+'*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
+docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+pdf\:"PDF (.pdf)"
+tsv\:"TSV (.tsv, .tab)"
+txt\:"plain text (.txt, .text)"))' \
+'*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
+'--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
-'--images=[Images in DOCX\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+'--images=[Pictures (DOCX, PPTX)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
@@ -71,7 +76,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
-'--front-matter[Start each DOCX'\''s Markdown with YAML front matter from its document properties]' \
+'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX)]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \
@@ -95,10 +100,15 @@ _arguments "${_arguments_options[@]}" : \
 '--jobs=[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
-'*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
-'--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
+'*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
+docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+pdf\:"PDF (.pdf)"
+tsv\:"TSV (.tsv, .tab)"
+txt\:"plain text (.txt, .text)"))' \
+'*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
+'--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
-'--images=[Images in DOCX\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+'--images=[Pictures (DOCX, PPTX)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
@@ -122,7 +132,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
-'--front-matter[Start each DOCX'\''s Markdown with YAML front matter from its document properties]' \
+'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX)]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \
@@ -158,7 +168,11 @@ _arguments "${_arguments_options[@]}" : \
 '--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
 '--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
 '--status=[Only documents with this processing status]:STATUS:(pending processing completed failed skipped)' \
-'--type=[Only documents of this file type]:TYPE:(pdf docx txt)' \
+'--type=[Only documents of this format (as converted\: a rerouted file counts as what it is)]:TYPE:((csv\:"CSV (.csv)"
+docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+pdf\:"PDF (.pdf)"
+tsv\:"TSV (.tsv, .tab)"
+txt\:"plain text (.txt, .text)"))' \
 '--error-code=[Only documents with this error (or warning) code, e.g. corrupt, needs_ocr]:CODE:_default' \
 '--since=[Only documents processed since TIME\: RFC 3339 ("2026-11-27T06\:00\:00Z") or an age ("24h")]:TIME:_default' \
 '--page=[Page to show, from 1]:N:_default' \
@@ -389,10 +403,15 @@ _arguments "${_arguments_options[@]}" : \
 '--jobs=[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
-'*--formats=[Convert only these formats; the others are ignored \[default\: all\]]:FORMAT:(pdf docx txt)' \
-'--page-markers=[Mark page boundaries in PDF output \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
+'*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
+docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+pdf\:"PDF (.pdf)"
+tsv\:"TSV (.tsv, .tab)"
+txt\:"plain text (.txt, .text)"))' \
+'*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
+'--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
-'--images=[Images in DOCX\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+'--images=[Pictures (DOCX, PPTX)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
@@ -416,7 +435,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
-'--front-matter[Start each DOCX'\''s Markdown with YAML front matter from its document properties]' \
+'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX)]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \

@@ -9,7 +9,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::convert::{ConvertOptions, Converter};
+use crate::convert::ConvertOptions;
+use crate::formats::FormatSpec;
 use crate::hash::ContentHash;
 use crate::write;
 
@@ -18,18 +19,15 @@ use crate::write;
 pub struct CacheKey(String);
 
 impl CacheKey {
-    pub fn new(
-        content: &ContentHash,
-        converter: &dyn Converter,
-        options: &ConvertOptions,
-    ) -> CacheKey {
+    /// The key of a document of this format converted with these options.
+    pub fn new(content: &ContentHash, format: &FormatSpec, options: &ConvertOptions) -> CacheKey {
         let mut hasher = blake3::Hasher::new();
         for part in [
             "docproc-cache-v1",
             &content.to_hex(),
-            converter.name(),
-            converter.version(),
-            &options.fingerprint(converter.name()),
+            format.converter.name(),
+            format.converter.version(),
+            &format.fingerprint(options),
         ] {
             hasher.update(part.as_bytes());
             hasher.update(&[0]);
@@ -97,15 +95,14 @@ impl MarkdownStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::convert::converter_for;
-    use crate::filetype::FileType;
+    use crate::formats;
 
     #[test]
     fn key_depends_on_content_converter_and_options() {
         let a = ContentHash::of_bytes(b"a");
         let b = ContentHash::of_bytes(b"b");
-        let txt = converter_for(FileType::Txt);
-        let pdf = converter_for(FileType::Pdf);
+        let txt = &formats::TXT;
+        let pdf = &formats::PDF;
         let on = ConvertOptions::default();
         let off = ConvertOptions {
             page_markers: false,

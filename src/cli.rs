@@ -15,7 +15,7 @@ use clap::{
     ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
 
-/// Convert folders of documents (PDF, DOCX, TXT) to Markdown.
+/// Convert folders of documents (PDF, Office, OpenDocument, CSV, text) to Markdown.
 ///
 /// docproc walks the paths it is given, converts every supported document to Markdown in parallel,
 /// writes the Markdown into an output tree that mirrors the input, and records each document's
@@ -67,7 +67,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Convert documents under PATHS to Markdown in an output directory
-    #[command(long_about = CONVERT_LONG_ABOUT)]
+    #[command(long_about = convert_long_about())]
     Convert(ConvertArgs),
 
     /// Convert the documents that failed in earlier runs again
@@ -116,17 +116,30 @@ pub struct WorkerArgs {
     pub max_memory: Option<u64>,
 }
 
-const CONVERT_LONG_ABOUT: &str = "\
+/// The long help of `convert`, with the formats from the registry.
+fn convert_long_about() -> String {
+    let formats: Vec<String> = crate::formats::ALL
+        .iter()
+        .filter(|f| f.enabled_by_default)
+        .map(|f| format!("{} (.{})", f.title, f.extensions.join(", .")))
+        .collect();
+    format!(
+        "\
 Convert documents under PATHS to Markdown in an output directory.
 
-Every PATH (a file or a directory) is walked; PDF (.pdf), Word (.docx) and plain-text (.txt, .text) \
-files are converted, everything else is counted as ignored. The Markdown for a/b/report.pdf is \
-written to OUTPUT/a/b/report.pdf.md: the full source name is kept, so report.pdf and report.docx in \
-one folder never overwrite each other. With one directory PATH its contents are mirrored directly; \
-with several PATHs (or file PATHs) each one keeps its own name as the first level of the output.
+Every PATH (a file or a directory) is walked; files of these formats are converted: {}. \
+Everything else is counted as ignored. A file whose content is another format than its \
+extension says is converted as what it is (with a 'rerouted' warning). The Markdown for \
+a/b/report.pdf is written to OUTPUT/a/b/report.pdf.md: the full source name is kept, so \
+report.pdf and report.docx in one folder never overwrite each other. With one directory PATH \
+its contents are mirrored directly; with several PATHs (or file PATHs) each one keeps its own \
+name as the first level of the output.
 
 The state (SQLite database and the content-addressed Markdown cache) lives in OUTPUT/.docproc \
-unless --db says otherwise. A second run converts only documents whose content changed.";
+unless --db says otherwise. A second run converts only documents whose content changed.",
+        formats.join(", ")
+    )
+}
 
 const RETRY_LONG_ABOUT: &str = "\
 Convert the documents that failed in earlier runs again.
@@ -222,15 +235,28 @@ pub struct RunArgs {
     )]
     pub exclude: Vec<String>,
 
-    /// Convert only these formats; the others are ignored [default: all]
+    /// Convert exactly these formats; the others are ignored [default: every format that is on by
+    /// default, or as [formats.NAME] enabled says]
     #[arg(
         long,
         value_name = "FORMAT",
         env = "DOCPROC_FORMATS",
         hide_env_values = true,
+        value_delimiter = ',',
+        value_parser = clap::builder::PossibleValuesParser::new(crate::formats::possible_values())
+    )]
+    pub formats: Vec<String>,
+
+    /// Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true
+    /// (the README's format table lists them); repeatable
+    #[arg(
+        long = "set",
+        value_name = "NAME.KEY=VALUE",
+        env = "DOCPROC_SET",
+        hide_env_values = true,
         value_delimiter = ','
     )]
-    pub formats: Vec<Format>,
+    pub set: Vec<String>,
 
     /// Also walk hidden files and directories (names starting with '.')
     #[arg(long, env = "DOCPROC_HIDDEN", hide_env_values = true, value_parser = FalseyValueParser::new())]
@@ -252,7 +278,7 @@ pub struct RunArgs {
     #[arg(long, env = "DOCPROC_RETRY_FAILED", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub retry_failed: bool,
 
-    /// Mark page boundaries in PDF output [default: comment]
+    /// Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]
     #[arg(
         long,
         value_name = "STYLE",
@@ -261,8 +287,8 @@ pub struct RunArgs {
     )]
     pub page_markers: Option<PageMarkers>,
 
-    /// Images in DOCX: written beside the Markdown (NAME_files/) and linked, or only their alt text
-    /// [default: extract]
+    /// Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their
+    /// alt text [default: extract]
     #[arg(
         long,
         value_name = "MODE",
@@ -271,7 +297,7 @@ pub struct RunArgs {
     )]
     pub images: Option<Images>,
 
-    /// Start each DOCX's Markdown with YAML front matter from its document properties
+    /// Start each document's Markdown with YAML front matter from its properties (DOCX)
     #[arg(long, env = "DOCPROC_FRONT_MATTER", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub front_matter: bool,
 
@@ -398,6 +424,39 @@ pub struct RunArgs {
     /// Print nothing but failures: no progress bar, no summary
     #[arg(short, long, env = "DOCPROC_QUIET", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub quiet: bool,
+
+    /// The configuration file's `[formats.NAME]` sections (filled by `Settings::apply_run`).
+    #[arg(skip)]
+    pub file_formats: crate::settings::FormatSections,
+
+    /// How `config show` names the configuration file.
+    #[arg(skip)]
+    pub file_label: String,
+
+    /// Where the values of per-format settings given on the command line or in the environment
+    /// came from (clap id -> "command line" or "environment DOCPROC_X").
+    #[arg(skip)]
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+impl RunArgs {
+    /// The value of a shared option flag that was given (on the command line or in the
+    /// environment), as the word a format option takes.
+    pub fn flag_value(&self, id: &str) -> Option<String> {
+        self.sources.get(id)?;
+        match id {
+            "images" => self.images.map(|i| match i {
+                Images::Extract => "extract".to_string(),
+                Images::None => "none".to_string(),
+            }),
+            "page_markers" => self.page_markers.map(|p| match p {
+                PageMarkers::Comment => "comment".to_string(),
+                PageMarkers::None => "none".to_string(),
+            }),
+            "front_matter" => Some(self.front_matter.to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// What happens to images.
@@ -487,17 +546,6 @@ pub enum PageMarkers {
     None,
 }
 
-/// A document format docproc converts.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    Pdf,
-    Docx,
-    Txt,
-}
-
 /// Output of the read-only commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatsFormat {
@@ -544,9 +592,13 @@ pub struct ListArgs {
     #[arg(long, value_name = "STATUS")]
     pub status: Option<StatusFilter>,
 
-    /// Only documents of this file type
-    #[arg(long = "type", value_name = "TYPE")]
-    pub file_type: Option<Format>,
+    /// Only documents of this format (as converted: a rerouted file counts as what it is)
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::formats::possible_values())
+    )]
+    pub file_type: Option<String>,
 
     /// Only documents with this error (or warning) code, e.g. corrupt, needs_ocr
     #[arg(long, value_name = "CODE")]

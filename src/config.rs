@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::cli::{Format, Isolation, PageMarkers, RunArgs, StateArgs};
+use crate::cli::{Isolation, RunArgs, StateArgs};
 use crate::convert::{ConvertOptions, Limits};
+use crate::formats::FormatSpec;
 
 /// Name of the state directory created inside the output tree by default.
 pub const STATE_DIR_NAME: &str = ".docproc";
@@ -156,9 +157,10 @@ pub struct Config {
     pub force: bool,
     pub rehash: bool,
     pub retry_failed: bool,
-    pub options: ConvertOptions,
-    /// Formats to convert; files of the others are ignored. Empty: all.
-    pub formats: Vec<Format>,
+    /// Every format in registry order: whether this run converts it, and its options (the run's
+    /// limits included).
+    pub formats: Vec<FormatPlan>,
+    pub limits: Limits,
     /// `--events`: where document events go.
     pub events: Option<PathBuf>,
     /// How conversions are supervised.
@@ -209,9 +211,22 @@ impl Config {
         if !defaults.wait_secs.is_finite() || defaults.wait_secs < 0.0 {
             bail!("--wait must be a number of seconds");
         }
-        let mut formats = args.formats.clone();
-        formats.sort();
-        formats.dedup();
+        let limits = limits(&args);
+        let formats = crate::settings::resolve_formats(&args, &args.file_label)?
+            .into_iter()
+            .map(|r| {
+                let mut options = r.options;
+                options.limits = limits;
+                FormatPlan {
+                    format: r.format,
+                    enabled: r.enabled,
+                    options,
+                }
+            })
+            .collect::<Vec<_>>();
+        if !formats.iter().any(|f| f.enabled) {
+            bail!("no format is enabled: check --formats and the [formats.NAME] enabled settings");
+        }
         Ok(Config {
             roots,
             state,
@@ -220,14 +235,7 @@ impl Config {
             force: args.force,
             rehash: args.rehash,
             retry_failed: args.retry_failed || retry.is_some(),
-            options: ConvertOptions {
-                page_markers: args.page_markers.unwrap_or(PageMarkers::Comment)
-                    == PageMarkers::Comment,
-                extract_images: args.images.unwrap_or(crate::cli::Images::Extract)
-                    == crate::cli::Images::Extract,
-                front_matter: args.front_matter,
-                limits: limits(&args),
-            },
+            limits,
             supervision: Supervision {
                 isolation: defaults.isolation,
                 timeout: (defaults.timeout_secs > 0.0)
@@ -248,10 +256,30 @@ impl Config {
         })
     }
 
-    /// Whether files of this type are converted in this run.
-    pub fn converts(&self, file_type: crate::filetype::FileType) -> bool {
-        self.formats.is_empty() || self.formats.contains(&file_type.format())
+    /// Whether files of this format are converted in this run.
+    pub fn converts(&self, format: &FormatSpec) -> bool {
+        self.plan(format).is_some_and(|p| p.enabled)
     }
+
+    /// The options a document of this format is converted with.
+    pub fn options_for(&self, format: &FormatSpec) -> &ConvertOptions {
+        &self
+            .plan(format)
+            .expect("every registered format has a plan")
+            .options
+    }
+
+    fn plan(&self, format: &FormatSpec) -> Option<&FormatPlan> {
+        self.formats.iter().find(|p| p.format == format)
+    }
+}
+
+/// One format as this run converts it.
+#[derive(Debug, Clone)]
+pub struct FormatPlan {
+    pub format: &'static FormatSpec,
+    pub enabled: bool,
+    pub options: ConvertOptions,
 }
 
 /// How each conversion is run and watched.

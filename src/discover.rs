@@ -1,7 +1,8 @@
 //! Walks the PATH arguments and produces the sorted list of documents to consider.
 //!
 //! Discovery only looks at names and `stat` results; no file is opened here. Files are candidates
-//! by extension (`filetype::FileType::from_extension`); everything else is counted as ignored.
+//! by extension (`formats::by_extension`); everything else is counted as ignored. What the
+//! content really is is decided later, when the file is read (`formats::identify`).
 //! Hidden entries are skipped unless `--hidden`, symbolic links are not followed unless
 //! `--follow-symlinks`, `--exclude` prunes whole directories, and the output directory and
 //! docproc's own state are never walked even when they sit inside an input directory. Directories
@@ -14,7 +15,7 @@ use globset::GlobSet;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::config::{Config, Root};
-use crate::filetype::FileType;
+use crate::formats::{self, FormatSpec};
 use crate::hash::FileStat;
 
 /// One document to consider.
@@ -26,7 +27,8 @@ pub struct Job {
     pub display: PathBuf,
     /// Path of the output relative to the output directory, before `.md` is appended.
     pub rel: PathBuf,
-    pub file_type: FileType,
+    /// The format the file's extension claims.
+    pub claimed: &'static FormatSpec,
     pub stat: FileStat,
 }
 
@@ -188,10 +190,10 @@ fn add_file(
     if matches(config.filters.exclude.as_ref(), name_for_globs) {
         return;
     }
-    let Some(file_type) = path
+    let Some(claimed) = path
         .extension()
-        .and_then(FileType::from_extension)
-        .filter(|&t| config.converts(t))
+        .and_then(formats::by_extension)
+        .filter(|f| config.converts(f))
     else {
         discovery.ignored += 1;
         return;
@@ -211,7 +213,7 @@ fn add_file(
         } else {
             root.out_prefix.join(rel_in_root)
         },
-        file_type,
+        claimed,
         stat: FileStat::from_metadata(meta),
     });
 }

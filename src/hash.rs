@@ -22,9 +22,16 @@ impl ContentHash {
 
     /// Hashes a file by streaming it (constant memory, whatever its size).
     pub fn of_file(path: &Path) -> io::Result<ContentHash> {
+        Ok(ContentHash::of_file_with_head(path, 0)?.0)
+    }
+
+    /// Hashes a file by streaming it, and keeps its first `head` bytes (what the content sniff
+    /// looks at, read in the same pass).
+    pub fn of_file_with_head(path: &Path, head: usize) -> io::Result<(ContentHash, Vec<u8>)> {
         let mut file = File::open(path)?;
         let mut hasher = blake3::Hasher::new();
         let mut buf = vec![0u8; 256 * 1024];
+        let mut first = Vec::with_capacity(head);
         loop {
             let n = match file.read(&mut buf) {
                 Ok(0) => break,
@@ -32,9 +39,13 @@ impl ContentHash {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
+            if first.len() < head {
+                let take = n.min(head - first.len());
+                first.extend_from_slice(&buf[..take]);
+            }
             hasher.update(&buf[..n]);
         }
-        Ok(ContentHash(hasher.finalize()))
+        Ok((ContentHash(hasher.finalize()), first))
     }
 
     pub fn to_hex(&self) -> String {

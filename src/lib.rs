@@ -3,8 +3,9 @@
 //!
 //! `main.rs` calls [`run`]; everything else lives here so that it can be tested. The modules follow
 //! the pipeline (see `pipeline.rs` for the data flow, top to bottom):
-//! `cli` → `config` → `discover` → `hash` → `cache` → `convert` (+ `markdown`) → `write` →
-//! `store` → `report`, with `lock` and `interrupt` around the run.
+//! `cli` → `config` → `discover` → `hash` (+ `sniff`, `formats`: what the content is) → `cache` →
+//! `convert` (+ `markdown`) → `write` → `store` → `report`, with `lock` and `interrupt` around
+//! the run. `formats` is the registry of every format and its options.
 
 pub mod cache;
 pub mod cli;
@@ -14,7 +15,7 @@ pub mod convert;
 pub mod discover;
 pub mod events;
 pub mod exit;
-pub mod filetype;
+pub mod formats;
 pub mod generate;
 pub mod hash;
 pub mod interrupt;
@@ -25,6 +26,7 @@ pub mod panic_hook;
 pub mod pipeline;
 pub mod report;
 pub mod settings;
+pub mod sniff;
 pub mod store;
 pub mod worker;
 pub mod write;

@@ -20,6 +20,8 @@ pub enum Block {
     Paragraph(Vec<Inline>),
     List(List),
     Table(Table),
+    /// A table of plain-text cells (spreadsheets, CSV): light enough for millions of cells.
+    Grid(Grid),
     /// Preformatted text; `info` is the fence's info string (a language), often empty.
     CodeBlock {
         info: String,
@@ -58,6 +60,15 @@ pub struct Table {
     /// Whether the first row is a header: `Some` when the source says (DOCX `tblHeader`,
     /// `tblLook`), None to decide by shape (a table of several rows has one; a single row is data).
     pub header: Option<bool>,
+}
+
+/// A table whose cells are plain text (escaped when written; line breaks become `<br>`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grid {
+    /// Rows of cells, all of the same length.
+    pub rows: Vec<Vec<String>>,
+    /// Whether the first row is the header row; otherwise it is data under an empty header.
+    pub header: bool,
 }
 
 /// Inline content.
@@ -491,6 +502,7 @@ fn render_block(block: &Block, out: &mut String) {
         }
         Block::List(list) => render_list(list, out),
         Block::Table(table) => render_table(table, out),
+        Block::Grid(grid) => render_grid(grid, out),
         Block::CodeBlock { info, text } => {
             let longest = longest_run(text, '`');
             let fence = "`".repeat(longest.max(2) + 1);
@@ -619,9 +631,45 @@ fn render_table(table: &Table, out: &mut String) {
                 .collect()
         })
         .collect();
+    // A pipe table needs a header row. A table of one row has none: its row is data, under an
+    // empty header (as pandoc writes it), rather than promoted to a header.
+    let first_is_header = table.header.unwrap_or(rows.len() > 1);
+    write_pipe_table(&rows, columns, first_is_header, out);
+}
+
+/// A grid of plain-text cells as a pipe table: each cell escaped, its line breaks as `<br>`.
+fn render_grid(grid: &Grid, out: &mut String) {
+    let columns = grid.rows.iter().map(Vec::len).max().unwrap_or(0);
+    if columns == 0 {
+        return;
+    }
+    let rows: Vec<Vec<String>> = grid
+        .rows
+        .iter()
+        .map(|row| row.iter().map(|cell| grid_cell(cell)).collect())
+        .collect();
+    write_pipe_table(&rows, columns, grid.header, out);
+}
+
+fn grid_cell(text: &str) -> String {
+    if !text.contains(['\n', '\r']) {
+        return escape_text(text.trim(), Context::Table);
+    }
+    text.split(['\n', '\r'])
+        .map(|line| escape_text(line.trim(), Context::Table))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// Writes rendered cells as a pipe table, padding columns while rows stay short.
+fn write_pipe_table(rows: &[Vec<String>], columns: usize, first_is_header: bool, out: &mut String) {
+    if rows.is_empty() {
+        return;
+    }
     let width = |s: &str| s.chars().count();
     let mut widths = vec![3; columns];
-    for row in &rows {
+    for row in rows {
         for (c, cell) in row.iter().enumerate() {
             widths[c] = widths[c].max(width(cell));
         }
@@ -640,12 +688,9 @@ fn render_table(table: &Table, out: &mut String) {
         }
         out.push('\n');
     };
-    // A pipe table needs a header row. A table of one row has none: its row is data, under an
-    // empty header (as pandoc writes it), rather than promoted to a header.
     let empty: Vec<String> = vec![String::new(); columns];
-    let first_is_header = table.header.unwrap_or(rows.len() > 1);
     let (header, body) = if !first_is_header {
-        (&empty, &rows[..])
+        (&empty, rows)
     } else {
         (&rows[0], &rows[1..])
     };

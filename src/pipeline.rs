@@ -20,12 +20,13 @@ use rayon::prelude::*;
 
 use crate::cache::{CacheKey, MarkdownStore};
 use crate::config::Config;
-use crate::convert::{self, ConvertError, Converted, Metadata, Warning, converter_for};
+use crate::convert::{self, ConvertError, Converted, Metadata, Warning};
 use crate::discover::{self, Job};
 use crate::events::{EventDocument, Events};
-use crate::filetype::FileType;
+use crate::formats::{self, FormatSpec, Identified};
 use crate::hash::{self, ContentHash};
 use crate::report::{DocumentCounts, Failure, Notice, Progress, Summary, WalkError, printable};
+use crate::sniff::{self, Probe};
 use crate::store::{
     self, CacheEntry, DocumentRow, KnownDocument, Record, Recorder, RunCounts, Status,
 };
@@ -64,6 +65,10 @@ enum Action {
 #[derive(Debug)]
 struct Planned<'a> {
     job: &'a Job,
+    /// What the content is: the claimed format, or the one it was rerouted to.
+    format: &'static FormatSpec,
+    /// The `rerouted` warning's message when the content is not what the extension claims.
+    rerouted: Option<String>,
     id: String,
     known: Option<&'a KnownDocument>,
     hash: Option<ContentHash>,
@@ -92,6 +97,17 @@ enum Outcome {
 }
 
 /// A warning as the (code, message) columns of a completed row.
+/// A document's warning: the converter's (which every copy of the same content shares), else
+/// this file's own `rerouted` one (a `.xls` and a `.csv` may share content, not the warning).
+fn row_warning(p: &Planned<'_>, converter_warning: &Option<Warning>) -> Option<Warning> {
+    converter_warning.clone().or_else(|| {
+        p.rerouted.as_ref().map(|message| Warning {
+            code: "rerouted".into(),
+            message: message.clone(),
+        })
+    })
+}
+
 fn warning_fields(warning: &Option<Warning>) -> Option<(&str, &str)> {
     warning
         .as_ref()
@@ -250,7 +266,11 @@ fn failed_documents(
         else {
             continue; // converted into another output directory sharing this database
         };
-        let Some(file_type) = FileType::parse(&failed.file_type).filter(|&t| config.converts(t))
+        // The format the name claims (the content decides again when it is read).
+        let Some(claimed) = path
+            .extension()
+            .and_then(formats::by_extension)
+            .filter(|f| config.converts(f))
         else {
             discovery.ignored += 1;
             continue;
@@ -260,7 +280,7 @@ fn failed_documents(
                 display: path.clone(),
                 path,
                 rel,
-                file_type,
+                claimed,
                 stat: hash::FileStat::from_metadata(&meta),
             }),
             Ok(_) | Err(_) => discovery.problems.push(discover::WalkProblem {
@@ -276,7 +296,9 @@ fn failed_documents(
 /// `DocumentUploaded` for every new or changed document about to be processed.
 fn announce_uploads(events: &Events, planned: &[Planned<'_>]) {
     for p in planned {
-        if !matches!(p.action, Action::Convert | Action::Restore(_)) {
+        // Refused by its content (a hash was taken) counts as uploaded; unreadable does not.
+        let refused = matches!(p.action, Action::Fail(_)) && p.hash.is_some();
+        if !matches!(p.action, Action::Convert | Action::Restore(_)) && !refused {
             continue;
         }
         let hash = p.hash.map(|h| h.to_hex());
@@ -289,7 +311,7 @@ fn announce_uploads(events: &Events, planned: &[Planned<'_>]) {
         events.uploaded(
             &p.id,
             &path_key(p.job),
-            p.job.file_type.as_str(),
+            p.format.name,
             p.job.stat.size,
             serde_json::json!({
                 "content_hash": hash,
@@ -313,10 +335,11 @@ fn plan<'a>(
     known: Option<&'a KnownDocument>,
     now_ns: i64,
 ) -> Planned<'a> {
-    let converter = converter_for(job.file_type);
     let output = write::output_path(&config.state.output, &job.rel);
     let mut planned = Planned {
         job,
+        format: job.claimed,
+        rerouted: None,
         id: known.map_or_else(|| uuid::Uuid::new_v4().to_string(), |k| k.row.id.clone()),
         known,
         hash: None,
@@ -329,11 +352,11 @@ fn plan<'a>(
         planned.action = Action::Interrupted;
         return planned;
     }
-    if job.stat.size > config.options.limits.max_file_size {
+    if job.stat.size > config.limits.max_file_size {
         planned.action = Action::Fail(ConvertError::ResourceLimit(format!(
             "the file is {} MB, larger than --max-file-size ({} MB)",
             job.stat.size >> 20,
-            config.options.limits.max_file_size >> 20
+            config.limits.max_file_size >> 20
         )));
         return planned;
     }
@@ -350,10 +373,10 @@ fn plan<'a>(
         let hash = ContentHash::from_hex(k.row.content_hash.as_deref()?)?;
         hash::stored_hash_is_valid(&k.row.stat, hashed_at, &job.stat).then_some((hash, hashed_at))
     });
-    let (hash, hashed_at) = match reusable {
-        Some(found) => found,
-        None => match ContentHash::of_file(&job.path) {
-            Ok(hash) => (hash, now_ns),
+    let (hash, hashed_at, head) = match reusable {
+        Some((hash, at)) => (hash, at, None),
+        None => match ContentHash::of_file_with_head(&job.path, sniff::HEAD_LEN) {
+            Ok((hash, head)) => (hash, now_ns, Some(head)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 planned.action = Action::Skip {
                     code: "vanished",
@@ -368,15 +391,23 @@ fn plan<'a>(
             }
         },
     };
-    let key = CacheKey::new(&hash, converter, &config.options);
     planned.hash = Some(hash);
     planned.hashed_at_ns = Some(hashed_at);
+    let refused = match identify(config, job, known, head) {
+        Ok((format, rerouted)) => {
+            planned.format = format;
+            planned.rerouted = rerouted;
+            None
+        }
+        Err(error) => Some(error),
+    };
+    let key = CacheKey::new(&hash, planned.format, config.options_for(planned.format));
     if let Some(k) = known.filter(|_| !config.force)
         && k.row.cache_key.as_deref() == Some(key.as_str())
     {
         let refresh_row = k.row.stat != job.stat || k.row.hashed_at_ns != Some(hashed_at);
         match k.row.status {
-            Status::Completed => {
+            Status::Completed if refused.is_none() => {
                 let output_ok = k.row.output_path.as_deref()
                     == Some(&*planned.output.to_string_lossy())
                     && std::fs::metadata(&planned.output).is_ok_and(|m| {
@@ -400,7 +431,66 @@ fn plan<'a>(
         }
     }
     planned.key = Some(key);
+    if let Some(error) = refused
+        && matches!(planned.action, Action::Convert)
+    {
+        planned.action = Action::Fail(error);
+    }
     planned
+}
+
+/// What a document's content is: the format to convert it as, with the `rerouted` warning when
+/// that is not the format its name claims; or why it is refused. A document whose hash was
+/// reused (unchanged since the last run) keeps the format recorded then, unless that run
+/// refused it or the format is no longer enabled; otherwise the content is probed: the first
+/// bytes the hash read, and the directory of a zip or OLE2 file.
+fn identify(
+    config: &Config,
+    job: &Job,
+    known: Option<&KnownDocument>,
+    head: Option<Vec<u8>>,
+) -> Result<(&'static FormatSpec, Option<String>), ConvertError> {
+    let head = match head {
+        Some(head) => head,
+        None => {
+            let recorded = known.and_then(|k| {
+                let refused = k.row.status == Status::Failed
+                    && matches!(
+                        k.row.error_code.as_deref(),
+                        Some("type_mismatch" | "encrypted" | "corrupt")
+                    );
+                formats::by_name(&k.row.file_type).filter(|f| !refused && config.converts(f))
+            });
+            if let Some(format) = recorded {
+                let rerouted = (format != job.claimed).then(|| {
+                    known
+                        .filter(|k| k.row.error_code.as_deref() == Some("rerouted"))
+                        .and_then(|k| k.row.error_message.clone())
+                        .unwrap_or_else(|| format!("converted as {}", format.title))
+                });
+                return Ok((format, rerouted));
+            }
+            read_head(&job.path)
+                .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?
+        }
+    };
+    let probe = Probe::of_file(&job.path, head)
+        .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?;
+    match formats::identify(job.claimed, &probe, &|f| config.converts(f)) {
+        Identified::Claimed => Ok((job.claimed, None)),
+        Identified::Rerouted { to, message } => Ok((to, Some(message))),
+        Identified::Refused(error) => Err(error),
+    }
+}
+
+/// The first bytes of a file, for the content sniff.
+fn read_head(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(sniff::HEAD_LEN);
+    std::fs::File::open(path)?
+        .take(sniff::HEAD_LEN as u64)
+        .read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// One line at `-v`: what the run is about to do.
@@ -628,7 +718,7 @@ impl WorkContext<'_> {
                 return self.fail(p, &error, tx);
             }
         };
-        let warning = entry.warning.clone();
+        let warning = row_warning(p, &entry.warning);
         let mut row = self.row(p, Status::Completed, warning_fields(&warning));
         row.cached_markdown_path = Some(entry.markdown_path.clone());
         row.output_path = Some(p.output.to_string_lossy().into_owned());
@@ -707,7 +797,7 @@ impl WorkContext<'_> {
         let result = produced.result;
         // The file may have changed since it was hashed: what is recorded describes these bytes.
         let changed = Some(hash) != p.hash;
-        let key = CacheKey::new(&hash, converter_for(p.job.file_type), &self.config.options);
+        let key = CacheKey::new(&hash, p.format, self.config.options_for(p.format));
         match &result {
             Ok(_) => log::debug!(
                 "{}: converted in {duration_ms} ms",
@@ -765,8 +855,12 @@ impl WorkContext<'_> {
         let mut attempt = 0;
         loop {
             let produced = match self.pool {
-                Some(pool) => pool.convert(&p.job.path, p.job.file_type, &self.config.options),
-                None => convert::convert_file(&p.job.path, p.job.file_type, &self.config.options),
+                Some(pool) => {
+                    pool.convert(&p.job.path, p.format, self.config.options_for(p.format))
+                }
+                None => {
+                    convert::convert_file(&p.job.path, p.format, self.config.options_for(p.format))
+                }
             };
             match &produced.result {
                 Err(e)
@@ -808,7 +902,7 @@ impl WorkContext<'_> {
         duration_ms: u64,
         tx: &Sender<Record>,
     ) -> Outcome {
-        let converter = converter_for(p.job.file_type);
+        let converter = p.format.converter;
         let markdown = converted.markdown.into_bytes();
         if let Err(e) = self.store.put_attachments(key, &converted.attachments) {
             let error = ConvertError::Io(format!(
@@ -839,20 +933,22 @@ impl WorkContext<'_> {
             content_hash: hash.to_hex(),
             converter: converter.name().to_string(),
             converter_version: converter.version().to_string(),
-            options: self.config.options.fingerprint(converter.name()),
+            options: p.format.fingerprint(self.config.options_for(p.format)),
             markdown_path: stored.to_string_lossy().into_owned(),
             markdown_size: markdown.len() as u64,
             metadata: converted.metadata.clone(),
             warning: converted.warning.clone(),
         };
-        if let Some(warning) = &converted.warning {
-            self.progress.line(
-                &p.job.display,
-                &warning.code,
-                &format!("{}; converted without text", warning.message),
-            );
+        let warning = row_warning(p, &converted.warning);
+        if let Some(warning) = &warning {
+            let message = if warning.code == "needs_ocr" {
+                format!("{}; converted without text", warning.message)
+            } else {
+                warning.message.clone()
+            };
+            self.progress.line(&p.job.display, &warning.code, &message);
         }
-        let mut row = self.row(p, Status::Completed, warning_fields(&converted.warning));
+        let mut row = self.row(p, Status::Completed, warning_fields(&warning));
         row.content_hash = Some(hash.to_hex());
         row.cache_key = Some(key.as_str().to_string());
         row.cached_markdown_path = Some(entry.markdown_path.clone());
@@ -877,7 +973,7 @@ impl WorkContext<'_> {
                 attempt: Some("converted"),
             },
         );
-        Outcome::Converted(converted.warning)
+        Outcome::Converted(warning)
     }
 
     fn copy_for_follower(
@@ -899,6 +995,7 @@ impl WorkContext<'_> {
                 return self.fail(p, &error, tx);
             }
         };
+        let warning = &row_warning(p, warning);
         let mut row = self.row(p, Status::Completed, warning_fields(warning));
         row.content_hash = Some(hash.to_hex());
         row.cache_key = Some(key.as_str().to_string());
@@ -983,11 +1080,11 @@ impl WorkContext<'_> {
 
     /// A fresh row for a planned document.
     fn row(&self, p: &Planned<'_>, status: Status, error: Option<(&str, &str)>) -> DocumentRow {
-        let converter = converter_for(p.job.file_type);
+        let converter = p.format.converter;
         DocumentRow {
             id: p.id.clone(),
             file_path: path_key(p.job),
-            file_type: p.job.file_type.as_str().to_string(),
+            file_type: p.format.name.to_string(),
             stat: p.job.stat,
             content_hash: p.hash.map(|h| h.to_hex()),
             hashed_at_ns: p.hashed_at_ns,

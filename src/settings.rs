@@ -18,7 +18,9 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde::Deserialize;
 
-use crate::cli::{ByteSize, Format, Isolation, LogFormat, PageMarkers, RunArgs, StateArgs};
+use crate::cli::{ByteSize, Isolation, LogFormat, RunArgs, StateArgs};
+use crate::convert::ConvertOptions;
+use crate::formats::{self, FormatSpec, OptionSpec, OptionValue};
 
 /// The file's name in the current directory.
 pub const LOCAL_FILE: &str = "docproc.toml";
@@ -53,48 +55,176 @@ pub struct FileSettings {
     pub max_unzipped_size: Option<ByteSize>,
     pub max_zip_ratio: Option<u64>,
     pub max_xml_depth: Option<usize>,
+    /// `[formats.NAME]` tables as written; checked against the registry by [`Settings::load`].
     #[serde(default)]
-    pub formats: FormatSections,
+    pub formats: std::collections::BTreeMap<String, toml::Table>,
 }
 
-/// `[formats.pdf]`, `[formats.docx]`, `[formats.txt]`: the feature flags of the converters.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `[formats.NAME]` sections of the file, checked: `enabled` and the format's options.
+#[derive(Debug, Default, Clone)]
 pub struct FormatSections {
-    pub pdf: Option<PdfSection>,
-    pub docx: Option<DocxSection>,
-    pub txt: Option<FormatSection>,
+    pub sections: Vec<FormatSection>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct DocxSection {
-    pub enabled: Option<bool>,
-    pub images: Option<crate::cli::Images>,
-    pub front_matter: Option<bool>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct FormatSection {
+    pub format: &'static FormatSpec,
     pub enabled: Option<bool>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct PdfSection {
-    pub enabled: Option<bool>,
-    pub page_markers: Option<PageMarkers>,
+    pub options: Vec<(&'static OptionSpec, OptionValue)>,
 }
 
 impl FormatSections {
-    fn enabled(&self, format: Format) -> Option<bool> {
-        match format {
-            Format::Pdf => self.pdf.as_ref()?.enabled,
-            Format::Docx => self.docx.as_ref()?.enabled,
-            Format::Txt => self.txt.as_ref()?.enabled,
+    /// Checks the file's tables against the registry: unknown formats, keys and values are
+    /// errors that name the section and what is allowed.
+    fn parse(tables: &std::collections::BTreeMap<String, toml::Table>) -> Result<FormatSections> {
+        let mut sections = Vec::new();
+        for (name, table) in tables {
+            let Some(format) = formats::by_name(name) else {
+                let known: Vec<&str> = formats::ALL.iter().map(|f| f.name).collect();
+                bail!(
+                    "unknown format [formats.{name}] (known: {})",
+                    known.join(", ")
+                );
+            };
+            let mut section = FormatSection {
+                format,
+                enabled: None,
+                options: Vec::new(),
+            };
+            for (key, value) in table {
+                if key == "enabled" {
+                    match value {
+                        toml::Value::Boolean(b) => section.enabled = Some(*b),
+                        other => bail!("[formats.{name}] enabled takes true or false, not {other}"),
+                    }
+                    continue;
+                }
+                let Some(option) = format.option(key) else {
+                    let mut known = vec!["enabled"];
+                    known.extend(format.options.iter().map(|o| o.key));
+                    bail!(
+                        "unknown key {key:?} in [formats.{name}] (known: {})",
+                        known.join(", ")
+                    );
+                };
+                let value = option
+                    .parse_toml(value)
+                    .map_err(|e| anyhow::anyhow!("[formats.{name}] {e}"))?;
+                section.options.push((option, value));
+            }
+            sections.push(section);
         }
+        Ok(FormatSections { sections })
     }
+
+    fn get(&self, format: &FormatSpec) -> Option<&FormatSection> {
+        self.sections.iter().find(|s| s.format == format)
+    }
+}
+
+/// Where a setting's value came from, for `config show`.
+fn source_of(m: &ArgMatches, id: &str, env: &str) -> Option<String> {
+    match m.value_source(id) {
+        Some(ValueSource::CommandLine) => Some("command line".to_string()),
+        Some(ValueSource::EnvVariable) => Some(format!("environment {env}")),
+        _ => None,
+    }
+}
+
+/// The resolved options and on/off state of every format, with where each value came from.
+#[derive(Debug, Clone)]
+pub struct ResolvedFormat {
+    pub format: &'static FormatSpec,
+    pub enabled: bool,
+    pub enabled_source: String,
+    pub options: ConvertOptions,
+    /// (option, source) for each of the format's options.
+    pub sources: Vec<(&'static OptionSpec, String)>,
+}
+
+/// Resolves every format's state: `--formats` (or its environment twin) lists exactly the
+/// formats converted, else each format's `enabled` in the file, else its default. Each option:
+/// `--set NAME.KEY=VALUE`, then the shared flag (`--images`, ...), then `[formats.NAME]`, then the
+/// registry's default.
+pub fn resolve_formats(run: &RunArgs, file_label: &str) -> Result<Vec<ResolvedFormat>> {
+    let mut sets: Vec<(&'static FormatSpec, &'static OptionSpec, OptionValue)> = Vec::new();
+    for item in &run.set {
+        let (path, value) = item.split_once('=').with_context(|| {
+            format!("--set {item:?}: write it as NAME.KEY=VALUE, e.g. pptx.notes=false")
+        })?;
+        let (name, key) = path.trim().split_once('.').with_context(|| {
+            format!("--set {item:?}: write it as NAME.KEY=VALUE, e.g. pptx.notes=false")
+        })?;
+        let format = formats::by_name(name.trim())
+            .with_context(|| format!("--set {item:?}: unknown format {name:?}"))?;
+        let option = format.option(key.trim()).with_context(|| {
+            let known: Vec<&str> = format.options.iter().map(|o| o.key).collect();
+            format!(
+                "--set {item:?}: format {} has no option {key:?} (it has: {})",
+                format.name,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })?;
+        let value = option
+            .parse(value)
+            .map_err(|e| anyhow::anyhow!("--set {item:?}: {e}"))?;
+        sets.push((format, option, value));
+    }
+    let set_source = run
+        .sources
+        .get("set")
+        .cloned()
+        .unwrap_or_else(|| "command line".into());
+    let mut out = Vec::new();
+    for &format in formats::ALL {
+        let section = run.file_formats.get(format);
+        let (enabled, enabled_source) = if let Some(source) = run.sources.get("formats") {
+            (run.formats.iter().any(|f| f == format.name), source.clone())
+        } else if let Some(on) = section.and_then(|s| s.enabled) {
+            (on, file_label.to_string())
+        } else {
+            (format.enabled_by_default, "default".to_string())
+        };
+        let mut options = ConvertOptions::default();
+        let mut sources = Vec::new();
+        for &option in format.options {
+            let from_set = sets
+                .iter()
+                .rev()
+                .find(|(f, o, _)| *f == format && o.key == option.key);
+            let from_flag = option
+                .flag
+                .and_then(|id| Some((run.flag_value(id)?, run.sources.get(id)?.clone())));
+            let from_file =
+                section.and_then(|s| s.options.iter().find(|(o, _)| o.key == option.key));
+            let (value, source) = if let Some((_, _, v)) = from_set {
+                (v.clone(), set_source.clone())
+            } else if let Some((text, source)) = from_flag {
+                (option.parse(&text).map_err(anyhow::Error::msg)?, source)
+            } else if let Some((_, v)) = from_file {
+                (v.clone(), file_label.to_string())
+            } else {
+                (
+                    option.parse(option.default).map_err(anyhow::Error::msg)?,
+                    "default".to_string(),
+                )
+            };
+            (option.set)(&mut options, &value);
+            sources.push((option, source));
+        }
+        out.push(ResolvedFormat {
+            format,
+            enabled,
+            enabled_source,
+            options,
+            sources,
+        });
+    }
+    Ok(out)
 }
 
 /// The configuration file in effect (possibly none).
@@ -137,6 +267,8 @@ impl Settings {
         {
             *events = base.join(&*events);
         }
+        FormatSections::parse(&file.formats)
+            .with_context(|| format!("invalid configuration file {}", path.display()))?;
         if file.jobs == Some(0) {
             bail!(
                 "invalid configuration file {}: jobs must be at least 1",
@@ -211,23 +343,22 @@ impl Settings {
         take!(max_unzipped_size, "max_unzipped_size");
         take!(max_zip_ratio, "max_zip_ratio");
         take!(max_xml_depth, "max_xml_depth");
-        if !given(m, "page_markers")
-            && let Some(markers) = f.formats.pdf.as_ref().and_then(|p| p.page_markers)
-        {
-            run.page_markers = Some(markers);
-        }
-        if !given(m, "formats") {
-            run.formats = enabled_formats(&f.formats);
-        }
-        if !given(m, "images")
-            && let Some(images) = f.formats.docx.as_ref().and_then(|d| d.images)
-        {
-            run.images = Some(images);
-        }
-        if !given(m, "front_matter")
-            && let Some(on) = f.formats.docx.as_ref().and_then(|d| d.front_matter)
-        {
-            run.front_matter = on;
+        // Per-format settings are resolved later, format by format (`resolve_formats`): keep
+        // the file's sections and where each command-line value came from.
+        run.file_formats = FormatSections::parse(&f.formats).unwrap_or_default();
+        run.file_label = self.file_label();
+        for (id, env) in [
+            ("formats", "DOCPROC_FORMATS"),
+            ("set", "DOCPROC_SET"),
+            ("images", "DOCPROC_IMAGES"),
+            ("page_markers", "DOCPROC_PAGE_MARKERS"),
+            ("front_matter", "DOCPROC_FRONT_MATTER"),
+        ] {
+            if given(m, id)
+                && let Some(source) = source_of(m, id, env)
+            {
+                run.sources.insert(id.to_string(), source);
+            }
         }
     }
 
@@ -241,7 +372,7 @@ impl Settings {
     ) -> Vec<Entry> {
         let f = &self.file;
         let mut entries = Vec::new();
-        let mut add = |key: &'static str, id: &str, value: serde_json::Value, in_file: bool| {
+        let mut add = |key: &str, id: &str, value: serde_json::Value, in_file: bool| {
             let source = match m.value_source(id) {
                 Some(ValueSource::CommandLine) => "command line".to_string(),
                 Some(ValueSource::EnvVariable) => {
@@ -250,7 +381,11 @@ impl Settings {
                 _ if in_file => self.file_label(),
                 _ => "default".to_string(),
             };
-            entries.push(Entry { key, value, source });
+            entries.push(Entry {
+                key: key.to_string(),
+                value,
+                source,
+            });
         };
         let path = |p: &Option<PathBuf>| {
             p.as_ref()
@@ -309,45 +444,29 @@ impl Settings {
         );
         show!("max-zip-ratio", max_zip_ratio, limits.max_zip_ratio.into());
         show!("max-xml-depth", max_xml_depth, limits.max_xml_depth.into());
-        for format in [Format::Pdf, Format::Docx, Format::Txt] {
-            let key = match format {
-                Format::Pdf => "formats.pdf.enabled",
-                Format::Docx => "formats.docx.enabled",
-                Format::Txt => "formats.txt.enabled",
-            };
-            let on = run.formats.is_empty() || run.formats.contains(&format);
-            add(
-                key,
-                "formats",
-                on.into(),
-                f.formats.enabled(format).is_some(),
-            );
+        match resolve_formats(run, &self.file_label()) {
+            Ok(resolved) => {
+                for r in resolved {
+                    entries.push(Entry {
+                        key: format!("formats.{}.enabled", r.format.name),
+                        value: r.enabled.into(),
+                        source: r.enabled_source.clone(),
+                    });
+                    for (option, source) in &r.sources {
+                        entries.push(Entry {
+                            key: format!("formats.{}.{}", r.format.name, option.key),
+                            value: shown_value(option, &r.options),
+                            source: source.clone(),
+                        });
+                    }
+                }
+            }
+            Err(e) => entries.push(Entry {
+                key: "formats".into(),
+                value: format!("{e:#}").into(),
+                source: "error".into(),
+            }),
         }
-        let images = run.images.unwrap_or(crate::cli::Images::Extract);
-        let docx = f.formats.docx.as_ref();
-        add(
-            "formats.docx.images",
-            "images",
-            serde_json::to_value(images).unwrap_or_default(),
-            docx.and_then(|d| d.images).is_some(),
-        );
-        add(
-            "formats.docx.front-matter",
-            "front_matter",
-            run.front_matter.into(),
-            docx.and_then(|d| d.front_matter).is_some(),
-        );
-        let markers = run.page_markers.unwrap_or(PageMarkers::Comment);
-        add(
-            "formats.pdf.page-markers",
-            "page_markers",
-            serde_json::to_value(markers).unwrap_or_default(),
-            f.formats
-                .pdf
-                .as_ref()
-                .and_then(|p| p.page_markers)
-                .is_some(),
-        );
         let (effective, _, top) = log_format;
         let source = match top.value_source("log_format") {
             Some(ValueSource::CommandLine) => "command line".to_string(),
@@ -356,7 +475,7 @@ impl Settings {
             _ => "default".to_string(),
         };
         entries.push(Entry {
-            key: "log-format",
+            key: "log-format".into(),
             value: serde_json::to_value(effective).unwrap_or_default(),
             source,
         });
@@ -367,7 +486,7 @@ impl Settings {
 /// One line of `docproc config show`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Entry {
-    pub key: &'static str,
+    pub key: String,
     pub value: serde_json::Value,
     pub source: String,
 }
@@ -380,15 +499,17 @@ fn given(m: &ArgMatches, id: &str) -> bool {
     )
 }
 
-/// The formats a file enables; empty means all (nothing disabled).
-fn enabled_formats(sections: &FormatSections) -> Vec<Format> {
-    let all = [Format::Pdf, Format::Docx, Format::Txt];
-    if all.iter().all(|&f| sections.enabled(f) != Some(false)) {
-        return Vec::new();
+/// An option's value as `config show` prints it: the word the user writes.
+fn shown_value(option: &OptionSpec, options: &ConvertOptions) -> serde_json::Value {
+    let value = (option.get)(options);
+    match (option.kind, &value) {
+        (formats::OptionKind::Choice(choices), serde_json::Value::Bool(b)) => {
+            // Two-way choices are stored as "the first choice or not".
+            let word = if *b { choices[0] } else { choices[1] };
+            word.into()
+        }
+        _ => value,
     }
-    all.into_iter()
-        .filter(|&f| sections.enabled(f) != Some(false))
-        .collect()
 }
 
 /// `./docproc.toml`, then the user's configuration directory.
@@ -421,13 +542,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(file.jobs, Some(3));
+        let sections = FormatSections::parse(&file.formats).unwrap();
         assert_eq!(
-            enabled_formats(&file.formats),
-            vec![Format::Pdf, Format::Docx]
+            sections.get(&formats::TXT).and_then(|s| s.enabled),
+            Some(false)
         );
-        assert_eq!(
-            file.formats.pdf.unwrap().page_markers,
-            Some(PageMarkers::None)
+        let pdf = sections.get(&formats::PDF).unwrap();
+        assert_eq!(pdf.options[0].1, OptionValue::Choice("none"));
+    }
+
+    #[test]
+    fn unknown_formats_keys_and_values_are_named() {
+        let parse = |text: &str| {
+            let file: FileSettings = toml::from_str(text).unwrap();
+            FormatSections::parse(&file.formats)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(parse("[formats.pdff]\n").contains("unknown format [formats.pdff]"));
+        assert!(
+            parse("[formats.pdf]\nimages = \"none\"\n").contains("known: enabled, page-markers")
         );
+        assert!(parse("[formats.docx]\nimages = \"some\"\n").contains("extract, none"));
     }
 }

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::convert::{
     self, Attachment, ConvertError, ConvertOptions, Converted, Limits, Produced, Warning,
 };
-use crate::filetype::FileType;
+use crate::formats::{self, FormatSpec};
 use crate::hash::ContentHash;
 
 const MAGIC: &[u8; 4] = b"DPW1";
@@ -158,16 +158,16 @@ fn serve_loop() -> Result<()> {
 fn handle(request: Request) -> (Response, Vec<Attachment>) {
     use std::os::unix::ffi::OsStrExt;
     let path = PathBuf::from(std::ffi::OsStr::from_bytes(&request.path));
-    let Some(file_type) = FileType::parse(&request.file_type) else {
+    let Some(format) = formats::by_name(&request.file_type) else {
         let response = Response {
             hash: None,
-            result: Err(("internal".into(), "unknown file type".into())),
+            result: Err(("internal".into(), "unknown format".into())),
         };
         return (response, Vec::new());
     };
     let mut options = request.options;
     options.limits = request.limits;
-    let produced = convert::convert_file(&path, file_type, &options);
+    let produced = convert::convert_file(&path, format, &options);
     let mut attachments = Vec::new();
     let response = Response {
         hash: produced.hash.map(|h| h.to_hex()),
@@ -237,11 +237,16 @@ impl Pool {
     }
 
     /// Converts one file in a worker.
-    pub fn convert(&self, path: &Path, file_type: FileType, options: &ConvertOptions) -> Produced {
+    pub fn convert(
+        &self,
+        path: &Path,
+        format: &'static FormatSpec,
+        options: &ConvertOptions,
+    ) -> Produced {
         use std::os::unix::ffi::OsStrExt;
         let request = Request {
             path: path.as_os_str().as_bytes().to_vec(),
-            file_type: file_type.as_str().to_string(),
+            file_type: format.name.to_string(),
             options: options.clone(),
             limits: options.limits,
         };

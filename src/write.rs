@@ -80,7 +80,7 @@ pub fn place_markdown(
     tmp_dir: &Path,
 ) -> io::Result<u64> {
     let placeholder = crate::convert::ATTACHMENTS_DIR.as_bytes();
-    if crate::filetype::find(template, placeholder).is_none() {
+    if crate::sniff::find(template, placeholder).is_none() {
         write_atomic(output, template, tmp_dir)?;
         return Ok(template.len() as u64);
     }
@@ -105,7 +105,7 @@ pub fn place_markdown(
     }
     let mut out = Vec::with_capacity(template.len());
     let mut rest = template;
-    while let Some(at) = crate::filetype::find(rest, placeholder) {
+    while let Some(at) = crate::sniff::find(rest, placeholder) {
         out.extend_from_slice(&rest[..at]);
         out.extend_from_slice(encoded.as_bytes());
         rest = &rest[at + placeholder.len()..];

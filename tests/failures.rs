@@ -20,6 +20,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
         "docproc: in/broken/page-tree-cycle.pdf: the page tree loops",
         "docproc: in/broken/html-named.pdf: not a PDF: the content is an HTML page",
         "docproc: in/broken/legacy-word.docx: not a DOCX document: the content is a legacy Word 97-2003 (.doc) file",
+        "docproc: in/broken/encrypted.docx: the document is password-protected; save an unprotected copy to convert it",
         "docproc: in/broken/scanned.pdf: no text layer in 1 page",
         "docproc: in/broken/truncated.pdf: damaged PDF",
         "docproc: in/broken/zip-bomb.docx: the DOCX package would inflate to 2861 MB",
@@ -38,6 +39,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     assert_eq!(code("page-tree-cycle.pdf"), "corrupt");
     assert_eq!(code("html-named.pdf"), "type_mismatch");
     assert_eq!(code("legacy-word.docx"), "type_mismatch");
+    assert_eq!(code("encrypted.docx"), "encrypted");
     assert_eq!(
         rows["scanned.pdf"],
         ("completed".to_string(), Some("needs_ocr".to_string()))

@@ -129,14 +129,9 @@ pub fn list(args: &ListArgs) -> Result<()> {
         conditions.push("processing_status = ?");
         params.push(Box::new(status_name(status)));
     }
-    if let Some(file_type) = args.file_type {
+    if let Some(file_type) = &args.file_type {
         conditions.push("file_type = ?");
-        params.push(Box::new(
-            crate::filetype::FileType::ALL
-                .into_iter()
-                .find(|t| t.format() == file_type)
-                .map_or("", |t| t.as_str()),
-        ));
+        params.push(Box::new(file_type.clone()));
     }
     if let Some(code) = &args.error_code {
         conditions.push("error_code = ?");

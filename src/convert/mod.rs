@@ -7,30 +7,45 @@
 //! format shares. Errors carry a stable code (`ConvertError::code`) that is recorded in the
 //! database, printed in reports and documented in the README.
 
-mod docx;
-mod pdf;
-mod txt;
+pub mod csv;
+pub mod docx;
+pub mod pdf;
+pub mod txt;
+
+pub(crate) mod opc;
+#[allow(dead_code)] // used by the spreadsheet formats that follow
+pub(crate) mod sheet;
+pub(crate) mod xml;
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde::Serialize;
 
-use crate::filetype::{self, FileType};
+use crate::formats::{self, FormatSpec};
 
 /// Document metadata as recorded in the `metadata` table (key → value, sorted).
 pub type Metadata = BTreeMap<String, String>;
 
-/// The options that change the Markdown a converter writes. They are part of the cache key
-/// (through [`ConvertOptions::fingerprint`]), so changing one converts affected documents again.
+/// The options that change the Markdown a converter writes, resolved for one format. Each format
+/// declares the ones it reads in the registry (`formats.rs`), and only those enter its cache
+/// key (`FormatSpec::fingerprint`), so changing one converts that format's documents again.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct ConvertOptions {
-    /// Put `<!-- page N -->` before every page of paginated formats.
+    /// Put `<!-- page N -->` (`<!-- slide N -->`) before every page of paginated formats.
     pub page_markers: bool,
     /// Write images next to the Markdown (`--images extract`) instead of only their alt text.
     pub extract_images: bool,
     /// Start the Markdown with YAML front matter from the document properties.
     pub front_matter: bool,
+    /// Slides: speaker notes after the slide's content.
+    pub speaker_notes: bool,
+    /// Slides: include slides hidden in the slide show.
+    pub hidden_slides: bool,
+    /// Sheets: include hidden sheets, rows and columns.
+    pub hidden_cells: bool,
+    /// Sheets and CSV: rows written per table before the rest is cut with a note.
+    pub max_rows: u64,
     /// Limits on hostile input; they decide whether a document converts, not what its Markdown
     /// looks like, so they are not part of the cache key.
     #[serde(skip)]
@@ -43,6 +58,10 @@ impl Default for ConvertOptions {
             page_markers: true,
             extract_images: true,
             front_matter: false,
+            speaker_notes: true,
+            hidden_slides: true,
+            hidden_cells: false,
+            max_rows: 1_048_576,
             limits: Limits::default(),
         }
     }
@@ -58,7 +77,7 @@ pub struct Limits {
     pub max_pages: u64,
     /// `--max-output-size`: Markdown larger than this is not written.
     pub max_output_size: u64,
-    /// `--max-unzipped-size`: the total a zip container (DOCX) may inflate to.
+    /// `--max-unzipped-size`: the total a zip container (DOCX, XLSX, ...) may inflate to.
     pub max_unzipped_size: u64,
     /// `--max-zip-ratio`: the compression ratio a zip container may claim once it inflates to
     /// more than 100 MiB.
@@ -77,22 +96,6 @@ impl Default for Limits {
             max_zip_ratio: 200,
             max_xml_depth: 1_000,
         }
-    }
-}
-
-impl ConvertOptions {
-    /// A stable string that changes whenever an option that affects this converter's output
-    /// changes (options of other formats do not invalidate its cache entries).
-    pub fn fingerprint(&self, converter: &str) -> String {
-        let relevant = match converter {
-            "pdf" => serde_json::json!({ "page_markers": self.page_markers }),
-            "docx" => serde_json::json!({
-                "extract_images": self.extract_images,
-                "front_matter": self.front_matter,
-            }),
-            _ => serde_json::json!({}),
-        };
-        relevant.to_string()
     }
 }
 
@@ -222,29 +225,20 @@ pub trait Converter: Sync {
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError>;
 }
 
-/// The converter for a file type.
-pub fn converter_for(file_type: FileType) -> &'static dyn Converter {
-    match file_type {
-        FileType::Pdf => &pdf::PdfConverter,
-        FileType::Docx => &docx::DocxConverter,
-        FileType::Txt => &txt::TxtConverter,
-    }
-}
-
-/// Converts `bytes`, claimed to be of `file_type`: checks the content type, runs the converter
-/// with panics caught (a panic becomes [`ConvertError::Internal`]), and adds shared metadata.
+/// Converts `bytes`, planned as a document of format `spec`: checks the content, runs the
+/// converter with panics caught (a panic becomes [`ConvertError::Internal`]), and adds shared
+/// metadata.
 pub fn convert(
-    file_type: FileType,
+    spec: &'static FormatSpec,
     bytes: &[u8],
     options: &ConvertOptions,
     name_for_faults: &str,
 ) -> Result<Converted, ConvertError> {
-    filetype::check_content(file_type, bytes, &options.limits)?;
-    let converter = converter_for(file_type);
+    formats::check(spec, bytes, &options.limits)?;
     let _scope = crate::panic_hook::converter_scope();
     let result = catch_unwind(AssertUnwindSafe(|| {
         fault::inject(name_for_faults);
-        converter.convert(bytes, options)
+        spec.converter.convert(bytes, options)
     }));
     let mut converted = match result {
         Ok(result) => result?,
@@ -280,7 +274,7 @@ pub struct Produced {
 /// `--isolation none` does in docproc's own threads.
 pub fn convert_file(
     path: &std::path::Path,
-    file_type: FileType,
+    spec: &'static FormatSpec,
     options: &ConvertOptions,
 ) -> Produced {
     let bytes = match std::fs::read(path) {
@@ -302,7 +296,7 @@ pub fn convert_file(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        convert(file_type, &bytes, options, &name)
+        convert(spec, &bytes, options, &name)
     };
     Produced {
         hash: Some(hash),

@@ -11,8 +11,8 @@ use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 use super::{ConvertError, ConvertOptions, Converted, Converter, Metadata};
-use crate::filetype::looks_like_bomless_utf16;
 use crate::markdown::{self, Block};
+use crate::sniff::looks_like_bomless_utf16;
 
 pub struct TxtConverter;
 
@@ -46,7 +46,7 @@ impl Converter for TxtConverter {
 
 /// Decodes bytes to text: BOM, then UTF-8, then a guess. Returns the encoding used and whether
 /// any bytes were invalid in it (they become U+FFFD).
-fn decode(bytes: &[u8]) -> (String, &'static Encoding, bool) {
+pub(crate) fn decode(bytes: &[u8]) -> (String, &'static Encoding, bool) {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return (text.into_owned(), encoding, had_errors);

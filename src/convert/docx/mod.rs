@@ -1,6 +1,6 @@
 //! Word (.docx): WordprocessingML read part by part with quick-xml, into the shared Markdown model.
 //!
-//! docproc reads the package itself (zip + quick-xml, see `package.rs` and `xml.rs`) rather than
+//! docproc reads the package itself (zip + quick-xml, see `../opc.rs` and `../xml.rs`) rather than
 //! through docx-rs: docx-rs drops footnotes, endnotes, complex fields, most of what sits in
 //! content controls and text boxes, sees VML images only as shapes, and panics on damaged parts.
 //! Reading the parts directly keeps every piece of text in reading position and lets each
@@ -19,16 +19,15 @@
 //! comments, headers and footers are left out of the body (header and footer text is recorded in
 //! the metadata).
 
-mod guard;
-mod package;
-mod xml;
+mod styles;
 
 use std::collections::HashMap;
 
+use super::opc::{self, Package, Rels};
+use super::xml::{Element, toggle};
 use super::{Attachment, ConvertError, ConvertOptions, Converted, Converter};
 use crate::markdown::{self, Block, FlatItem, Inline, Marks, Run, Table};
-use package::{ListKind, Package, Rels, StyleInfo};
-use xml::{Element, toggle};
+use styles::{ListKind, StyleInfo};
 
 pub struct DocxConverter;
 
@@ -42,22 +41,32 @@ impl Converter for DocxConverter {
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-        guard::check_nesting(bytes, options.limits.max_xml_depth)?;
-        convert_package(bytes, options).map_err(|e| match e {
-            // A part that does not inflate is named precisely by a second look.
-            ConvertError::Corrupt(message) if message.starts_with("damaged DOCX") => {
-                match guard::damaged_part(bytes) {
-                    Some(why) => ConvertError::Corrupt(format!("damaged DOCX: {why}")),
-                    None => ConvertError::Corrupt(message),
-                }
-            }
-            other => other,
-        })
+        opc::check_nesting(bytes, options.limits.max_xml_depth, is_content_part)?;
+        // A part that does not inflate is named precisely by a second look.
+        convert_package(bytes, options).map_err(|e| opc::name_the_damage(bytes, "DOCX", e))
     }
 }
 
+/// The parts that hold content, and so can nest tables and content controls deeply.
+fn is_content_part(name: &str) -> bool {
+    name.strip_prefix("word/").is_some_and(|rest| {
+        name.ends_with(".xml")
+            && [
+                "document",
+                "header",
+                "footer",
+                "comments",
+                "footnotes",
+                "endnotes",
+                "glossary",
+            ]
+            .iter()
+            .any(|kind| rest.starts_with(kind))
+    })
+}
+
 fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-    let mut pkg = Package::open(bytes, &options.limits)?;
+    let mut pkg = Package::open(bytes, &options.limits, "DOCX")?;
     let main = pkg.main_part();
     let root = pkg.read_xml(&main)?.ok_or_else(|| {
         ConvertError::Corrupt(format!("the package has no main document part ({main})"))
@@ -70,12 +79,12 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         Some(part) => pkg.read_xml(&part).ok().flatten(),
         None => None,
     };
-    let (styles, default_style) = package::read_styles(styles_root.as_ref());
+    let (styles, default_style) = styles::read_styles(styles_root.as_ref());
     let numbering_root = match rels.first_of("numbering") {
         Some(part) => pkg.read_xml(&part).ok().flatten(),
         None => None,
     };
-    let numbering = package::read_numbering(numbering_root.as_ref());
+    let numbering = styles::read_numbering(numbering_root.as_ref());
     let mut notes = HashMap::new();
     for kind in ["footnotes", "endnotes"] {
         if let Some(part) = rels.first_of(kind)
@@ -144,7 +153,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         });
     }
 
-    let mut metadata = package::read_properties(&mut shared.pkg);
+    let mut metadata = opc::read_properties(&mut shared.pkg);
     for (kind, key) in [("header", "header_text"), ("footer", "footer_text")] {
         let mut texts = Vec::new();
         for part in rels.all_of(kind) {
@@ -454,7 +463,7 @@ impl<'c> Walker<'c> {
         // paragraph or code block right after a list item belongs to that item.
         let indent = ppr
             .and_then(|pr| pr.child("ind"))
-            .map(package::indentation)
+            .map(styles::indentation)
             .or(style.indent)
             .unwrap_or(0);
         // `numId 0` switches a list style's numbering off for one paragraph: an indented one
@@ -580,7 +589,7 @@ impl<'c> Walker<'c> {
         // block quote.
         let indented = ppr
             .and_then(|pr| pr.child("ind"))
-            .is_some_and(|ind| package::indentation(ind) > style.indent.unwrap_or(0).max(0));
+            .is_some_and(|ind| styles::indentation(ind) > style.indent.unwrap_or(0).max(0));
         if style.quote || indented {
             match &mut self.pending {
                 Pending::Quote(blocks) => blocks.push(Block::Paragraph(inlines)),
@@ -687,7 +696,7 @@ impl<'c> Walker<'c> {
         }
         if rpr
             .and_then(|p| p.child("rFonts"))
-            .is_some_and(package::is_monospace_fonts)
+            .is_some_and(styles::is_monospace_fonts)
         {
             marks.code = true;
         }
@@ -1039,7 +1048,7 @@ impl<'c> Walker<'c> {
 /// one its style gives), else its style's.
 fn paragraph_list(ppr: Option<&Element>, style: &StyleInfo) -> Option<(String, usize)> {
     match ppr.and_then(|pr| pr.child("numPr")) {
-        Some(num) if num.child("numId").is_some() => package::numbering_ref(num),
+        Some(num) if num.child("numId").is_some() => styles::numbering_ref(num),
         _ => style.list.clone(),
     }
 }

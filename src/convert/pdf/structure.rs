@@ -35,7 +35,7 @@ pub(super) fn load(bytes: &[u8]) -> Result<pdf_extract::Document, ConvertError> 
 fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut offsets: std::collections::BTreeMap<u32, (usize, u16)> = Default::default();
     let mut from = 0;
-    while let Some(found) = crate::filetype::find(&bytes[from..], b"obj") {
+    while let Some(found) = crate::sniff::find(&bytes[from..], b"obj") {
         let at = from + found;
         from = at + 3;
         let after = bytes.get(at + 3).copied();
@@ -59,10 +59,10 @@ fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
         .unwrap_or(&[]);
     let root = reference_after(trailer, b"/Root").or_else(|| {
         offsets.iter().find_map(|(&num, &(start, generation))| {
-            let end = crate::filetype::find(&bytes[start..], b"endobj")
-                .map_or(bytes.len(), |e| start + e);
+            let end =
+                crate::sniff::find(&bytes[start..], b"endobj").map_or(bytes.len(), |e| start + e);
             let body = &bytes[start..end.min(start + 4096)];
-            (crate::filetype::find(body, b"/Catalog").is_some())
+            (crate::sniff::find(body, b"/Catalog").is_some())
                 .then(|| format!("{num} {generation} R"))
         })
     })?;
@@ -120,7 +120,7 @@ fn object_header_before(bytes: &[u8], at: usize) -> Option<(usize, u32, u16)> {
 
 /// `N G R` after a key such as `/Root` in a dictionary's text.
 fn reference_after(text: &[u8], key: &[u8]) -> Option<String> {
-    let at = crate::filetype::find(text, key)? + key.len();
+    let at = crate::sniff::find(text, key)? + key.len();
     let rest = String::from_utf8_lossy(&text[at..text.len().min(at + 40)]).into_owned();
     let mut parts = rest.split_whitespace();
     let num: u32 = parts.next()?.parse().ok()?;

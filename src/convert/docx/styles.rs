@@ -1,181 +1,10 @@
-//! The DOCX package: parts by name, relationships, styles, numbering and document properties.
+//! DOCX styles and numbering: what a paragraph or character style means for the Markdown, and
+//! which list (bullet, number, task) a numbering level draws.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
 
-use super::xml::{self, Element, toggle};
-use crate::convert::{ConvertError, Limits, Metadata};
+use crate::convert::xml::{Element, toggle};
 use crate::markdown::Marks;
-
-/// The zip container, read part by part.
-pub struct Package<'a> {
-    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
-    max_part: u64,
-}
-
-impl<'a> Package<'a> {
-    pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Package<'a>, ConvertError> {
-        let archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| ConvertError::Corrupt(format!("damaged zip container: {e}")))?;
-        Ok(Package {
-            archive,
-            max_part: limits.max_unzipped_size,
-        })
-    }
-
-    /// The bytes of a part; None when the package has no such part.
-    pub fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, ConvertError> {
-        let name = name.trim_start_matches('/');
-        let index = match self.archive.index_for_name(name) {
-            Some(index) => index,
-            // Part names are case-insensitive in OPC; zip names are not.
-            None => match self
-                .archive
-                .file_names()
-                .find(|n| n.eq_ignore_ascii_case(name))
-                .map(str::to_string)
-                .and_then(|actual| self.archive.index_for_name(&actual))
-            {
-                Some(index) => index,
-                None => return Ok(None),
-            },
-        };
-        let mut file = self
-            .archive
-            .by_index(index)
-            .map_err(|e| ConvertError::Corrupt(format!("damaged DOCX: {name}: {e}")))?;
-        let mut bytes = Vec::new();
-        (&mut file)
-            .take(self.max_part.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| ConvertError::Corrupt(format!("damaged DOCX: {name}: {e}")))?;
-        if bytes.len() as u64 > self.max_part {
-            return Err(ConvertError::ResourceLimit(format!(
-                "{name} inflates to more than --max-unzipped-size"
-            )));
-        }
-        Ok(Some(bytes))
-    }
-
-    /// A part parsed into its element tree; None when missing. Invalid XML is `corrupt`.
-    pub fn read_xml(&mut self, name: &str) -> Result<Option<Element>, ConvertError> {
-        let Some(bytes) = self.read(name)? else {
-            return Ok(None);
-        };
-        xml::parse(&bytes)
-            .map(Some)
-            .map_err(|e| ConvertError::Corrupt(format!("damaged DOCX: {name}: {e}")))
-    }
-
-    /// A part's relationships (`word/_rels/document.xml.rels` for `word/document.xml`).
-    pub fn rels(&mut self, part: &str) -> Rels {
-        let (dir, file) = match part.rfind('/') {
-            Some(i) => (&part[..i + 1], &part[i + 1..]),
-            None => ("", part),
-        };
-        let rels_name = format!("{dir}_rels/{file}.rels");
-        let mut rels = Rels::default();
-        // A missing or broken relationships part only loses links and images.
-        let Ok(Some(root)) = self.read_xml(&rels_name) else {
-            return rels;
-        };
-        for r in root.children_named("Relationship") {
-            let (Some(id), Some(target)) = (r.attr("Id"), r.attr("Target")) else {
-                continue;
-            };
-            let external = r.attr("TargetMode") == Some("External");
-            let target = if external {
-                target.to_string()
-            } else {
-                resolve_path(dir, target)
-            };
-            rels.by_id.insert(
-                id.to_string(),
-                Rel {
-                    kind: r
-                        .attr("Type")
-                        .unwrap_or("")
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                    target,
-                    external,
-                },
-            );
-        }
-        rels
-    }
-
-    /// The main document part, from the package relationships (usually `word/document.xml`).
-    pub fn main_part(&mut self) -> String {
-        let rels = self.rels("");
-        rels.by_id
-            .values()
-            .find(|r| r.kind == "officeDocument" && !r.external)
-            .map(|r| r.target.clone())
-            .unwrap_or_else(|| "word/document.xml".to_string())
-    }
-}
-
-/// A relationship of a part.
-#[derive(Debug, Clone)]
-pub struct Rel {
-    /// The last segment of the relationship type: `hyperlink`, `image`, `footnotes`, ...
-    pub kind: String,
-    /// An absolute part name inside the package, or an external URL.
-    pub target: String,
-    pub external: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Rels {
-    pub by_id: HashMap<String, Rel>,
-}
-
-impl Rels {
-    pub fn get(&self, id: &str) -> Option<&Rel> {
-        self.by_id.get(id)
-    }
-
-    /// The target of the first relationship of this kind.
-    pub fn first_of(&self, kind: &str) -> Option<String> {
-        let mut found: Vec<&Rel> = self.by_id.values().filter(|r| r.kind == kind).collect();
-        found.sort_by(|a, b| a.target.cmp(&b.target));
-        found.first().map(|r| r.target.clone())
-    }
-
-    pub fn all_of(&self, kind: &str) -> Vec<String> {
-        let mut found: Vec<String> = self
-            .by_id
-            .values()
-            .filter(|r| r.kind == kind && !r.external)
-            .map(|r| r.target.clone())
-            .collect();
-        found.sort();
-        found
-    }
-}
-
-/// `target` relative to the directory `dir` (both inside the package), `..` resolved.
-fn resolve_path(dir: &str, target: &str) -> String {
-    let joined = if let Some(abs) = target.strip_prefix('/') {
-        abs.to_string()
-    } else {
-        format!("{dir}{target}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for segment in joined.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
 
 /// How a numbering level marks its paragraphs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -438,64 +267,9 @@ pub fn is_monospace_fonts(fonts: &Element) -> bool {
     })
 }
 
-/// Title, author and friends from docProps/core.xml and docProps/app.xml. Missing or malformed
-/// parts give no metadata, never an error.
-pub fn read_properties(pkg: &mut Package<'_>) -> Metadata {
-    let mut metadata = Metadata::new();
-    if let Ok(Some(core)) = pkg.read_xml("docProps/core.xml") {
-        for (element, key) in [
-            ("title", "title"),
-            ("creator", "author"),
-            ("subject", "subject"),
-            ("keywords", "keywords"),
-            ("description", "description"),
-            ("lastModifiedBy", "last_modified_by"),
-            ("created", "created"),
-            ("modified", "modified"),
-        ] {
-            if let Some(value) = core.child(element).map(|e| e.text().trim().to_string())
-                && !value.is_empty()
-            {
-                metadata.insert(key.into(), value);
-            }
-        }
-    }
-    if let Ok(Some(app)) = pkg.read_xml("docProps/app.xml") {
-        for (element, key) in [
-            ("Pages", "page_count"),
-            ("Words", "words"),
-            ("Application", "application"),
-        ] {
-            if let Some(value) = app.child(element).map(|e| e.text().trim().to_string())
-                && !value.is_empty()
-            {
-                metadata.insert(key.into(), value);
-            }
-        }
-    }
-    metadata
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relative_targets_resolve_inside_the_package() {
-        assert_eq!(
-            resolve_path("word/", "media/image1.png"),
-            "word/media/image1.png"
-        );
-        assert_eq!(
-            resolve_path("word/", "../customXml/item1.xml"),
-            "customXml/item1.xml"
-        );
-        assert_eq!(
-            resolve_path("word/", "/word/footnotes.xml"),
-            "word/footnotes.xml"
-        );
-        assert_eq!(resolve_path("", "word/document.xml"), "word/document.xml");
-    }
 
     #[test]
     fn heading_names() {
@@ -508,7 +282,7 @@ mod tests {
 
     #[test]
     fn styles_inherit_through_based_on() {
-        let styles = xml::parse(
+        let styles = crate::convert::xml::parse(
             br#"<styles>
               <style w:type="paragraph" w:styleId="Heading2"><name w:val="heading 2"/></style>
               <style w:type="paragraph" w:styleId="Mine"><name w:val="My Section"/><basedOn w:val="Heading2"/></style>

@@ -1,6 +1,6 @@
-//! A small element tree for the parts of a DOCX package, built with quick-xml.
+//! A small element tree for XML parts (DOCX, PPTX, ODF packages), built with quick-xml.
 //!
-//! WordprocessingML is walked by element and attribute *local* names (`w:p` is `p`, `r:id` is
+//! Parts are walked by element and attribute *local* names (`w:p` is `p`, `r:id` is
 //! `id`): the namespace prefixes vary between producers, the local names do not. Text is kept as
 //! it is (entities resolved); the caller decides which text nodes matter (`w:t`, `w:instrText`).
 //! DTDs are refused before parsing (`check_nesting`), so no entity can expand here.

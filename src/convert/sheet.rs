@@ -1,0 +1,356 @@
+//! The spreadsheet model every sheet format fills (XLSX, XLS, XLSB, ODS, CSV): cells with the
+//! text the spreadsheet displays and a kind, collected sparsely and laid out into one table per
+//! sheet.
+//!
+//! The layout rules live here once: the used range is the bounding box of the non-empty cells
+//! (leading and trailing empty rows and columns never appear); runs of empty rows or columns
+//! inside it shrink to one (a sheet with a cell at A1 and one at XFD1048576 is a 3 x 3 table, not
+//! seventeen billion cells); hidden rows and columns are left out unless asked for; the first row
+//! is the header when it reads like one; rows past `max-rows` are cut with a note that says how
+//! many. Cell values are never invented: no `NaN`, no `None`, no `.0`.
+
+use std::collections::HashSet;
+
+use crate::markdown::{Block, Grid, Inline};
+
+/// Cells read per sheet before the rest is left out with a note (memory stays bounded whatever a
+/// file declares).
+pub const MAX_CELLS: usize = 5_000_000;
+
+/// What kind of value a cell holds: decides whether a first row reads as a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Date,
+    Bool,
+    Error,
+}
+
+/// One non-empty cell: 0-based row and column, the displayed text and its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub row: u32,
+    pub col: u32,
+    pub text: String,
+    pub kind: Kind,
+}
+
+/// What a sheet is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetKind {
+    Worksheet,
+    /// A chart sheet (no cells); the chart's title when it has one.
+    Chart(Option<String>),
+    /// A sheet type docproc does not read (dialog, macro sheet).
+    Other(&'static str),
+}
+
+/// A sheet as read: its cells in any order, and what is hidden.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub kind: SheetKind,
+    pub hidden: bool,
+    pub cells: Vec<Cell>,
+    pub hidden_rows: HashSet<u32>,
+    /// Hidden column ranges, inclusive, 0-based.
+    pub hidden_cols: Vec<(u32, u32)>,
+    /// Set when the reader stopped at [`MAX_CELLS`].
+    pub truncated_cells: bool,
+    /// Rows a streaming reader counted past `max-rows` without storing them.
+    pub unread_rows: u64,
+}
+
+impl Sheet {
+    pub fn new(name: impl Into<String>) -> Sheet {
+        Sheet {
+            name: name.into(),
+            kind: SheetKind::Worksheet,
+            hidden: false,
+            cells: Vec::new(),
+            hidden_rows: HashSet::new(),
+            hidden_cols: Vec::new(),
+            truncated_cells: false,
+            unread_rows: 0,
+        }
+    }
+
+    /// Adds a cell unless it is empty; false once the sheet is full ([`MAX_CELLS`]).
+    pub fn push(&mut self, row: u32, col: u32, text: String, kind: Kind) -> bool {
+        if self.cells.len() >= MAX_CELLS {
+            self.truncated_cells = true;
+            return false;
+        }
+        if !text.trim().is_empty() {
+            self.cells.push(Cell {
+                row,
+                col,
+                text,
+                kind,
+            });
+        }
+        true
+    }
+
+    fn col_hidden(&self, col: u32) -> bool {
+        self.hidden_cols
+            .iter()
+            .any(|&(from, to)| from <= col && col <= to)
+    }
+}
+
+/// How sheets are written.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub include_hidden: bool,
+    pub max_rows: u64,
+}
+
+/// The blocks of a workbook: one `## Sheet name` section per sheet.
+pub fn workbook_blocks(sheets: Vec<Sheet>, layout: Layout) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for sheet in sheets {
+        if sheet.hidden && !layout.include_hidden {
+            continue;
+        }
+        blocks.push(Block::Heading {
+            level: 2,
+            content: vec![Inline::Text(sheet.name.clone())],
+        });
+        blocks.extend(sheet_blocks(sheet, layout));
+    }
+    blocks
+}
+
+/// One sheet's table (or the line that says why there is none), without its heading.
+pub fn sheet_blocks(sheet: Sheet, layout: Layout) -> Vec<Block> {
+    let note = |text: String| Block::Paragraph(vec![Inline::Emph(vec![Inline::Text(text)])]);
+    match &sheet.kind {
+        SheetKind::Chart(title) => {
+            return vec![note(match title {
+                Some(t) => format!("Chart sheet: {t}."),
+                None => "Chart sheet.".into(),
+            })];
+        }
+        SheetKind::Other(what) => return vec![note(format!("{what}: no cells."))],
+        SheetKind::Worksheet => {}
+    }
+    let truncated_cells = sheet.truncated_cells;
+    let unread = sheet.unread_rows;
+    let (grid, cut_rows) = layout_grid(sheet, layout);
+    let cut_rows = cut_rows + unread;
+    let mut blocks = Vec::new();
+    match grid {
+        Some(grid) => blocks.push(Block::Grid(grid)),
+        None => blocks.push(note("Empty sheet.".into())),
+    }
+    if cut_rows > 0 {
+        blocks.push(note(format!(
+            "{cut_rows} more rows not shown (max-rows {}).",
+            layout.max_rows
+        )));
+    }
+    if truncated_cells {
+        blocks.push(note(format!(
+            "The sheet has more than {MAX_CELLS} cells; the rest were not read."
+        )));
+    }
+    blocks
+}
+
+/// The grid of a sheet's visible cells, and how many rows `max_rows` cut.
+fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Option<Grid>, u64) {
+    if !layout.include_hidden {
+        let cells = std::mem::take(&mut sheet.cells);
+        sheet.cells = cells
+            .into_iter()
+            .filter(|c| !sheet.hidden_rows.contains(&c.row) && !sheet.col_hidden(c.col))
+            .collect();
+    }
+    if sheet.cells.is_empty() {
+        return (None, 0);
+    }
+    // Rows and columns that hold something, in order; gaps between them shrink to one.
+    let mut rows: Vec<u32> = sheet.cells.iter().map(|c| c.row).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut cols: Vec<u32> = sheet.cells.iter().map(|c| c.col).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let row_at = positions(&rows);
+    let col_at = positions(&cols);
+    let width = col_at.last().map_or(0, |&p| p + 1);
+    let height = row_at.last().map_or(0, |&p| p + 1);
+    let max_rows = layout.max_rows.min(usize::MAX as u64) as usize;
+    // The header row counts as a row; a cut table keeps max_rows rows.
+    let kept = height.min(max_rows.max(1));
+    let mut grid: Vec<Vec<String>> = vec![vec![String::new(); width]; kept];
+    let mut kinds: Vec<Option<Kind>> = vec![None; width];
+    for cell in sheet.cells {
+        let r = row_at[rows.binary_search(&cell.row).expect("row listed")];
+        let c = col_at[cols.binary_search(&cell.col).expect("column listed")];
+        if r == 0 {
+            kinds[c] = Some(cell.kind);
+        }
+        if r < kept {
+            grid[r][c] = cell.text;
+        }
+    }
+    let header = kept > 1 && reads_as_header(&kinds);
+    let cut = (height - kept) as u64;
+    (Some(Grid { rows: grid, header }), cut)
+}
+
+/// The position of each listed index once gaps shrink to one empty line: `[0, 1, 5]` lies at
+/// `[0, 1, 3]`.
+fn positions(sorted: &[u32]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(sorted.len());
+    let mut at = 0usize;
+    for (i, &index) in sorted.iter().enumerate() {
+        if i > 0 {
+            at += if index > sorted[i - 1] + 1 { 2 } else { 1 };
+        }
+        out.push(at);
+    }
+    out
+}
+
+/// Whether a first row, given the kinds of its cells, is a header: text only (a number, date or
+/// boolean there is data), and filling at least half of the columns (a lone title above a wide
+/// table is not a header row).
+pub fn reads_as_header(first: &[Option<Kind>]) -> bool {
+    let filled = first.iter().filter(|k| k.is_some()).count();
+    filled > 0 && filled * 2 >= first.len() && first.iter().flatten().all(|&k| k == Kind::Text)
+}
+
+/// The kind of a value written as text (CSV): numbers with `.` or `,` decimals, percentages and
+/// currency signs are numbers, ISO dates are dates, TRUE/FALSE booleans.
+pub fn kind_of_text(text: &str) -> Kind {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false") {
+        return Kind::Bool;
+    }
+    let digits = t
+        .trim_start_matches(['-', '+', '(', '$', '€', '£', '¥'])
+        .trim_end_matches(['%', ')', '€', '$']);
+    let number = !digits.is_empty()
+        && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\u{a0}' | 'e' | 'E'));
+    if number {
+        return Kind::Number;
+    }
+    let b = t.as_bytes();
+    if b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[8..10].iter().all(u8::is_ascii_digit)
+    {
+        return Kind::Date;
+    }
+    Kind::Text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        Layout {
+            include_hidden: false,
+            max_rows: 1_000,
+        }
+    }
+
+    fn sheet(cells: &[(u32, u32, &str, Kind)]) -> Sheet {
+        let mut s = Sheet::new("S");
+        for (r, c, t, k) in cells {
+            s.push(*r, *c, t.to_string(), *k);
+        }
+        s
+    }
+
+    fn render(blocks: Vec<Block>) -> String {
+        crate::markdown::render(&blocks)
+    }
+
+    #[test]
+    fn the_used_range_is_trimmed_and_gaps_shrink() {
+        let s = sheet(&[
+            (3, 2, "Name", Kind::Text),
+            (3, 3, "Age", Kind::Text),
+            (4, 2, "Ann", Kind::Text),
+            (4, 3, "7", Kind::Number),
+            (900, 3, "last", Kind::Text),
+        ]);
+        assert_eq!(
+            render(sheet_blocks(s, layout())),
+            "| Name | Age  |\n| ---- | ---- |\n| Ann  | 7    |\n|      |      |\n|      | last |\n"
+        );
+    }
+
+    #[test]
+    fn a_sparse_sheet_is_small() {
+        let s = sheet(&[
+            (0, 0, "first", Kind::Text),
+            (1_048_575, 16_383, "far", Kind::Text),
+        ]);
+        let (grid, cut) = layout_grid(s, layout());
+        let grid = grid.unwrap();
+        assert_eq!(cut, 0);
+        assert_eq!((grid.rows.len(), grid.rows[0].len()), (3, 3));
+    }
+
+    #[test]
+    fn numbers_in_the_first_row_make_it_data() {
+        let s = sheet(&[
+            (0, 0, "1", Kind::Number),
+            (0, 1, "2", Kind::Number),
+            (1, 0, "3", Kind::Number),
+            (1, 1, "4", Kind::Number),
+        ]);
+        assert_eq!(
+            render(sheet_blocks(s, layout())),
+            "|     |     |\n| --- | --- |\n| 1   | 2   |\n| 3   | 4   |\n"
+        );
+    }
+
+    #[test]
+    fn hidden_rows_and_columns_are_left_out_and_rows_cut_with_a_note() {
+        let mut s = sheet(&[
+            (0, 0, "a", Kind::Text),
+            (0, 1, "secret", Kind::Text),
+            (1, 0, "b", Kind::Text),
+            (2, 0, "c", Kind::Text),
+            (3, 0, "d", Kind::Text),
+        ]);
+        s.hidden_cols.push((1, 1));
+        s.hidden_rows.insert(2);
+        let out = render(sheet_blocks(
+            s,
+            Layout {
+                include_hidden: false,
+                max_rows: 2,
+            },
+        ));
+        assert_eq!(
+            out,
+            "| a   |\n| --- |\n| b   |\n\n*2 more rows not shown (max-rows 2).*\n"
+        );
+    }
+
+    #[test]
+    fn kinds_of_text() {
+        assert_eq!(kind_of_text("1,5"), Kind::Number);
+        assert_eq!(kind_of_text("-12.5%"), Kind::Number);
+        assert_eq!(kind_of_text("$1,234.50"), Kind::Number);
+        assert_eq!(kind_of_text("2024-03-15"), Kind::Date);
+        assert_eq!(kind_of_text("TRUE"), Kind::Bool);
+        assert_eq!(kind_of_text("Name"), Kind::Text);
+        assert_eq!(kind_of_text("3rd"), Kind::Text);
+    }
+}
