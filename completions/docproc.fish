@@ -54,7 +54,8 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -l formats -d '
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
 tsv\t'TSV (.tsv, .tab)'
-txt\t'plain text (.txt, .text)'"
+txt\t'plain text (.txt, .text)'
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
@@ -99,7 +100,8 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -l formats -d 'Co
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
 tsv\t'TSV (.tsv, .tab)'
-txt\t'plain text (.txt, .text)'"
+txt\t'plain text (.txt, .text)'
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
@@ -155,7 +157,8 @@ complete -c docproc -n "__fish_docproc_using_subcommand list" -l type -d 'Only d
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
 tsv\t'TSV (.tsv, .tab)'
-txt\t'plain text (.txt, .text)'"
+txt\t'plain text (.txt, .text)'
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l error-code -d 'Only documents with this error (or warning) code, e.g. corrupt, needs_ocr' -r
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l since -d 'Only documents processed since TIME: RFC 3339 ("2026-11-27T06:00:00Z") or an age ("24h")' -r
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l page -d 'Page to show, from 1' -r
@@ -276,7 +279,8 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
 tsv\t'TSV (.tsv, .tab)'
-txt\t'plain text (.txt, .text)'"
+txt\t'plain text (.txt, .text)'
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"

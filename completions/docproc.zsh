@@ -48,7 +48,8 @@ _arguments "${_arguments_options[@]}" : \
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
 tsv\:"TSV (.tsv, .tab)"
-txt\:"plain text (.txt, .text)"))' \
+txt\:"plain text (.txt, .text)"
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
@@ -104,7 +105,8 @@ _arguments "${_arguments_options[@]}" : \
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
 tsv\:"TSV (.tsv, .tab)"
-txt\:"plain text (.txt, .text)"))' \
+txt\:"plain text (.txt, .text)"
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
@@ -172,7 +174,8 @@ _arguments "${_arguments_options[@]}" : \
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
 tsv\:"TSV (.tsv, .tab)"
-txt\:"plain text (.txt, .text)"))' \
+txt\:"plain text (.txt, .text)"
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '--error-code=[Only documents with this error (or warning) code, e.g. corrupt, needs_ocr]:CODE:_default' \
 '--since=[Only documents processed since TIME\: RFC 3339 ("2026-11-27T06\:00\:00Z") or an age ("24h")]:TIME:_default' \
 '--page=[Page to show, from 1]:N:_default' \
@@ -407,7 +410,8 @@ _arguments "${_arguments_options[@]}" : \
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
 tsv\:"TSV (.tsv, .tab)"
-txt\:"plain text (.txt, .text)"))' \
+txt\:"plain text (.txt, .text)"
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \

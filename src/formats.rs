@@ -286,7 +286,14 @@ pub static DOCX: FormatSpec = FormatSpec {
     title: "Word (OOXML)",
     extensions: &["docx", "docm", "dotx", "dotm"],
     container: Container::Zip,
-    identify: |p| ooxml(p, "wordprocessingml", "word/document.xml"),
+    // Documents and templates, macro-enabled ones (application/vnd.ms-word...) included.
+    identify: |p| {
+        ooxml(
+            p,
+            |ct| ct.contains("wordprocessingml") || ct.contains("ms-word."),
+            "word/document.xml",
+        )
+    },
     rank: 0,
     converter: &convert::docx::DocxConverter,
     options: &[&IMAGES, &FRONT_MATTER],
@@ -336,22 +343,38 @@ pub static TXT: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static XLSX: FormatSpec = FormatSpec {
+    name: "xlsx",
+    label: "an Excel workbook",
+    title: "Excel (OOXML)",
+    extensions: &["xlsx", "xlsm", "xltx", "xltm"],
+    container: Container::Zip,
+    // Workbooks, templates and add-ins as XML; binary workbooks (XLSB) are another format.
+    identify: |p| {
+        ooxml(
+            p,
+            |ct| (ct.contains("spreadsheetml") || ct.contains("ms-excel.")) && ct.ends_with("+xml"),
+            "xl/workbook.xml",
+        )
+    },
+    rank: 0,
+    converter: &convert::xlsx::XlsxConverter,
+    options: &[&HIDDEN_CELLS, &MAX_ROWS],
+    enabled_by_default: true,
+};
+
 /// Every format, sorted by name (a test checks).
-pub static ALL: &[&FormatSpec] = &[&CSV, &DOCX, &PDF, &TSV, &TXT];
+pub static ALL: &[&FormatSpec] = &[&CSV, &DOCX, &PDF, &TSV, &TXT, &XLSX];
 
 /// `Strong` when `yes`, else `No`.
 pub fn strong_if(yes: bool) -> Match {
     if yes { Match::Strong } else { Match::No }
 }
 
-/// An OOXML package whose main part has this content type (or, without content types, this
-/// name).
-pub fn ooxml(probe: &Probe, content_type_word: &str, default_part: &str) -> Match {
-    strong_if(
-        probe
-            .zip()
-            .is_some_and(|z| z.main_is(content_type_word, default_part)),
-    )
+/// An OOXML package whose main part's content type passes `test` (or, without content types,
+/// whose main part has this name).
+pub fn ooxml(probe: &Probe, test: fn(&str) -> bool, default_part: &str) -> Match {
+    strong_if(probe.zip().is_some_and(|z| z.main_is(test, default_part)))
 }
 
 /// An ODF package of this `mimetype` (templates included: `...-template`).
@@ -598,7 +621,7 @@ mod tests {
             assert_eq!(*name, name.to_ascii_lowercase());
         }
         // The stored contract: names only ever get added.
-        for known in ["csv", "docx", "pdf", "tsv", "txt"] {
+        for known in ["csv", "docx", "pdf", "tsv", "txt", "xlsx"] {
             assert!(by_name(known).is_some(), "format {known} was renamed");
         }
     }

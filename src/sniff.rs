@@ -301,10 +301,11 @@ impl ZipDirectory {
         self.names.iter().any(|n| n.starts_with(prefix))
     }
 
-    /// The main part's content type, or its name when the content types say nothing.
-    pub fn main_is(&self, content_type_word: &str, default_part: &str) -> bool {
+    /// Whether the main part's content type passes `test`; by its name when the content types
+    /// say nothing.
+    pub fn main_is(&self, test: impl Fn(&str) -> bool, default_part: &str) -> bool {
         match (&self.main_content_type, &self.main_part) {
-            (Some(ct), _) => ct.contains(content_type_word),
+            (Some(ct), _) => test(ct),
             (None, Some(part)) => part.eq_ignore_ascii_case(default_part),
             (None, None) => self.has(default_part),
         }

@@ -27,7 +27,7 @@ fn unsupported_files_are_ignored_and_counted() {
     let t = Tree::new();
     t.write("in/a.txt", "a\n");
     t.write("in/image.png", b"\x89PNG\r\n");
-    t.write("in/sheet.xlsx", "PK");
+    t.write("in/program.exe", "MZ");
     t.write("in/noext", "plain");
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 0);

@@ -11,9 +11,12 @@ pub mod csv;
 pub mod docx;
 pub mod pdf;
 pub mod txt;
+pub mod xlsx;
 
+pub(crate) mod chart;
+pub(crate) mod media;
+pub(crate) mod numfmt;
 pub(crate) mod opc;
-#[allow(dead_code)] // used by the spreadsheet formats that follow
 pub(crate) mod sheet;
 pub(crate) mod xml;
 

@@ -32,7 +32,6 @@ impl<'a> Package<'a> {
     }
 
     /// Whether the package has this part.
-    #[allow(dead_code)]
     pub fn has(&self, name: &str) -> bool {
         let name = name.trim_start_matches('/');
         self.archive.index_for_name(name).is_some()
@@ -42,15 +41,8 @@ impl<'a> Package<'a> {
                 .any(|n| n.eq_ignore_ascii_case(name))
     }
 
-    /// The names of the parts.
-    #[allow(dead_code)]
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.archive.file_names()
-    }
-
     /// A part as a reader that inflates while it is read (for parts too large to hold twice),
     /// limited to `--max-unzipped-size`.
-    #[allow(dead_code)]
     pub fn stream(&mut self, name: &str) -> Result<Option<impl Read + '_>, ConvertError> {
         let Some(index) = self.index(name) else {
             return Ok(None);

@@ -37,11 +37,11 @@ pub struct Cell {
 }
 
 /// What a sheet is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SheetKind {
     Worksheet,
-    /// A chart sheet (no cells); the chart's title when it has one.
-    Chart(Option<String>),
+    /// A chart sheet (no cells): its chart, when the part can be read.
+    Chart(Option<super::chart::Chart>),
     /// A sheet type docproc does not read (dialog, macro sheet).
     Other(&'static str),
 }
@@ -127,20 +127,19 @@ pub fn workbook_blocks(sheets: Vec<Sheet>, layout: Layout) -> Vec<Block> {
 pub fn sheet_blocks(sheet: Sheet, layout: Layout) -> Vec<Block> {
     let note = |text: String| Block::Paragraph(vec![Inline::Emph(vec![Inline::Text(text)])]);
     match &sheet.kind {
-        SheetKind::Chart(title) => {
-            return vec![note(match title {
-                Some(t) => format!("Chart sheet: {t}."),
-                None => "Chart sheet.".into(),
-            })];
-        }
+        SheetKind::Chart(Some(chart)) => return super::chart::blocks(chart),
+        SheetKind::Chart(None) => return vec![note("Chart sheet.".into())],
         SheetKind::Other(what) => return vec![note(format!("{what}: no cells."))],
         SheetKind::Worksheet => {}
     }
     let truncated_cells = sheet.truncated_cells;
     let unread = sheet.unread_rows;
-    let (grid, cut_rows) = layout_grid(sheet, layout);
+    let (titles, grid, cut_rows) = layout_grid(sheet, layout);
     let cut_rows = cut_rows + unread;
-    let mut blocks = Vec::new();
+    let mut blocks: Vec<Block> = titles
+        .into_iter()
+        .map(|t| Block::Paragraph(vec![Inline::Strong(vec![Inline::Text(t)])]))
+        .collect();
     match grid {
         Some(grid) => blocks.push(Block::Grid(grid)),
         None => blocks.push(note("Empty sheet.".into())),
@@ -159,8 +158,9 @@ pub fn sheet_blocks(sheet: Sheet, layout: Layout) -> Vec<Block> {
     blocks
 }
 
-/// The grid of a sheet's visible cells, and how many rows `max_rows` cut.
-fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Option<Grid>, u64) {
+/// Title lines above a sheet's table, the grid of its visible cells, and how many rows
+/// `max_rows` cut.
+fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Vec<String>, Option<Grid>, u64) {
     if !layout.include_hidden {
         let cells = std::mem::take(&mut sheet.cells);
         sheet.cells = cells
@@ -169,7 +169,7 @@ fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Option<Grid>, u64) {
             .collect();
     }
     if sheet.cells.is_empty() {
-        return (None, 0);
+        return (Vec::new(), None, 0);
     }
     // Rows and columns that hold something, in order; gaps between them shrink to one.
     let mut rows: Vec<u32> = sheet.cells.iter().map(|c| c.row).collect();
@@ -197,9 +197,34 @@ fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Option<Grid>, u64) {
             grid[r][c] = cell.text;
         }
     }
-    let header = kept > 1 && reads_as_header(&kinds);
     let cut = (height - kept) as u64;
-    (Some(Grid { rows: grid, header }), cut)
+    // Title lines: leading rows of a table two or more columns wide that hold a single cell
+    // (a sheet's title above its header row) are written above the table, not as its rows.
+    let mut titles = Vec::new();
+    while titles.len() < 3 && width > 1 && grid.len() > 2 {
+        let filled: Vec<usize> = (0..width).filter(|&c| !grid[0][c].is_empty()).collect();
+        let rest_has_rows = grid[1..].iter().any(|r| r.iter().any(|c| !c.is_empty()));
+        if filled.len() != 1 || !rest_has_rows {
+            break;
+        }
+        let title = std::mem::take(&mut grid[0][filled[0]]);
+        grid.remove(0);
+        while grid.len() > 1 && grid[0].iter().all(String::is_empty) {
+            grid.remove(0);
+        }
+        titles.push(title);
+        // The next row's kinds decide the header; text is all a title row can tell us.
+        kinds = first_kinds_of(&grid[0]);
+    }
+    let header = grid.len() > 1 && reads_as_header(&kinds);
+    (titles, Some(Grid { rows: grid, header }), cut)
+}
+
+/// The kinds of a row already laid out (text read back: only for rows after title lines).
+fn first_kinds_of(row: &[String]) -> Vec<Option<Kind>> {
+    row.iter()
+        .map(|t| (!t.is_empty()).then(|| kind_of_text(t)))
+        .collect()
 }
 
 /// The position of each listed index once gaps shrink to one empty line: `[0, 1, 5]` lies at
@@ -299,10 +324,27 @@ mod tests {
             (0, 0, "first", Kind::Text),
             (1_048_575, 16_383, "far", Kind::Text),
         ]);
-        let (grid, cut) = layout_grid(s, layout());
+        let (titles, grid, cut) = layout_grid(s, layout());
         let grid = grid.unwrap();
         assert_eq!(cut, 0);
-        assert_eq!((grid.rows.len(), grid.rows[0].len()), (3, 3));
+        // "first" is a title line; the table is the far cell, three columns wide.
+        assert_eq!(titles, ["first"]);
+        assert_eq!((grid.rows.len(), grid.rows[0].len()), (1, 3));
+    }
+
+    #[test]
+    fn a_title_row_goes_above_the_table() {
+        let s = sheet(&[
+            (0, 0, "Stanley Cups", Kind::Text),
+            (1, 0, "Team", Kind::Text),
+            (1, 1, "Cups", Kind::Text),
+            (2, 0, "Blues", Kind::Text),
+            (2, 1, "1", Kind::Number),
+        ]);
+        assert_eq!(
+            render(sheet_blocks(s, layout())),
+            "**Stanley Cups**\n\n| Team  | Cups |\n| ----- | ---- |\n| Blues | 1    |\n"
+        );
     }
 
     #[test]

@@ -103,6 +103,21 @@ pub fn toggle(props: Option<&Element>, local: &str) -> Option<bool> {
     ))
 }
 
+/// The local part of a qualified name (`w:p` is `p`), as bytes: for streaming readers.
+pub fn local_bytes(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// An attribute's value with entities resolved (the raw bytes when they do not resolve).
+pub fn attr_text(attr: &quick_xml::events::attributes::Attribute<'_>) -> String {
+    attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .map(|v| v.into_owned())
+        .unwrap_or_else(|_| String::from_utf8_lossy(&attr.value).into_owned())
+}
+
 fn local(name: &[u8]) -> String {
     let name = match name.iter().rposition(|&b| b == b':') {
         Some(i) => &name[i + 1..],
@@ -115,10 +130,7 @@ fn element_from(start: &quick_xml::events::BytesStart<'_>) -> Element {
     let mut attrs = Vec::new();
     for attr in start.attributes().with_checks(false).flatten() {
         let key = local(attr.key.as_ref());
-        let value = attr
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map(|v| v.into_owned())
-            .unwrap_or_else(|_| String::from_utf8_lossy(&attr.value).into_owned());
+        let value = attr_text(&attr);
         attrs.push((key, value));
     }
     Element {
@@ -207,7 +219,8 @@ fn push_text(stack: &mut [Element], text: &str) {
     }
 }
 
-fn resolve_reference(name: &str) -> Option<String> {
+/// The text of an entity or character reference (`amp`, `#x2013`).
+pub fn resolve_reference(name: &str) -> Option<String> {
     if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,

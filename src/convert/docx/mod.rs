@@ -23,9 +23,10 @@ mod styles;
 
 use std::collections::HashMap;
 
+use super::media::{self, Media};
 use super::opc::{self, Package, Rels};
 use super::xml::{Element, toggle};
-use super::{Attachment, ConvertError, ConvertOptions, Converted, Converter};
+use super::{ConvertError, ConvertOptions, Converted, Converter};
 use crate::markdown::{self, Block, FlatItem, Inline, Marks, Run, Table};
 use styles::{ListKind, StyleInfo};
 
@@ -122,10 +123,8 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
     let mut shared = Shared {
         notes,
         note_order: Vec::new(),
-        images: Vec::new(),
-        image_names: HashMap::new(),
+        media: Media::default(),
         pkg,
-        image_count: 0,
         heading_anchors: HashMap::new(),
         slugs: HashMap::new(),
         open_bookmarks: Vec::new(),
@@ -175,7 +174,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         .count();
     metadata.insert("heading_count".into(), headings.to_string());
     metadata.insert("footnote_count".into(), definitions.len().to_string());
-    metadata.insert("image_count".into(), shared.image_count.to_string());
+    metadata.insert("image_count".into(), shared.media.count.to_string());
     if options.front_matter {
         let fields: Vec<(String, String)> = [
             "title",
@@ -205,7 +204,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         markdown: markdown::render(&blocks),
         metadata,
         warning: None,
-        attachments: shared.images,
+        attachments: shared.media.attachments,
     })
 }
 
@@ -256,10 +255,7 @@ struct Shared<'a> {
     notes: HashMap<(String, String), (Element, Rels)>,
     /// (label, note key) in the order of first reference.
     note_order: Vec<(String, (String, String))>,
-    images: Vec<Attachment>,
-    /// Part name → file name given to it.
-    image_names: HashMap<String, String>,
-    image_count: usize,
+    media: Media,
     /// Bookmark name → the identifier of the heading it marks.
     heading_anchors: HashMap<String, String>,
     /// Identifiers given so far, for GitHub's `-1`, `-2` suffixes.
@@ -861,59 +857,19 @@ impl<'c> Walker<'c> {
             }
             return;
         };
-        shared.image_count += 1;
-        let src = if rel.external {
-            rel.target.clone()
-        } else if self.ctx.extract_images {
-            match self.extract(&rel.target, shared) {
-                Some(name) => format!("{}/{name}", super::ATTACHMENTS_DIR),
-                None => String::new(),
-            }
-        } else {
-            String::new()
-        };
         // The display size: DrawingML extents are EMUs (914,400 per inch), at 96 pixels per inch.
         let size = element.find("extent").and_then(|e| {
             let emu = |k: &str| e.attr(k)?.parse::<u64>().ok();
-            let (cx, cy) = (emu("cx")?, emu("cy")?);
-            let px = |v: u64| ((v + 4762) / 9525).clamp(1, 100_000) as u32;
-            (cx > 0 && cy > 0).then(|| (px(cx), px(cy)))
+            media::emu_to_px(emu("cx")?, emu("cy")?)
         });
-        out.push(Run::Inline(
-            Marks::default(),
-            Inline::Image { alt, src, size },
-        ));
-    }
-
-    /// Copies a media part into the attachments once; returns its file name.
-    fn extract(&self, part: &str, shared: &mut Shared<'_>) -> Option<String> {
-        if let Some(name) = shared.image_names.get(part) {
-            return Some(name.clone());
-        }
-        let bytes = shared.pkg.read(part).ok().flatten()?;
-        let base = part.rsplit('/').next().unwrap_or("image");
-        let base: String = base
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let mut name = base.clone();
-        let mut n = 2;
-        while shared.images.iter().any(|a| a.name == name) {
-            name = format!("{n}-{base}");
-            n += 1;
-        }
-        shared.image_names.insert(part.to_string(), name.clone());
-        shared.images.push(Attachment {
-            name: name.clone(),
-            bytes,
-        });
-        Some(name)
+        let image = shared.media.picture(
+            &mut shared.pkg,
+            Some((&rel.target, rel.external)),
+            alt,
+            size,
+            self.ctx.extract_images,
+        );
+        out.push(Run::Inline(Marks::default(), image));
     }
 
     fn table(&mut self, tbl: &Element, shared: &mut Shared<'_>) -> Block {
