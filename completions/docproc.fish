@@ -53,6 +53,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -l exclude -d '
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
+pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
@@ -99,6 +100,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -l exclude -d 'Sk
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
+pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
@@ -156,6 +158,7 @@ skipped\t''"
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l type -d 'Only documents of this format (as converted: a rerouted file counts as what it is)' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
+pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
@@ -278,6 +281,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 pdf\t'PDF (.pdf)'
+pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"

@@ -47,6 +47,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
+pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
@@ -104,6 +105,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
+pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
@@ -173,6 +175,7 @@ _arguments "${_arguments_options[@]}" : \
 '--type=[Only documents of this format (as converted\: a rerouted file counts as what it is)]:TYPE:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
+pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
@@ -409,6 +412,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 pdf\:"PDF (.pdf)"
+pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \

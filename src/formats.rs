@@ -313,6 +313,26 @@ pub static PDF: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static PPTX: FormatSpec = FormatSpec {
+    name: "pptx",
+    label: "a PowerPoint presentation",
+    title: "PowerPoint (OOXML)",
+    extensions: &["pptx", "pptm", "ppsx", "ppsm", "potx", "potm"],
+    container: Container::Zip,
+    // Presentations, slide shows and templates, macro-enabled ones included.
+    identify: |p| {
+        ooxml(
+            p,
+            |ct| ct.contains("presentationml") || ct.contains("ms-powerpoint."),
+            "ppt/presentation.xml",
+        )
+    },
+    rank: 0,
+    converter: &convert::pptx::PptxConverter,
+    options: &[&PAGE_MARKERS, &IMAGES, &NOTES, &HIDDEN_SLIDES],
+    enabled_by_default: true,
+};
+
 pub static TSV: FormatSpec = FormatSpec {
     name: "tsv",
     label: "a TSV file",
@@ -359,12 +379,12 @@ pub static XLSX: FormatSpec = FormatSpec {
     },
     rank: 0,
     converter: &convert::xlsx::XlsxConverter,
-    options: &[&HIDDEN_CELLS, &MAX_ROWS],
+    options: &[&IMAGES, &HIDDEN_CELLS, &MAX_ROWS],
     enabled_by_default: true,
 };
 
 /// Every format, sorted by name (a test checks).
-pub static ALL: &[&FormatSpec] = &[&CSV, &DOCX, &PDF, &TSV, &TXT, &XLSX];
+pub static ALL: &[&FormatSpec] = &[&CSV, &DOCX, &PDF, &PPTX, &TSV, &TXT, &XLSX];
 
 /// `Strong` when `yes`, else `No`.
 pub fn strong_if(yes: bool) -> Match {
@@ -621,7 +641,7 @@ mod tests {
             assert_eq!(*name, name.to_ascii_lowercase());
         }
         // The stored contract: names only ever get added.
-        for known in ["csv", "docx", "pdf", "tsv", "txt", "xlsx"] {
+        for known in ["csv", "docx", "pdf", "pptx", "tsv", "txt", "xlsx"] {
             assert!(by_name(known).is_some(), "format {known} was renamed");
         }
     }

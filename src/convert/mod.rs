@@ -10,10 +10,12 @@
 pub mod csv;
 pub mod docx;
 pub mod pdf;
+pub mod pptx;
 pub mod txt;
 pub mod xlsx;
 
 pub(crate) mod chart;
+pub(crate) mod drawingml;
 pub(crate) mod media;
 pub(crate) mod numfmt;
 pub(crate) mod opc;
@@ -264,6 +266,30 @@ pub fn convert(
         .insert("word_count".into(), words.count().to_string());
     Ok(converted)
 }
+
+/// Whether a font family is fixed-pitch: source code, in every format that names its fonts.
+pub(crate) fn is_monospace_font(name: &str) -> bool {
+    let name = name.to_lowercase();
+    MONOSPACE_FONTS.iter().any(|m| name.contains(m))
+}
+
+const MONOSPACE_FONTS: &[&str] = &[
+    "courier",
+    "consolas",
+    "mono",
+    "menlo",
+    "monaco",
+    "lucida console",
+    "source code",
+    "fira code",
+    "inconsolata",
+    "andale",
+    "fixedsys",
+    "ocr a",
+    "letter gothic",
+    "prestige elite",
+    "typewriter",
+];
 
 /// What converting one file produced: the hash of the bytes that were read (None when they could
 /// not be read) and the result.

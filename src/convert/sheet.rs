@@ -60,6 +60,8 @@ pub struct Sheet {
     pub truncated_cells: bool,
     /// Rows a streaming reader counted past `max-rows` without storing them.
     pub unread_rows: u64,
+    /// What the sheet's drawing holds (pictures, text boxes, charts), written after its table.
+    pub drawing: Vec<Block>,
 }
 
 impl Sheet {
@@ -73,6 +75,7 @@ impl Sheet {
             hidden_cols: Vec::new(),
             truncated_cells: false,
             unread_rows: 0,
+            drawing: Vec::new(),
         }
     }
 
@@ -124,7 +127,23 @@ pub fn workbook_blocks(sheets: Vec<Sheet>, layout: Layout) -> Vec<Block> {
 }
 
 /// One sheet's table (or the line that says why there is none), without its heading.
-pub fn sheet_blocks(sheet: Sheet, layout: Layout) -> Vec<Block> {
+pub fn sheet_blocks(mut sheet: Sheet, layout: Layout) -> Vec<Block> {
+    let drawing = std::mem::take(&mut sheet.drawing);
+    let mut blocks = table_blocks(sheet, layout);
+    if blocks.len() == 1 && !drawing.is_empty() && blocks[0] == empty_note() {
+        blocks.clear(); // a sheet that holds only a chart or pictures is not "empty"
+    }
+    blocks.extend(drawing);
+    blocks
+}
+
+fn empty_note() -> Block {
+    Block::Paragraph(vec![Inline::Emph(vec![Inline::Text(
+        "Empty sheet.".into(),
+    )])])
+}
+
+fn table_blocks(sheet: Sheet, layout: Layout) -> Vec<Block> {
     let note = |text: String| Block::Paragraph(vec![Inline::Emph(vec![Inline::Text(text)])]);
     match &sheet.kind {
         SheetKind::Chart(Some(chart)) => return super::chart::blocks(chart),
@@ -142,7 +161,7 @@ pub fn sheet_blocks(sheet: Sheet, layout: Layout) -> Vec<Block> {
         .collect();
     match grid {
         Some(grid) => blocks.push(Block::Grid(grid)),
-        None => blocks.push(note("Empty sheet.".into())),
+        None => blocks.push(empty_note()),
     }
     if cut_rows > 0 {
         blocks.push(note(format!(

@@ -15,6 +15,8 @@ use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::drawingml::{self, ListStyle};
+use super::media::Media;
 use super::numfmt::{self, DateSystem};
 use super::opc::{self, Package, Rels};
 use super::sheet::{self, Kind, Sheet, SheetKind};
@@ -93,6 +95,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         dates,
     };
     let mut sheets = Vec::new();
+    let mut media = Media::default();
     let mut hidden = 0;
     for entry in &entries {
         hidden += usize::from(entry.hidden);
@@ -102,6 +105,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         match rel {
             Some(rel) if rel.kind == "worksheet" && !rel.external => {
                 read_worksheet(&mut pkg, &rel.target, &ctx, &mut sheet)?;
+                sheet.drawing = read_drawing(&mut pkg, &rel.target, &mut media, options);
             }
             Some(rel) if rel.kind == "chartsheet" && !rel.external => {
                 sheet.kind = SheetKind::Chart(chart_of_sheet(&mut pkg, &rel.target));
@@ -123,6 +127,9 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
     if dates == DateSystem::From1904 {
         metadata.insert("date_system".into(), "1904".into());
     }
+    if media.count > 0 {
+        metadata.insert("image_count".into(), media.count.to_string());
+    }
     let layout = sheet::Layout {
         include_hidden: options.hidden_cells,
         max_rows: options.max_rows,
@@ -131,7 +138,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         markdown: markdown::render(&sheet::workbook_blocks(sheets, layout)),
         metadata,
         warning: None,
-        attachments: Vec::new(),
+        attachments: media.attachments,
     })
 }
 
@@ -479,6 +486,88 @@ fn cell_value(cell: &CellState, ctx: &Context<'_>) -> (String, Kind) {
             Err(_) => (value.to_string(), Kind::Text),
         },
     }
+}
+
+/// What a worksheet's drawing holds, in the order of the cells it is anchored to: text boxes and
+/// shapes with text, pictures (alt text; extracted with `--images extract`), charts as tables.
+fn read_drawing(
+    pkg: &mut Package<'_>,
+    sheet_part: &str,
+    media: &mut Media,
+    options: &ConvertOptions,
+) -> Vec<crate::markdown::Block> {
+    let sheet_rels = pkg.rels(sheet_part);
+    let Some(part) = sheet_rels.first_of("drawing") else {
+        return Vec::new();
+    };
+    let Ok(Some(root)) = pkg.read_xml(&part) else {
+        return Vec::new();
+    };
+    let rels = pkg.rels(&part);
+    let mut anchors: Vec<((u64, u64), &xml::Element)> = root
+        .elements()
+        .filter(|e| e.name.ends_with("Anchor"))
+        .map(|a| {
+            let at = |what: &str| {
+                a.child("from")
+                    .and_then(|f| f.child(what))
+                    .and_then(|v| v.text().trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            ((at("row"), at("col")), a)
+        })
+        .collect();
+    anchors.sort_by_key(|(at, _)| *at);
+    let mut out = Vec::new();
+    let mut stack: Vec<&xml::Element> = anchors.into_iter().rev().map(|(_, a)| a).collect();
+    // Anchors and groups, depth first without recursion; a group's shapes stay in order.
+    let mut steps = 0;
+    while let Some(e) = stack.pop() {
+        steps += 1;
+        if steps > 100_000 {
+            break;
+        }
+        match e.name.as_str() {
+            "sp" => {
+                if let Some(body) = e.child("txBody") {
+                    out.extend(drawingml::body_blocks(body, &ListStyle::default(), &rels));
+                }
+            }
+            "pic" => {
+                let alt = drawingml::alt_text(e.child("nvPicPr"));
+                let target = e
+                    .find("blip")
+                    .and_then(|b| b.attr("embed").or_else(|| b.attr("link")))
+                    .and_then(|id| rels.get(id))
+                    .map(|r| (r.target.as_str(), r.external));
+                let image = media.picture(pkg, target, alt, None, options.extract_images);
+                if !matches!(&image, crate::markdown::Inline::Image { alt, src, .. } if alt.is_empty() && src.is_empty())
+                {
+                    out.push(crate::markdown::Block::Paragraph(vec![image]));
+                }
+            }
+            "graphicFrame" => {
+                if let Some(id) = e.find("chart").and_then(|c| c.attr("id"))
+                    && let Some(rel) = rels.get(id)
+                    && let Ok(Some(chart_root)) = pkg.read_xml(&rel.target.clone())
+                {
+                    out.extend(chart::blocks(&chart::read(&chart_root)));
+                }
+            }
+            _ => {
+                // An anchor or a group: its shapes, in order.
+                for child in e.elements().collect::<Vec<_>>().into_iter().rev() {
+                    if matches!(
+                        child.name.as_str(),
+                        "sp" | "pic" | "graphicFrame" | "grpSp" | "AlternateContent" | "Choice"
+                    ) {
+                        stack.push(child);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The chart a chart sheet shows (through its drawing).

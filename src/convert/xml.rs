@@ -7,11 +7,11 @@
 
 use quick_xml::events::Event;
 
-/// An element with its attributes (local names) and children.
+/// An element with its attributes (qualified names, looked up by local name) and children.
 #[derive(Debug, Clone, Default)]
 pub struct Element {
     pub name: String,
-    pub attrs: Vec<(String, String)>,
+    attrs: Vec<(String, String)>,
     pub children: Vec<Node>,
 }
 
@@ -22,11 +22,29 @@ pub enum Node {
 }
 
 impl Element {
-    /// The value of the attribute with this local name.
+    /// The value of the (first) attribute with this local name.
     pub fn attr(&self, local: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(k, _)| k == local)
+            .find(|(k, _)| {
+                k == local
+                    || (k.len() > local.len()
+                        && k.ends_with(local)
+                        && k.as_bytes()[k.len() - local.len() - 1] == b':')
+            })
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of the attribute with this local name and a namespace prefix: `r:id` where
+    /// the element also has a plain `id`, as `p:sldId` does (whatever the prefix is called).
+    pub fn attr_prefixed(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| {
+                k.len() > local.len()
+                    && k.ends_with(local)
+                    && k.as_bytes()[k.len() - local.len() - 1] == b':'
+            })
             .map(|(_, v)| v.as_str())
     }
 
@@ -129,7 +147,7 @@ fn local(name: &[u8]) -> String {
 fn element_from(start: &quick_xml::events::BytesStart<'_>) -> Element {
     let mut attrs = Vec::new();
     for attr in start.attributes().with_checks(false).flatten() {
-        let key = local(attr.key.as_ref());
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
         let value = attr_text(&attr);
         attrs.push((key, value));
     }

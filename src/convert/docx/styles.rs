@@ -240,30 +240,11 @@ pub fn read_numbering(root: Option<&Element>) -> HashMap<String, Vec<(ListKind, 
     out
 }
 
-const MONOSPACE_FONTS: &[&str] = &[
-    "courier",
-    "consolas",
-    "mono",
-    "menlo",
-    "monaco",
-    "lucida console",
-    "source code",
-    "fira code",
-    "inconsolata",
-    "andale",
-    "fixedsys",
-    "ocr a",
-    "letter gothic",
-    "prestige elite",
-    "typewriter",
-];
-
 pub fn is_monospace_fonts(fonts: &Element) -> bool {
     ["ascii", "hAnsi"].iter().any(|key| {
-        fonts.attr(key).is_some_and(|name| {
-            let name = name.to_lowercase();
-            MONOSPACE_FONTS.iter().any(|m| name.contains(m))
-        })
+        fonts
+            .attr(key)
+            .is_some_and(|name| crate::convert::is_monospace_font(name))
     })
 }
 
