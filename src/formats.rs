@@ -300,6 +300,32 @@ pub static DOCX: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static ODP: FormatSpec = FormatSpec {
+    name: "odp",
+    label: "an OpenDocument presentation",
+    title: "OpenDocument presentation",
+    extensions: &["odp", "otp", "fodp"],
+    container: Container::Zip,
+    identify: |p| odf(p, "application/vnd.oasis.opendocument.presentation"),
+    rank: 0,
+    converter: &convert::odp::OdpConverter,
+    options: &[&PAGE_MARKERS, &IMAGES, &NOTES, &HIDDEN_SLIDES],
+    enabled_by_default: true,
+};
+
+pub static ODS: FormatSpec = FormatSpec {
+    name: "ods",
+    label: "an OpenDocument spreadsheet",
+    title: "OpenDocument spreadsheet",
+    extensions: &["ods", "ots", "fods"],
+    container: Container::Zip,
+    identify: |p| odf(p, "application/vnd.oasis.opendocument.spreadsheet"),
+    rank: 0,
+    converter: &convert::ods::OdsConverter,
+    options: &[&HIDDEN_CELLS, &MAX_ROWS],
+    enabled_by_default: true,
+};
+
 pub static PDF: FormatSpec = FormatSpec {
     name: "pdf",
     label: "a PDF",
@@ -384,7 +410,7 @@ pub static XLSX: FormatSpec = FormatSpec {
 };
 
 /// Every format, sorted by name (a test checks).
-pub static ALL: &[&FormatSpec] = &[&CSV, &DOCX, &PDF, &PPTX, &TSV, &TXT, &XLSX];
+pub static ALL: &[&FormatSpec] = &[&CSV, &DOCX, &ODP, &ODS, &PDF, &PPTX, &TSV, &TXT, &XLSX];
 
 /// `Strong` when `yes`, else `No`.
 pub fn strong_if(yes: bool) -> Match {
@@ -397,13 +423,24 @@ pub fn ooxml(probe: &Probe, test: fn(&str) -> bool, default_part: &str) -> Match
     strong_if(probe.zip().is_some_and(|z| z.main_is(test, default_part)))
 }
 
-/// An ODF package of this `mimetype` (templates included: `...-template`).
+/// An ODF package of this `mimetype` (templates included: `...-template`), or a flat ODF file
+/// whose root says it.
 pub fn odf(probe: &Probe, mimetype: &str) -> Match {
-    strong_if(probe.zip().is_some_and(|z| {
-        z.mimetype
-            .as_deref()
-            .is_some_and(|m| m.strip_suffix("-template").unwrap_or(m) == mimetype)
-    }))
+    if let Some(zip) = probe.zip() {
+        return strong_if(
+            zip.mimetype
+                .as_deref()
+                .is_some_and(|m| m.strip_suffix("-template").unwrap_or(m) == mimetype),
+        );
+    }
+    let flat = probe.container == Container::Xml
+        && [
+            format!("mimetype=\"{mimetype}\""),
+            format!("mimetype=\"{mimetype}-template\""),
+        ]
+        .iter()
+        .any(|m| crate::sniff::find(&probe.head, m.as_bytes()).is_some());
+    strong_if(flat)
 }
 
 pub fn by_name(name: &str) -> Option<&'static FormatSpec> {
@@ -641,7 +678,9 @@ mod tests {
             assert_eq!(*name, name.to_ascii_lowercase());
         }
         // The stored contract: names only ever get added.
-        for known in ["csv", "docx", "pdf", "pptx", "tsv", "txt", "xlsx"] {
+        for known in [
+            "csv", "docx", "odp", "ods", "pdf", "pptx", "tsv", "txt", "xlsx",
+        ] {
             assert!(by_name(known).is_some(), "format {known} was renamed");
         }
     }

@@ -9,6 +9,8 @@
 
 pub mod csv;
 pub mod docx;
+pub mod odp;
+pub mod ods;
 pub mod pdf;
 pub mod pptx;
 pub mod txt;
@@ -18,6 +20,7 @@ pub(crate) mod chart;
 pub(crate) mod drawingml;
 pub(crate) mod media;
 pub(crate) mod numfmt;
+pub(crate) mod odf;
 pub(crate) mod opc;
 pub(crate) mod sheet;
 pub(crate) mod xml;

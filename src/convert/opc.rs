@@ -290,10 +290,13 @@ pub fn check_nesting(
                 "{name} nests XML elements more than {max_depth} levels deep (--max-xml-depth)"
             )));
         }
+        // A DOCTYPE that only names an external DTD (LibreOffice's Basic modules) is harmless:
+        // nothing loads it. One that declares entities is how an expansion bomb starts.
         let head = &xml[..xml.len().min(64 << 10)];
         if head
             .windows(9)
             .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
+            && head.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
         {
             return Err(ConvertError::ResourceLimit(format!(
                 "{name} declares a DTD with entities: XML entity expansion is not allowed (a billion-laughs bomb?)"

@@ -197,7 +197,13 @@ pub fn parse(xml: &[u8]) -> Result<Element, String> {
                     push_text(&mut stack, &c);
                 }
             }
-            Event::DocType(_) => return Err("a DTD is not allowed in DOCX parts".into()),
+            Event::DocType(d) => {
+                // Entities are never expanded here, but a part that declares them is refused:
+                // that is how an expansion bomb starts.
+                if crate::sniff::find(&d, b"ENTITY").is_some() {
+                    return Err("a DTD that declares entities is not allowed".into());
+                }
+            }
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
         }

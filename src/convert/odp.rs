@@ -1,0 +1,306 @@
+//! OpenDocument presentations (.odp, .otp, flat .fodp): the same slide conventions as PPTX.
+//!
+//! Slides are the `draw:page` elements in document order. Each starts with `## Title` from its
+//! title frame (`presentation:class="title"`), `## Slide N` without one, after a `<!-- slide N -->`
+//! comment when page markers are on (`(hidden)` for pages whose style hides them, left out with
+//! `hidden-slides = false`). Frames, shapes and groups (`draw:g`) are read in document order:
+//! text boxes with their paragraphs and lists, tables (`table:table`, spans from
+//! `table:number-columns-spanned`/`-rows-spanned`), pictures with their `svg:title`/`svg:desc`
+//! (extracted with `--images extract`). Date, footer and page-number frames are left out.
+//! Speaker notes (`presentation:notes`) follow under `### Notes` when they hold text.
+
+use super::media::Media;
+use super::odf::{self, Document, Styles};
+use super::xml::Element;
+use super::{ConvertError, ConvertOptions, Converted, Converter};
+use crate::markdown::{self, Block, Inline, Table};
+
+pub struct OdpConverter;
+
+impl Converter for OdpConverter {
+    fn name(&self) -> &'static str {
+        "odp"
+    }
+
+    fn version(&self) -> &'static str {
+        "1"
+    }
+
+    fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
+        if bytes.starts_with(b"PK") {
+            super::opc::check_nesting(bytes, options.limits.max_xml_depth, |name| {
+                name == "content.xml"
+            })?;
+        }
+        let mut doc = Document::open(bytes, &options.limits, "ODP")?;
+        let content = doc
+            .part("content.xml")?
+            .ok_or_else(|| ConvertError::Corrupt("the package has no content.xml".into()))?;
+        let styles_part = if matches!(doc, Document::Package(_)) {
+            doc.part("styles.xml").ok().flatten()
+        } else {
+            None
+        };
+        let mut roots = vec![&content];
+        if let Some(s) = &styles_part {
+            roots.push(s);
+        }
+        let styles = Styles::read(&roots);
+        let pages: Vec<&Element> = content
+            .child("body")
+            .and_then(|b| b.child("presentation"))
+            .map(|p| p.children_named("page").collect())
+            .unwrap_or_default();
+        let mut deck = Deck {
+            doc,
+            styles: &styles,
+            media: Media::default(),
+            options,
+        };
+        let mut blocks = Vec::new();
+        let mut hidden = 0;
+        for (n, page) in pages.iter().enumerate() {
+            let number = n + 1;
+            let is_hidden = page
+                .attr("style-name")
+                .is_some_and(|s| styles.hidden_pages.iter().any(|h| h == s));
+            hidden += usize::from(is_hidden);
+            if is_hidden && !options.hidden_slides {
+                continue;
+            }
+            blocks.extend(deck.slide(page, number, is_hidden));
+        }
+        let mut metadata = odf::read_meta(&mut deck.doc);
+        metadata.insert("slide_count".into(), pages.len().to_string());
+        if hidden > 0 {
+            metadata.insert("hidden_slides".into(), hidden.to_string());
+        }
+        metadata.insert("image_count".into(), deck.media.count.to_string());
+        Ok(Converted {
+            markdown: markdown::render(&blocks),
+            metadata,
+            warning: None,
+            attachments: deck.media.attachments,
+        })
+    }
+}
+
+/// Groups nested deeper are not read.
+const MAX_GROUP_DEPTH: usize = 64;
+
+struct Deck<'a, 's, 'o> {
+    doc: Document<'a>,
+    styles: &'s Styles,
+    media: Media,
+    options: &'o ConvertOptions,
+}
+
+struct Slide {
+    title: Option<Vec<Inline>>,
+    blocks: Vec<Block>,
+}
+
+impl Deck<'_, '_, '_> {
+    fn slide(&mut self, page: &Element, number: usize, hidden: bool) -> Vec<Block> {
+        let mut slide = Slide {
+            title: None,
+            blocks: Vec::new(),
+        };
+        self.shapes(page, &mut slide, 0);
+        let mut out = Vec::new();
+        if self.options.page_markers {
+            out.push(Block::Comment(if hidden {
+                format!("slide {number} (hidden)")
+            } else {
+                format!("slide {number}")
+            }));
+        }
+        out.push(Block::Heading {
+            level: 2,
+            content: slide
+                .title
+                .filter(|t| !markdown::plain_text(t).trim().is_empty())
+                .unwrap_or_else(|| vec![Inline::Text(format!("Slide {number}"))]),
+        });
+        out.append(&mut slide.blocks);
+        if self.options.speaker_notes
+            && let Some(notes) = page.child("notes")
+        {
+            let mut text = Slide {
+                title: None,
+                blocks: Vec::new(),
+            };
+            for frame in notes.children_named("frame") {
+                if frame.attr("class") == Some("notes") {
+                    self.frame(frame, &mut text);
+                }
+            }
+            if !text.blocks.is_empty() {
+                out.push(Block::Heading {
+                    level: 3,
+                    content: vec![Inline::Text("Notes".into())],
+                });
+                out.append(&mut text.blocks);
+            }
+        }
+        out
+    }
+
+    fn shapes(&mut self, parent: &Element, slide: &mut Slide, depth: usize) {
+        if depth > MAX_GROUP_DEPTH {
+            return;
+        }
+        for shape in parent.elements() {
+            match shape.name.as_str() {
+                "frame" => self.frame(shape, slide),
+                "g" => self.shapes(shape, slide, depth + 1),
+                "custom-shape" | "rect" | "ellipse" | "polygon" | "polyline" | "path"
+                | "caption" | "circle" | "regular-polygon" | "connector" | "line" => {
+                    slide.blocks.extend(odf::blocks(shape, self.styles));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn frame(&mut self, frame: &Element, slide: &mut Slide) {
+        let class = frame.attr("class").unwrap_or("");
+        if matches!(
+            class,
+            "date-time" | "footer" | "page-number" | "header" | "page"
+        ) {
+            return;
+        }
+        for child in frame.elements() {
+            match child.name.as_str() {
+                "text-box" => {
+                    let blocks = odf::blocks(child, self.styles);
+                    if class == "title" && slide.title.is_none() {
+                        slide.title = Some(title_inlines(&blocks));
+                    } else {
+                        slide.blocks.extend(blocks);
+                    }
+                }
+                "table" => slide.blocks.push(table(child, self.styles)),
+                "image" => {
+                    let alt = odf::alt_text(frame);
+                    let href = child.attr("href").unwrap_or("");
+                    let external = href.contains("://");
+                    let part = href.trim_start_matches("./");
+                    let target = (!href.is_empty()).then_some((part, external));
+                    let extract = self.options.extract_images;
+                    let image = match self.doc.package() {
+                        Some(pkg) => self.media.picture(pkg, target, alt, None, extract),
+                        None => Inline::Image {
+                            alt,
+                            src: String::new(),
+                            size: None,
+                        },
+                    };
+                    if !matches!(&image, Inline::Image { alt, src, .. } if alt.is_empty() && src.is_empty())
+                    {
+                        slide.blocks.push(Block::Paragraph(vec![image]));
+                    }
+                    // A frame holds one picture (a second `draw:image` is a fallback).
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A title's blocks as one line of inlines.
+fn title_inlines(blocks: &[Block]) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for block in blocks {
+        let inlines = match block {
+            Block::Paragraph(i) | Block::Heading { content: i, .. } => i.clone(),
+            Block::List(list) => list
+                .items
+                .iter()
+                .flat_map(|item| title_inlines(item))
+                .collect(),
+            _ => continue,
+        };
+        if inlines.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Inline::Text(" ".into()));
+        }
+        out.extend(inlines);
+    }
+    out
+}
+
+/// An ODF table (`table:table`) as the shared table model: covered cells as spans.
+pub fn table(table: &Element, styles: &Styles) -> Block {
+    let mut rows = Vec::new();
+    let mut spans = Vec::new();
+    let mut any_span = false;
+    let mut header_rows = 0;
+    let mut all_rows: Vec<&Element> = Vec::new();
+    for child in table.elements() {
+        match child.name.as_str() {
+            "table-header-rows" => {
+                for r in child.children_named("table-row") {
+                    header_rows += 1;
+                    all_rows.push(r);
+                }
+            }
+            "table-row" => all_rows.push(child),
+            "table-rows" => all_rows.extend(child.children_named("table-row")),
+            _ => {}
+        }
+    }
+    for tr in all_rows.into_iter().take(10_000) {
+        let mut cells = Vec::new();
+        let mut row_spans = Vec::new();
+        for tc in tr.elements() {
+            let covered = tc.name == "covered-table-cell";
+            if tc.name != "table-cell" && !covered {
+                continue;
+            }
+            let repeat = tc
+                .attr("number-columns-repeated")
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1_000);
+            for _ in 0..repeat {
+                if covered {
+                    cells.push(Vec::new());
+                    row_spans.push((0, 0));
+                    any_span = true;
+                    continue;
+                }
+                let span = |name: &str| {
+                    tc.attr(name)
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .unwrap_or(1)
+                        .clamp(1, 1_000)
+                };
+                let (cs, rs) = (span("number-columns-spanned"), span("number-rows-spanned"));
+                any_span |= cs > 1 || rs > 1;
+                row_spans.push((cs, rs));
+                let paragraphs: Vec<Vec<Inline>> = odf::blocks(tc, styles)
+                    .into_iter()
+                    .filter_map(|b| match b {
+                        Block::Paragraph(i) | Block::Heading { content: i, .. } => Some(i),
+                        _ => None,
+                    })
+                    .collect();
+                cells.push(paragraphs);
+            }
+        }
+        rows.push(cells);
+        spans.push(row_spans);
+    }
+    // Impress tables mark their first row by the table template, not by header rows.
+    let first_row_styled = table.attr("use-first-row-styles") == Some("true");
+    Block::Table(Table {
+        rows,
+        spans: if any_span { spans } else { Vec::new() },
+        header: Some(header_rows > 0 || first_row_styled),
+    })
+}
