@@ -244,7 +244,7 @@ pub fn is_monospace_fonts(fonts: &Element) -> bool {
     ["ascii", "hAnsi"].iter().any(|key| {
         fonts
             .attr(key)
-            .is_some_and(|name| crate::convert::is_monospace_font(name))
+            .is_some_and(crate::convert::is_monospace_font)
     })
 }
 
