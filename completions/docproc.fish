@@ -58,6 +58,8 @@ pdf\t'PDF (.pdf)'
 pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
+xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
+xlsb\t'Excel binary (XLSB) (.xlsb)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
@@ -107,6 +109,8 @@ pdf\t'PDF (.pdf)'
 pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
+xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
+xlsb\t'Excel binary (XLSB) (.xlsb)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
@@ -167,6 +171,8 @@ pdf\t'PDF (.pdf)'
 pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
+xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
+xlsb\t'Excel binary (XLSB) (.xlsb)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l error-code -d 'Only documents with this error (or warning) code, e.g. corrupt, needs_ocr' -r
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l since -d 'Only documents processed since TIME: RFC 3339 ("2026-11-27T06:00:00Z") or an age ("24h")' -r
@@ -292,6 +298,8 @@ pdf\t'PDF (.pdf)'
 pptx\t'PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)'
 tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
+xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
+xlsb\t'Excel binary (XLSB) (.xlsb)'
 xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'

@@ -52,6 +52,8 @@ pdf\:"PDF (.pdf)"
 pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
+xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
+xlsb\:"Excel binary (XLSB) (.xlsb)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
@@ -112,6 +114,8 @@ pdf\:"PDF (.pdf)"
 pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
+xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
+xlsb\:"Excel binary (XLSB) (.xlsb)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
@@ -184,6 +188,8 @@ pdf\:"PDF (.pdf)"
 pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
+xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
+xlsb\:"Excel binary (XLSB) (.xlsb)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '--error-code=[Only documents with this error (or warning) code, e.g. corrupt, needs_ocr]:CODE:_default' \
 '--since=[Only documents processed since TIME\: RFC 3339 ("2026-11-27T06\:00\:00Z") or an age ("24h")]:TIME:_default' \
@@ -423,6 +429,8 @@ pdf\:"PDF (.pdf)"
 pptx\:"PowerPoint (OOXML) (.pptx, .pptm, .ppsx, .ppsm, .potx, .potm)"
 tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
+xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
+xlsb\:"Excel binary (XLSB) (.xlsb)"
 xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"

@@ -389,6 +389,38 @@ pub static TXT: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static XLS: FormatSpec = FormatSpec {
+    name: "xls",
+    label: "an Excel 97-2003 workbook",
+    title: "Excel 97-2003 / 5.0 (BIFF)",
+    extensions: &["xls", "xlt", "xla"],
+    container: Container::Ole2,
+    identify: |p| strong_if(p.ole().is_some_and(|o| o.has("Workbook") || o.has("Book"))),
+    rank: 0,
+    converter: &convert::xls::XlsConverter,
+    options: &[&HIDDEN_CELLS, &MAX_ROWS],
+    enabled_by_default: true,
+};
+
+pub static XLSB: FormatSpec = FormatSpec {
+    name: "xlsb",
+    label: "an Excel binary workbook",
+    title: "Excel binary (XLSB)",
+    extensions: &["xlsb"],
+    container: Container::Zip,
+    identify: |p| {
+        ooxml(
+            p,
+            |ct| ct.contains("ms-excel.sheet.binary"),
+            "xl/workbook.bin",
+        )
+    },
+    rank: 0,
+    converter: &convert::xls::XlsbConverter,
+    options: &[&HIDDEN_CELLS, &MAX_ROWS],
+    enabled_by_default: true,
+};
+
 pub static XLSX: FormatSpec = FormatSpec {
     name: "xlsx",
     label: "an Excel workbook",
@@ -410,7 +442,9 @@ pub static XLSX: FormatSpec = FormatSpec {
 };
 
 /// Every format, sorted by name (a test checks).
-pub static ALL: &[&FormatSpec] = &[&CSV, &DOCX, &ODP, &ODS, &PDF, &PPTX, &TSV, &TXT, &XLSX];
+pub static ALL: &[&FormatSpec] = &[
+    &CSV, &DOCX, &ODP, &ODS, &PDF, &PPTX, &TSV, &TXT, &XLS, &XLSB, &XLSX,
+];
 
 /// `Strong` when `yes`, else `No`.
 pub fn strong_if(yes: bool) -> Match {
@@ -536,10 +570,12 @@ pub fn identify(
 
 /// What a person would call probed content.
 pub fn describe(probe: &Probe) -> String {
+    // Formats recognised by a signature or by the shape of their text (CSV); "any text" (TXT)
+    // says less than the container's own description.
     if let Some(f) = ALL
         .iter()
         .copied()
-        .filter(|f| f.container != Container::Text && (f.identify)(probe) == Match::Strong)
+        .filter(|f| f.rank < TXT.rank && (f.identify)(probe) == Match::Strong)
         .min_by_key(|f| f.rank)
     {
         return f.label.to_string();
@@ -679,7 +715,7 @@ mod tests {
         }
         // The stored contract: names only ever get added.
         for known in [
-            "csv", "docx", "odp", "ods", "pdf", "pptx", "tsv", "txt", "xlsx",
+            "csv", "docx", "odp", "ods", "pdf", "pptx", "tsv", "txt", "xls", "xlsb", "xlsx",
         ] {
             assert!(by_name(known).is_some(), "format {known} was renamed");
         }

@@ -638,17 +638,54 @@ fn render_table(table: &Table, out: &mut String) {
 }
 
 /// A grid of plain-text cells as a pipe table: each cell escaped, its line breaks as `<br>`.
+/// Cells are escaped twice (to measure the columns, then to write them) rather than held escaped:
+/// a sheet of millions of cells is not copied.
 fn render_grid(grid: &Grid, out: &mut String) {
     let columns = grid.rows.iter().map(Vec::len).max().unwrap_or(0);
-    if columns == 0 {
+    if columns == 0 || grid.rows.is_empty() {
         return;
     }
-    let rows: Vec<Vec<String>> = grid
-        .rows
-        .iter()
-        .map(|row| row.iter().map(|cell| grid_cell(cell)).collect())
-        .collect();
-    write_pipe_table(&rows, columns, grid.header, out);
+    let width = |s: &str| s.chars().count();
+    let mut widths = vec![3; columns];
+    for row in &grid.rows {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                widths[c] = widths[c].max(width(&grid_cell(cell)));
+            }
+        }
+    }
+    let pad = widths.iter().sum::<usize>() + 3 * columns <= 160;
+    let line = |cells: &mut dyn Iterator<Item = String>, out: &mut String| {
+        out.push('|');
+        for (c, cell) in cells.enumerate() {
+            out.push(' ');
+            out.push_str(&cell);
+            if pad {
+                out.push_str(&" ".repeat(widths[c].saturating_sub(width(&cell))));
+            }
+            out.push_str(" |");
+        }
+        out.push('\n');
+    };
+    let escaped = |row: &[String]| -> Vec<String> {
+        (0..columns)
+            .map(|c| row.get(c).map(|cell| grid_cell(cell)).unwrap_or_default())
+            .collect()
+    };
+    let body = if grid.header {
+        line(&mut escaped(&grid.rows[0]).into_iter(), out);
+        &grid.rows[1..]
+    } else {
+        line(&mut (0..columns).map(|_| String::new()), out);
+        &grid.rows[..]
+    };
+    line(
+        &mut (0..columns).map(|c| "-".repeat(if pad { widths[c] } else { 3 })),
+        out,
+    );
+    for row in body {
+        line(&mut escaped(row).into_iter(), out);
+    }
 }
 
 fn grid_cell(text: &str) -> String {

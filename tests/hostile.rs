@@ -200,6 +200,13 @@ fn damaged_copies_of_real_documents_each_end_with_a_final_status() {
         "bad-xref.pdf",
         "report.docx",
         "notes.txt",
+        "budget.xlsx",
+        "budget.xls",
+        "budget.ods",
+        "sales.xlsb",
+        "deck.pptx",
+        "deck.odp",
+        "export-1252.csv",
     ];
     let mut seed: u64 = 0x5eed;
     let mut next = || {

@@ -23,7 +23,11 @@ fn every_fixture_converts_to_its_expected_markdown() {
     let attachments: Vec<&String> = all.iter().filter(|f| !f.ends_with(".md")).collect();
     assert_eq!(
         attachments,
-        ["features.docx_files/logo.png"],
+        [
+            "deck.odp_files/1000000000000002000000027C7CB05AA87B1F35.png",
+            "deck.pptx_files/image1.png",
+            "features.docx_files/logo.png"
+        ],
         "images are written beside their Markdown"
     );
     let logo = std::fs::read(t.path("out/features.docx_files/logo.png")).unwrap();

@@ -12,6 +12,7 @@ mod docx;
 mod failures;
 mod generated;
 mod hostile;
+mod office;
 mod ops;
 mod snapshots;
 mod walk;

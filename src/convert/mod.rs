@@ -14,6 +14,7 @@ pub mod ods;
 pub mod pdf;
 pub mod pptx;
 pub mod txt;
+pub mod xls;
 pub mod xlsx;
 
 pub(crate) mod chart;

@@ -102,8 +102,8 @@ pub fn read_meta(doc: &mut Document<'_>) -> Metadata {
 #[derive(Debug, Default, Clone)]
 pub struct Styles {
     marks: HashMap<String, Marks>,
-    /// List styles by name: whether each level (1-based in the file) is numbered.
-    lists: HashMap<String, Vec<bool>>,
+    /// List styles by name: for each level, whether it is numbered and where it starts.
+    lists: HashMap<String, Vec<(bool, u64)>>,
     /// Drawing-page styles that hide their page (`presentation:visibility="hidden"`).
     pub hidden_pages: Vec<String>,
     /// Table styles whose sheet is hidden (`table:display="false"`).
@@ -145,7 +145,13 @@ impl Styles {
                         "list-style" => {
                             let levels = style
                                 .elements()
-                                .map(|l| l.name == "list-level-style-number")
+                                .map(|l| {
+                                    let start = l
+                                        .attr("start-value")
+                                        .and_then(|v| v.parse().ok())
+                                        .unwrap_or(1);
+                                    (l.name == "list-level-style-number", start)
+                                })
                                 .collect();
                             styles.lists.insert(name.to_string(), levels);
                         }
@@ -182,8 +188,9 @@ impl Styles {
             .unwrap_or_default()
     }
 
-    /// Whether a list style numbers this level (0-based); None when the style is unknown.
-    pub fn numbered(&self, style: Option<&str>, level: usize) -> Option<bool> {
+    /// Whether a list style numbers this level (0-based), and its start value; None when the
+    /// style is unknown.
+    pub fn numbered(&self, style: Option<&str>, level: usize) -> Option<(bool, u64)> {
         let levels = self.lists.get(style?)?;
         levels.get(level).or(levels.last()).copied()
     }
@@ -353,9 +360,23 @@ pub fn blocks(container: &Element, styles: &Styles) -> Vec<Block> {
             "p" => {
                 flush(&mut items, &mut out);
                 let inlines = paragraph(child, styles);
-                if !inlines.is_empty() {
-                    out.push(Block::Paragraph(inlines));
+                if inlines.is_empty() {
+                    continue;
                 }
+                // A paragraph all in a fixed-pitch font is a line of code; lines in a row join.
+                if let Some(line) = code_line(&inlines) {
+                    if let Some(Block::CodeBlock { text, .. }) = out.last_mut() {
+                        text.push('\n');
+                        text.push_str(&line);
+                    } else {
+                        out.push(Block::CodeBlock {
+                            info: String::new(),
+                            text: line,
+                        });
+                    }
+                    continue;
+                }
+                out.push(Block::Paragraph(inlines));
             }
             "h" => {
                 flush(&mut items, &mut out);
@@ -380,6 +401,20 @@ pub fn blocks(container: &Element, styles: &Styles) -> Vec<Block> {
     out
 }
 
+/// The text of a paragraph that is nothing but code (inline code and line breaks).
+fn code_line(inlines: &[Inline]) -> Option<String> {
+    let mut out = String::new();
+    for i in inlines {
+        match i {
+            Inline::Code(c) => out.push_str(c),
+            Inline::LineBreak => out.push('\n'),
+            Inline::Text(t) if t.trim().is_empty() => out.push_str(t),
+            _ => return None,
+        }
+    }
+    (!out.trim().is_empty()).then_some(out)
+}
+
 fn flush(items: &mut Vec<FlatItem>, out: &mut Vec<Block>) {
     if !items.is_empty() {
         out.extend(markdown::build_lists(std::mem::take(items)));
@@ -398,11 +433,11 @@ fn list_items(
         return;
     }
     let style = list.attr("style-name").or(style);
-    let ordered = styles.numbered(style, level).unwrap_or(false);
+    let (ordered, style_start) = styles.numbered(style, level).unwrap_or((false, 1));
     let start = list
         .attr("start-value")
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
+        .unwrap_or(style_start);
     for item in list.elements() {
         if item.name != "list-item" && item.name != "list-header" {
             continue;

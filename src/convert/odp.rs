@@ -163,6 +163,8 @@ impl Deck<'_, '_, '_> {
         }
     }
 
+    /// A frame shows the first of its children the reader supports (ODF 1.3, 10.4.2: the
+    /// others are alternatives, such as the preview picture of a table or chart).
     fn frame(&mut self, frame: &Element, slide: &mut Slide) {
         let class = frame.attr("class").unwrap_or("");
         if matches!(
@@ -182,6 +184,12 @@ impl Deck<'_, '_, '_> {
                     }
                 }
                 "table" => slide.blocks.push(table(child, self.styles)),
+                "object" => {
+                    let Some(blocks) = self.object(child) else {
+                        continue; // not readable: try the next alternative (its picture)
+                    };
+                    slide.blocks.extend(blocks);
+                }
                 "image" => {
                     let alt = odf::alt_text(frame);
                     let href = child.attr("href").unwrap_or("");
@@ -201,12 +209,38 @@ impl Deck<'_, '_, '_> {
                     {
                         slide.blocks.push(Block::Paragraph(vec![image]));
                     }
-                    // A frame holds one picture (a second `draw:image` is a fallback).
-                    break;
                 }
-                _ => {}
+                _ => continue,
             }
+            return;
         }
+    }
+
+    /// An embedded object (`draw:object`): a chart becomes its title and its data table.
+    fn object(&mut self, object: &Element) -> Option<Vec<Block>> {
+        let dir = object
+            .attr("href")?
+            .trim_start_matches("./")
+            .trim_end_matches('/');
+        let root = self
+            .doc
+            .package()?
+            .read_xml(&format!("{dir}/content.xml"))
+            .ok()??;
+        let chart = root.child("body")?.child("chart")?.child("chart")?;
+        let styles = Styles::read(&[&root]);
+        let title = chart
+            .child("title")
+            .map(|t| markdown::plain_text(&title_inlines(&odf::blocks(t, &styles))))
+            .filter(|t| !t.trim().is_empty());
+        let mut out = vec![Block::Paragraph(vec![Inline::Text(match title {
+            Some(t) => format!("Chart: {t}"),
+            None => "Chart".into(),
+        })])];
+        if let Some(data) = chart.child("table") {
+            out.push(table(data, &styles));
+        }
+        Some(out)
     }
 }
 

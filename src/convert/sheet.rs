@@ -15,7 +15,7 @@ use crate::markdown::{Block, Grid, Inline};
 
 /// Cells read per sheet before the rest is left out with a note (memory stays bounded whatever a
 /// file declares).
-pub const MAX_CELLS: usize = 5_000_000;
+pub const MAX_CELLS: usize = 2_000_000;
 
 /// What kind of value a cell holds: decides whether a first row reads as a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,16 +197,45 @@ fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Vec<String>, Option<Grid>, 
     let mut cols: Vec<u32> = sheet.cells.iter().map(|c| c.col).collect();
     cols.sort_unstable();
     cols.dedup();
-    let row_at = positions(&rows);
-    let col_at = positions(&cols);
+    // Hidden rows and columns left out are no gap: they are not there for the reader.
+    let hidden = !layout.include_hidden;
+    let hidden_rows = |a: u32, b: u32| {
+        if hidden {
+            sheet
+                .hidden_rows
+                .iter()
+                .filter(|&&r| a < r && r < b)
+                .count() as u64
+        } else {
+            0
+        }
+    };
+    let hidden_cols = |a: u32, b: u32| {
+        if !hidden {
+            return 0;
+        }
+        sheet
+            .hidden_cols
+            .iter()
+            .map(|&(from, to)| {
+                let (lo, hi) = (from.max(a + 1), to.min(b.saturating_sub(1)));
+                if lo <= hi { u64::from(hi - lo) + 1 } else { 0 }
+            })
+            .sum()
+    };
+    let row_at = positions(&rows, hidden_rows);
+    let col_at = positions(&cols, hidden_cols);
     let width = col_at.last().map_or(0, |&p| p + 1);
     let height = row_at.last().map_or(0, |&p| p + 1);
-    let max_rows = layout.max_rows.min(usize::MAX as u64) as usize;
-    // The header row counts as a row; a cut table keeps max_rows rows.
-    let kept = height.min(max_rows.max(1));
+    let max_rows = (layout.max_rows.min(usize::MAX as u64) as usize).max(1);
+    // Title lines (below) come out of the table before it is cut to max_rows, the header row
+    // counting as one: room for three titles and the empty rows after them.
+    const TITLE_ROOM: usize = 6;
+    let kept = height.min(max_rows.saturating_add(TITLE_ROOM));
     let mut grid: Vec<Vec<String>> = vec![vec![String::new(); width]; kept];
     let mut kinds: Vec<Option<Kind>> = vec![None; width];
-    for cell in sheet.cells {
+    let cells = std::mem::take(&mut sheet.cells);
+    for cell in cells {
         let r = row_at[rows.binary_search(&cell.row).expect("row listed")];
         let c = col_at[cols.binary_search(&cell.col).expect("column listed")];
         if r == 0 {
@@ -216,7 +245,6 @@ fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Vec<String>, Option<Grid>, 
             grid[r][c] = cell.text;
         }
     }
-    let cut = (height - kept) as u64;
     // Title lines: leading rows of a table two or more columns wide that hold a single cell
     // (a sheet's title above its header row) are written above the table, not as its rows.
     let mut titles = Vec::new();
@@ -235,6 +263,9 @@ fn layout_grid(mut sheet: Sheet, layout: Layout) -> (Vec<String>, Option<Grid>, 
         // The next row's kinds decide the header; text is all a title row can tell us.
         kinds = first_kinds_of(&grid[0]);
     }
+    let removed = kept - grid.len();
+    grid.truncate(max_rows);
+    let cut = (height - removed - grid.len()) as u64;
     let header = grid.len() > 1 && reads_as_header(&kinds);
     (titles, Some(Grid { rows: grid, header }), cut)
 }
@@ -247,13 +278,19 @@ fn first_kinds_of(row: &[String]) -> Vec<Option<Kind>> {
 }
 
 /// The position of each listed index once gaps shrink to one empty line: `[0, 1, 5]` lies at
-/// `[0, 1, 3]`.
-fn positions(sorted: &[u32]) -> Vec<usize> {
+/// `[0, 1, 3]`. `left_out(a, b)` counts the indexes between a and b that do not count as a gap.
+fn positions(sorted: &[u32], left_out: impl Fn(u32, u32) -> u64) -> Vec<usize> {
     let mut out = Vec::with_capacity(sorted.len());
     let mut at = 0usize;
     for (i, &index) in sorted.iter().enumerate() {
         if i > 0 {
-            at += if index > sorted[i - 1] + 1 { 2 } else { 1 };
+            let prev = sorted[i - 1];
+            let between = u64::from(index - prev - 1);
+            at += if between > left_out(prev, index) {
+                2
+            } else {
+                1
+            };
         }
         out.push(at);
     }
@@ -400,7 +437,7 @@ mod tests {
         ));
         assert_eq!(
             out,
-            "| a   |\n| --- |\n| b   |\n\n*2 more rows not shown (max-rows 2).*\n"
+            "| a   |\n| --- |\n| b   |\n\n*1 more rows not shown (max-rows 2).*\n"
         );
     }
 
