@@ -199,7 +199,7 @@ pub mod option {
         fingerprint_key: "page_markers",
         kind: OptionKind::Choice(&["comment", "none"]),
         default: "comment",
-        help: "an HTML comment <!-- page N --> (or <!-- slide N -->) before each page or slide",
+        help: "a `<!-- page N -->` comment (`<!-- slide N -->` for slides) before each page or slide",
         flag: Some("page_markers"),
         set: |o, v| o.page_markers = *v == OptionValue::Choice("comment"),
         get: |o| Value::Bool(o.page_markers),
@@ -678,7 +678,23 @@ pub fn markdown_table() -> String {
         let options: Vec<String> = f
             .options
             .iter()
-            .map(|o| format!("`{}` = {} (default `{}`)", o.key, o.kind_hint(), o.default))
+            .map(|o| {
+                let values = match o.kind {
+                    OptionKind::Bool => "`true`/`false`".to_string(),
+                    OptionKind::Choice(c) => c
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                    OptionKind::Count => "a number".to_string(),
+                };
+                format!(
+                    "`{}` = {values}, default `{}`: {}",
+                    o.key,
+                    o.default,
+                    o.help.replace('|', "\\|")
+                )
+            })
             .collect();
         let name = if f.enabled_by_default {
             format!("`{}` {}", f.name, f.title)

@@ -22,16 +22,23 @@ impl ContentHash {
 
     /// Hashes a file by streaming it (constant memory, whatever its size).
     pub fn of_file(path: &Path) -> io::Result<ContentHash> {
-        Ok(ContentHash::of_file_with_head(path, 0)?.0)
+        Ok(ContentHash::of_file_keeping(path, 0, |_| false)?.0)
     }
 
-    /// Hashes a file by streaming it, and keeps its first `head` bytes (what the content sniff
-    /// looks at, read in the same pass).
-    pub fn of_file_with_head(path: &Path, head: usize) -> io::Result<(ContentHash, Vec<u8>)> {
+    /// Hashes a file by streaming it, and keeps what the content sniff needs, read in the same
+    /// pass: the first `head` bytes, or the whole file when `keep_whole(first bytes)` says so
+    /// (a zip or compound file, whose directory is at its end). Returns the hash, the bytes kept
+    /// and whether they are the whole file.
+    pub fn of_file_keeping(
+        path: &Path,
+        head: usize,
+        keep_whole: impl Fn(&[u8]) -> bool,
+    ) -> io::Result<(ContentHash, Vec<u8>, bool)> {
         let mut file = File::open(path)?;
         let mut hasher = blake3::Hasher::new();
         let mut buf = vec![0u8; 256 * 1024];
-        let mut first = Vec::with_capacity(head);
+        let mut kept = Vec::with_capacity(head);
+        let mut whole: Option<bool> = None;
         loop {
             let n = match file.read(&mut buf) {
                 Ok(0) => break,
@@ -39,13 +46,24 @@ impl ContentHash {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
-            if first.len() < head {
-                let take = n.min(head - first.len());
-                first.extend_from_slice(&buf[..take]);
+            let chunk = &buf[..n];
+            if whole.is_none() {
+                let take = chunk.len().min(head.saturating_sub(kept.len()));
+                kept.extend_from_slice(&chunk[..take]);
+                if kept.len() >= head || take < chunk.len() {
+                    let keep = keep_whole(&kept);
+                    whole = Some(keep);
+                    if keep {
+                        kept.extend_from_slice(&chunk[take..]);
+                    }
+                }
+            } else if whole == Some(true) {
+                kept.extend_from_slice(chunk);
             }
-            hasher.update(&buf[..n]);
+            hasher.update(chunk);
         }
-        Ok((ContentHash(hasher.finalize()), first))
+        let whole = whole.unwrap_or_else(|| keep_whole(&kept)) || kept.len() < head;
+        Ok((ContentHash(hasher.finalize()), kept, whole))
     }
 
     pub fn to_hex(&self) -> String {

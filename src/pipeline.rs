@@ -373,10 +373,20 @@ fn plan<'a>(
         let hash = ContentHash::from_hex(k.row.content_hash.as_deref()?)?;
         hash::stored_hash_is_valid(&k.row.stat, hashed_at, &job.stat).then_some((hash, hashed_at))
     });
+    // Zip and compound files (up to 64 MiB) are kept whole while they are hashed: their
+    // directory is at their end, and reading it from memory costs no system calls.
+    let small = job.stat.size <= 64 << 20;
+    let keep_whole = |head: &[u8]| {
+        small
+            && matches!(
+                sniff::sniff(head),
+                sniff::Container::Zip | sniff::Container::Ole2
+            )
+    };
     let (hash, hashed_at, head) = match reusable {
         Some((hash, at)) => (hash, at, None),
-        None => match ContentHash::of_file_with_head(&job.path, sniff::HEAD_LEN) {
-            Ok((hash, head)) => (hash, now_ns, Some(head)),
+        None => match ContentHash::of_file_keeping(&job.path, sniff::HEAD_LEN, keep_whole) {
+            Ok((hash, bytes, whole)) => (hash, now_ns, Some((bytes, whole))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 planned.action = Action::Skip {
                     code: "vanished",
@@ -448,10 +458,10 @@ fn identify(
     config: &Config,
     job: &Job,
     known: Option<&KnownDocument>,
-    head: Option<Vec<u8>>,
+    read: Option<(Vec<u8>, bool)>,
 ) -> Result<(&'static FormatSpec, Option<String>), ConvertError> {
-    let head = match head {
-        Some(head) => head,
+    let (head, whole) = match read {
+        Some(read) => read,
         None => {
             let recorded = known.and_then(|k| {
                 let refused = k.row.status == Status::Failed
@@ -470,12 +480,17 @@ fn identify(
                 });
                 return Ok((format, rerouted));
             }
-            read_head(&job.path)
-                .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?
+            let head = read_head(&job.path)
+                .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?;
+            (head, false)
         }
     };
-    let probe = Probe::of_file(&job.path, head)
-        .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?;
+    let probe = if whole {
+        Probe::of_bytes(&head)
+    } else {
+        Probe::of_file(&job.path, head)
+            .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?
+    };
     match formats::identify(job.claimed, &probe, &|f| config.converts(f)) {
         Identified::Claimed => Ok((job.claimed, None)),
         Identified::Rerouted { to, message } => Ok((to, Some(message))),

@@ -21,3 +21,26 @@ fn man_pages_and_completions_are_up_to_date() {
         "generated files differ from the CLI: {stale:?}; run `DOCPROC_UPDATE_GENERATED=1 cargo test --test tests generated` and commit"
     );
 }
+
+#[test]
+fn the_readme_format_table_is_the_registry() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- formats:start -->\n", "<!-- formats:end -->");
+    let from = readme
+        .find(start)
+        .expect("README has a formats:start marker")
+        + start.len();
+    let to = readme.find(end).expect("README has a formats:end marker");
+    let table = docproc::formats::markdown_table();
+    if std::env::var_os("DOCPROC_UPDATE_GENERATED").is_some() {
+        let updated = format!("{}{table}{}", &readme[..from], &readme[to..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[from..to],
+        table,
+        "the README's format table differs from the registry; run `DOCPROC_UPDATE_GENERATED=1 cargo test --test tests generated`"
+    );
+}

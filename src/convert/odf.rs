@@ -19,7 +19,8 @@ use crate::markdown::{self, Block, FlatItem, Inline, Marks, Run};
 /// An opened ODF document: its parts as bytes (a package) or its one XML file (flat).
 pub enum Document<'a> {
     Package(Package<'a>),
-    Flat(&'a [u8]),
+    /// A flat file, and `--max-xml-depth`.
+    Flat(&'a [u8], usize),
 }
 
 impl<'a> Document<'a> {
@@ -30,7 +31,7 @@ impl<'a> Document<'a> {
         kind: &'static str,
     ) -> Result<Document<'a>, ConvertError> {
         if !bytes.starts_with(b"PK") {
-            return Ok(Document::Flat(bytes));
+            return Ok(Document::Flat(bytes, limits.max_xml_depth));
         }
         let mut pkg = Package::open(bytes, limits, kind)?;
         if let Some(manifest) = pkg.read("META-INF/manifest.xml")?
@@ -47,9 +48,9 @@ impl<'a> Document<'a> {
     /// whole file for a flat document.
     pub fn part(&mut self, name: &str) -> Result<Option<Element>, ConvertError> {
         match self {
-            Document::Flat(bytes) => xml::parse(bytes)
+            Document::Flat(bytes, depth) => xml::parse_limited(bytes, *depth)
                 .map(Some)
-                .map_err(|e| ConvertError::Corrupt(format!("damaged flat ODF file: {e}"))),
+                .map_err(|e| e.for_part("ODF file", "the flat file")),
             Document::Package(pkg) => pkg.read_xml(name),
         }
     }
@@ -58,7 +59,7 @@ impl<'a> Document<'a> {
     pub fn package(&mut self) -> Option<&mut Package<'a>> {
         match self {
             Document::Package(pkg) => Some(pkg),
-            Document::Flat(_) => None,
+            Document::Flat(..) => None,
         }
     }
 }

@@ -27,11 +27,6 @@ impl Converter for OdpConverter {
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-        if bytes.starts_with(b"PK") {
-            super::opc::check_nesting(bytes, options.limits.max_xml_depth, |name| {
-                name == "content.xml"
-            })?;
-        }
         let mut doc = Document::open(bytes, &options.limits, "ODP")?;
         let content = doc
             .part("content.xml")?

@@ -34,19 +34,15 @@ impl Converter for OdsConverter {
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-        if bytes.starts_with(b"PK") {
-            super::opc::check_nesting(bytes, options.limits.max_xml_depth, |name| {
-                name == "content.xml"
-            })?;
-        }
         let mut doc = Document::open(bytes, &options.limits, "ODS")?;
         let sheets = match &mut doc {
-            Document::Flat(flat) => read_sheets(*flat, "the file")?,
+            Document::Flat(flat, depth) => read_sheets(*flat, "the file", *depth)?,
             Document::Package(pkg) => {
+                let depth = pkg.max_depth();
                 let stream = pkg.stream("content.xml")?.ok_or_else(|| {
                     ConvertError::Corrupt("the package has no content.xml".into())
                 })?;
-                read_sheets(std::io::BufReader::new(stream), "content.xml")?
+                read_sheets(std::io::BufReader::new(stream), "content.xml", depth)?
             }
         };
         let mut metadata = odf::read_meta(&mut doc);
@@ -106,7 +102,12 @@ struct RowState {
     col: u32,
 }
 
-fn read_sheets(input: impl BufRead, part: &str) -> Result<Vec<Sheet>, ConvertError> {
+fn read_sheets(
+    input: impl BufRead,
+    part: &str,
+    max_depth: usize,
+) -> Result<Vec<Sheet>, ConvertError> {
+    let mut depth = xml::Depth::new(max_depth);
     let mut reader = quick_xml::Reader::from_reader(input);
     reader.config_mut().check_end_names = false;
     reader.config_mut().allow_dangling_amp = true;
@@ -128,6 +129,7 @@ fn read_sheets(input: impl BufRead, part: &str) -> Result<Vec<Sheet>, ConvertErr
                 reader.buffer_position()
             ))
         })?;
+        depth.see(&event).map_err(|e| e.for_part("ODS", part))?;
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -396,7 +398,7 @@ mod tests {
             <table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
             <table:table-row><table:table-cell office:value-type="date" office:date-value="2024-03-15"><text:p>03/15/24</text:p></table:table-cell><table:table-cell office:value-type="time" office:time-value="PT26H30M15S"><text:p>26:30:15</text:p></table:table-cell><table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>WAHR</text:p></table:table-cell></table:table-row>
           </table:table></office:spreadsheet></office:body></office:document-content>"#;
-        let sheets = read_sheets(&xml[..], "content.xml").unwrap();
+        let sheets = read_sheets(&xml[..], "content.xml", 1000).unwrap();
         let cells: Vec<(u32, u32, &str)> = sheets[0]
             .cells
             .iter()
@@ -417,7 +419,7 @@ mod tests {
     #[test]
     fn a_repeated_row_with_content_stops_at_the_cap() {
         let xml = br#"<table:table table:name="S"><table:table-row table:number-rows-repeated="4000000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#;
-        let sheets = read_sheets(&xml[..], "content.xml").unwrap();
+        let sheets = read_sheets(&xml[..], "content.xml", 1000).unwrap();
         assert!(sheets[0].truncated_cells);
         assert!(sheets[0].cells.len() <= sheet::MAX_CELLS);
     }

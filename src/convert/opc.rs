@@ -12,6 +12,7 @@ use crate::convert::{ConvertError, Limits, Metadata};
 pub struct Package<'a> {
     archive: zip::ZipArchive<Cursor<&'a [u8]>>,
     max_part: u64,
+    max_depth: usize,
     /// "DOCX", "PPTX", ...: how messages about damaged parts name the package.
     kind: &'static str,
 }
@@ -27,6 +28,7 @@ impl<'a> Package<'a> {
         Ok(Package {
             archive,
             max_part: limits.max_unzipped_size,
+            max_depth: limits.max_xml_depth,
             kind,
         })
     }
@@ -99,10 +101,15 @@ impl<'a> Package<'a> {
         let Some(bytes) = self.read(name)? else {
             return Ok(None);
         };
-        let kind = self.kind;
-        xml::parse(&bytes)
+        let name = name.trim_start_matches('/');
+        xml::parse_limited(&bytes, self.max_depth)
             .map(Some)
-            .map_err(|e| ConvertError::Corrupt(format!("damaged {kind}: {name}: {e}")))
+            .map_err(|e| e.for_part(self.kind, name))
+    }
+
+    /// `--max-xml-depth`, for readers that stream a part.
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
     }
 
     /// A part's relationships (`word/_rels/document.xml.rels` for `word/document.xml`).
@@ -253,114 +260,6 @@ pub fn read_properties(pkg: &mut Package<'_>) -> Metadata {
     metadata
 }
 
-/// Refuses packages whose content parts nest XML deeper than `--max-xml-depth` (default 1,000:
-/// real documents stay under a hundred levels, tables in tables included; a recursive walk overflows
-/// its stack somewhere past ten thousand, which would abort the whole process), or
-/// declare entities: OOXML allows no DTD, and entities are how "billion laughs" expand a few
-/// kilobytes into gigabytes.
-/// `is_content_part` names the parts worth the depth scan (the rest only get the DTD check).
-pub fn check_nesting(
-    bytes: &[u8],
-    max_depth: usize,
-    is_content_part: fn(&str) -> bool,
-) -> Result<(), ConvertError> {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
-    };
-    for i in 0..archive.len() {
-        let Ok(mut file) = archive.by_index(i) else {
-            continue;
-        };
-        let name = file.name().to_string();
-        // The parts that hold content (and so can nest tables, groups, ...); styles, themes
-        // and settings are flat.
-        let content_part = is_content_part(&name);
-        let xml_part = name.ends_with(".xml") || name.ends_with(".rels");
-        if !xml_part {
-            continue;
-        }
-        // A DTD can only come before the root element: the head of a flat part is enough.
-        let budget = if content_part { 256 << 20 } else { 64 << 10 };
-        let mut xml = Vec::new();
-        if (&mut file).take(budget).read_to_end(&mut xml).is_err() {
-            continue; // a damaged part is reported by the reader
-        }
-        if content_part && xml_depth_exceeds(&xml, max_depth) {
-            return Err(ConvertError::ResourceLimit(format!(
-                "{name} nests XML elements more than {max_depth} levels deep (--max-xml-depth)"
-            )));
-        }
-        // A DOCTYPE that only names an external DTD (LibreOffice's Basic modules) is harmless:
-        // nothing loads it. One that declares entities is how an expansion bomb starts.
-        let head = &xml[..xml.len().min(64 << 10)];
-        if head
-            .windows(9)
-            .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
-            && head.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
-        {
-            return Err(ConvertError::ResourceLimit(format!(
-                "{name} declares a DTD with entities: XML entity expansion is not allowed (a billion-laughs bomb?)"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Whether elements nest deeper than `limit`, by a scan of tags (quotes, comments, CDATA and
-/// processing instructions respected); no XML is parsed.
-fn xml_depth_exceeds(xml: &[u8], limit: usize) -> bool {
-    let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(offset) = xml[i..].iter().position(|&b| b == b'<') {
-        i += offset + 1;
-        let rest = &xml[i..];
-        let skip_to = |end: &[u8]| {
-            rest.windows(end.len())
-                .position(|w| w == end)
-                .map(|p| p + end.len())
-        };
-        if rest.starts_with(b"!--") {
-            i += skip_to(b"-->").unwrap_or(rest.len());
-            continue;
-        }
-        if rest.starts_with(b"![CDATA[") {
-            i += skip_to(b"]]>").unwrap_or(rest.len());
-            continue;
-        }
-        let closing = rest.first() == Some(&b'/');
-        let declaration = matches!(rest.first(), Some(b'?') | Some(b'!'));
-        // Find the end of the tag, skipping quoted attribute values.
-        let mut quote = None;
-        let mut end = rest.len();
-        for (k, &b) in rest.iter().enumerate() {
-            match quote {
-                Some(q) if b == q => quote = None,
-                Some(_) => {}
-                None if b == b'"' || b == b'\'' => quote = Some(b),
-                None if b == b'>' => {
-                    end = k;
-                    break;
-                }
-                None => {}
-            }
-        }
-        let self_closing = end > 0 && rest.get(end - 1) == Some(&b'/');
-        i += end.min(rest.len());
-        if declaration || self_closing {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            depth += 1;
-            if depth > limit {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 /// A `damaged KIND: ...` error named precisely: which part of the package does not inflate.
 pub fn name_the_damage(bytes: &[u8], kind: &str, error: ConvertError) -> ConvertError {
     match error {
@@ -412,14 +311,5 @@ mod tests {
             "word/footnotes.xml"
         );
         assert_eq!(resolve_path("", "word/document.xml"), "word/document.xml");
-    }
-
-    #[test]
-    fn xml_depth_is_measured_without_parsing() {
-        let deep = format!("{}{}", "<a x='>'>".repeat(50), "</a>".repeat(50));
-        assert!(!xml_depth_exceeds(deep.as_bytes(), 50));
-        assert!(xml_depth_exceeds(deep.as_bytes(), 49));
-        let flat = "<?xml version='1.0'?><!-- <a><a> --><r><b/><b/><![CDATA[<a><a>]]></r>";
-        assert!(!xml_depth_exceeds(flat.as_bytes(), 1));
     }
 }

@@ -36,9 +36,6 @@ impl Converter for PptxConverter {
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-        opc::check_nesting(bytes, options.limits.max_xml_depth, |name| {
-            name.starts_with("ppt/") && name.ends_with(".xml")
-        })?;
         convert_package(bytes, options).map_err(|e| opc::name_the_damage(bytes, "PPTX", e))
     }
 }

@@ -36,9 +36,6 @@ impl Converter for XlsxConverter {
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-        opc::check_nesting(bytes, options.limits.max_xml_depth, |name| {
-            name.starts_with("xl/") && name.ends_with(".xml")
-        })?;
         convert_package(bytes, options).map_err(|e| opc::name_the_damage(bytes, "XLSX", e))
     }
 }
@@ -252,12 +249,14 @@ fn corrupt(part: &str, reader_pos: u64, e: impl std::fmt::Display) -> ConvertErr
 /// The shared strings, streamed: each `si` is the concatenation of its `t` elements (rich text
 /// runs included, phonetic guides `rPh` left out).
 fn read_shared_strings(pkg: &mut Package<'_>, part: &str) -> Result<Vec<String>, ConvertError> {
+    let pkg_depth = pkg.max_depth();
     let Some(stream) = pkg.stream(part)? else {
         return Ok(Vec::new());
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(stream));
     reader.config_mut().check_end_names = false;
     reader.config_mut().allow_dangling_amp = true;
+    let mut depth = xml::Depth::new(pkg_depth);
     let mut buf = Vec::new();
     let mut strings = Vec::new();
     let mut current = String::new();
@@ -266,6 +265,7 @@ fn read_shared_strings(pkg: &mut Package<'_>, part: &str) -> Result<Vec<String>,
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| corrupt(part, reader.buffer_position(), e))?;
+        depth.see(&event).map_err(|e| e.for_part("XLSX", part))?;
         match &event {
             Event::Start(e) => match local_bytes(e.name().as_ref()) {
                 b"si" => current.clear(),
@@ -331,10 +331,11 @@ fn read_worksheet(
     ctx: &Context<'_>,
     sheet: &mut Sheet,
 ) -> Result<(), ConvertError> {
+    let max_depth = pkg.max_depth();
     let Some(stream) = pkg.stream(part)? else {
         return Ok(()); // a sheet whose part is missing reads as empty
     };
-    parse_worksheet(std::io::BufReader::new(stream), part, ctx, sheet)
+    parse_worksheet(std::io::BufReader::new(stream), part, ctx, sheet, max_depth)
 }
 
 fn parse_worksheet(
@@ -342,7 +343,9 @@ fn parse_worksheet(
     part: &str,
     ctx: &Context<'_>,
     sheet: &mut Sheet,
+    max_depth: usize,
 ) -> Result<(), ConvertError> {
+    let mut depth = xml::Depth::new(max_depth);
     let mut reader = quick_xml::Reader::from_reader(input);
     reader.config_mut().check_end_names = false;
     reader.config_mut().allow_dangling_amp = true;
@@ -357,6 +360,7 @@ fn parse_worksheet(
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| corrupt(part, reader.buffer_position(), e))?;
+        depth.see(&event).map_err(|e| e.for_part("XLSX", part))?;
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -613,7 +617,7 @@ mod tests {
         };
         let mut sheet = Sheet::new("S");
         let xml = br#"<worksheet><sheetData><row><c t="s"><v>0</v></c><c t="inlineStr"><is><t>x &amp; y</t></is></c></row><row><c><v>7.0000000000000009</v></c><c s="1"><v>0.125</v></c><c t="b"><v>1</v></c><c t="e"><v>#DIV/0!</v></c></row></sheetData></worksheet>"#;
-        parse_worksheet(&xml[..], "sheet1.xml", &ctx, &mut sheet).unwrap();
+        parse_worksheet(&xml[..], "sheet1.xml", &ctx, &mut sheet, 1000).unwrap();
         let cells: Vec<(u32, u32, &str)> = sheet
             .cells
             .iter()

@@ -3,7 +3,9 @@
 //! Parts are walked by element and attribute *local* names (`w:p` is `p`, `r:id` is
 //! `id`): the namespace prefixes vary between producers, the local names do not. Text is kept as
 //! it is (entities resolved); the caller decides which text nodes matter (`w:t`, `w:instrText`).
-//! DTDs are refused before parsing (`check_nesting`), so no entity can expand here.
+//! No entity is ever expanded beyond the predefined and character references, and a part that
+//! declares entities, or nests elements deeper than `--max-xml-depth`, is refused as it is read
+//! (without a second pass over the package).
 
 use quick_xml::events::Event;
 
@@ -158,18 +160,106 @@ fn element_from(start: &quick_xml::events::BytesStart<'_>) -> Element {
     }
 }
 
-/// Parses a part into its root element.
-pub fn parse(xml: &[u8]) -> Result<Element, String> {
+/// Why a part could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XmlError {
+    /// Not well-formed enough to read (with the position and cause).
+    Invalid(String),
+    /// Elements nested deeper than the limit (`--max-xml-depth`).
+    TooDeep(usize),
+    /// A DTD that declares entities: how expansion bombs start.
+    Entities,
+}
+
+impl std::fmt::Display for XmlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            XmlError::Invalid(why) => f.write_str(why),
+            XmlError::TooDeep(limit) => write!(
+                f,
+                "nests XML elements more than {limit} levels deep (--max-xml-depth)"
+            ),
+            XmlError::Entities => f.write_str(
+                "declares a DTD with entities: XML entity expansion is not allowed (a billion-laughs bomb?)",
+            ),
+        }
+    }
+}
+
+impl XmlError {
+    /// The document error for this problem in `part` of a `kind` package.
+    pub fn for_part(self, kind: &str, part: &str) -> crate::convert::ConvertError {
+        use crate::convert::ConvertError;
+        match self {
+            XmlError::Invalid(why) => {
+                ConvertError::Corrupt(format!("damaged {kind}: {part}: {why}"))
+            }
+            other => ConvertError::ResourceLimit(format!("{part} {other}")),
+        }
+    }
+}
+
+/// The nesting depth of a part read as a stream of events, checked against the limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Depth {
+    now: usize,
+    max: usize,
+}
+
+impl Depth {
+    pub fn new(max: usize) -> Depth {
+        Depth { now: 0, max }
+    }
+
+    /// Accounts for an event: a start tag goes deeper (an error past the limit), an end tag
+    /// comes back, a DOCTYPE that declares entities is refused.
+    pub fn see(&mut self, event: &Event<'_>) -> Result<(), XmlError> {
+        match event {
+            Event::Start(_) => {
+                self.now += 1;
+                if self.now > self.max {
+                    return Err(XmlError::TooDeep(self.max));
+                }
+            }
+            Event::End(_) => self.now = self.now.saturating_sub(1),
+            Event::DocType(d) if declares_entities(d) => return Err(XmlError::Entities),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Whether a DOCTYPE declares entities.
+pub fn declares_entities(doctype: &[u8]) -> bool {
+    crate::sniff::find(doctype, b"ENTITY").is_some()
+}
+
+/// Parses a part into its root element with the default depth limit (for tests).
+#[cfg(test)]
+pub fn parse(xml: &[u8]) -> Result<Element, XmlError> {
+    parse_limited(xml, crate::convert::Limits::default().max_xml_depth)
+}
+
+/// Parses a part into its root element, refusing elements nested deeper than `max_depth`.
+pub fn parse_limited(xml: &[u8], max_depth: usize) -> Result<Element, XmlError> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     reader.config_mut().check_end_names = false;
     reader.config_mut().allow_dangling_amp = true;
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("invalid XML at byte {}: {e}", reader.buffer_position()))?;
+        let event = reader.read_event().map_err(|e| {
+            XmlError::Invalid(format!(
+                "invalid XML at byte {}: {e}",
+                reader.buffer_position()
+            ))
+        })?;
         match event {
-            Event::Start(start) => stack.push(element_from(&start)),
+            Event::Start(start) => {
+                if stack.len() > max_depth {
+                    return Err(XmlError::TooDeep(max_depth));
+                }
+                stack.push(element_from(&start));
+            }
             Event::Empty(start) => {
                 let element = element_from(&start);
                 push(&mut stack, Node::Element(element));
@@ -200,8 +290,8 @@ pub fn parse(xml: &[u8]) -> Result<Element, String> {
             Event::DocType(d) => {
                 // Entities are never expanded here, but a part that declares them is refused:
                 // that is how an expansion bomb starts.
-                if crate::sniff::find(&d, b"ENTITY").is_some() {
-                    return Err("a DTD that declares entities is not allowed".into());
+                if declares_entities(&d) {
+                    return Err(XmlError::Entities);
                 }
             }
             Event::Eof => break,
@@ -223,7 +313,7 @@ pub fn parse(xml: &[u8]) -> Result<Element, String> {
             Node::Element(e) => Ok(e),
             Node::Text(_) => unreachable!(),
         },
-        None => Err("the part has no root element".into()),
+        None => Err(XmlError::Invalid("the part has no root element".into())),
     }
 }
 
@@ -283,6 +373,16 @@ mod tests {
     #[test]
     fn truncated_parts_still_parse_and_dtds_do_not() {
         assert!(parse(b"<a><b>text").is_ok());
-        assert!(parse(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>").is_err());
+        assert_eq!(
+            parse(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>").unwrap_err(),
+            XmlError::Entities
+        );
+        assert!(parse(b"<!DOCTYPE script:module SYSTEM \"module.dtd\"><a/>").is_ok());
+        let deep = format!("{}{}", "<a>".repeat(50), "</a>".repeat(50));
+        assert!(parse_limited(deep.as_bytes(), 50).is_ok());
+        assert_eq!(
+            parse_limited(deep.as_bytes(), 49).unwrap_err(),
+            XmlError::TooDeep(49)
+        );
     }
 }

@@ -42,28 +42,9 @@ impl Converter for DocxConverter {
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
-        opc::check_nesting(bytes, options.limits.max_xml_depth, is_content_part)?;
         // A part that does not inflate is named precisely by a second look.
         convert_package(bytes, options).map_err(|e| opc::name_the_damage(bytes, "DOCX", e))
     }
-}
-
-/// The parts that hold content, and so can nest tables and content controls deeply.
-fn is_content_part(name: &str) -> bool {
-    name.strip_prefix("word/").is_some_and(|rest| {
-        name.ends_with(".xml")
-            && [
-                "document",
-                "header",
-                "footer",
-                "comments",
-                "footnotes",
-                "endnotes",
-                "glossary",
-            ]
-            .iter()
-            .any(|kind| rest.starts_with(kind))
-    })
 }
 
 fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
