@@ -485,12 +485,17 @@ fn identify(
             (head, false)
         }
     };
-    let probe = if whole {
-        Probe::of_bytes(&head)
-    } else {
-        Probe::of_file(&job.path, head)
-            .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?
-    };
+    // The zip and OLE2 readers run here, in docproc's own process: a panic in one of them is
+    // this document's failure, not the run's.
+    let probe = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if whole {
+            Ok(Probe::of_bytes(&head))
+        } else {
+            Probe::of_file(&job.path, head)
+        }
+    }))
+    .map_err(|_| ConvertError::Corrupt("the container's directory cannot be read".into()))?
+    .map_err(|e| ConvertError::Io(format!("cannot read the file: {e}")))?;
     match formats::identify(job.claimed, &probe, &|f| config.converts(f)) {
         Identified::Claimed => Ok((job.claimed, None)),
         Identified::Rerouted { to, message } => Ok((to, Some(message))),
