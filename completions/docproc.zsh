@@ -46,6 +46,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+epub\:"EPUB (.epub)"
+html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"
@@ -108,6 +110,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+epub\:"EPUB (.epub)"
+html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"
@@ -182,6 +186,8 @@ _arguments "${_arguments_options[@]}" : \
 '--status=[Only documents with this processing status]:STATUS:(pending processing completed failed skipped)' \
 '--type=[Only documents of this format (as converted\: a rerouted file counts as what it is)]:TYPE:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+epub\:"EPUB (.epub)"
+html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"
@@ -423,6 +429,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+epub\:"EPUB (.epub)"
+html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"

@@ -249,6 +249,17 @@ pub mod option {
         get: |o| Value::Bool(o.hidden_cells),
     };
 
+    pub static MAIN_ONLY: OptionSpec = OptionSpec {
+        key: "main-only",
+        fingerprint_key: "main_only",
+        kind: OptionKind::Bool,
+        default: "false",
+        help: "only the page's main content (<main>, role=main, else its first <article>)",
+        flag: None,
+        set: |o, v| o.main_only = *v == OptionValue::Bool(true),
+        get: |o| Value::Bool(o.main_only),
+    };
+
     pub static MAX_ROWS: OptionSpec = OptionSpec {
         key: "max-rows",
         fingerprint_key: "max_rows",
@@ -297,6 +308,49 @@ pub static DOCX: FormatSpec = FormatSpec {
     rank: 0,
     converter: &convert::docx::DocxConverter,
     options: &[&IMAGES, &FRONT_MATTER],
+    enabled_by_default: true,
+};
+
+pub static EPUB: FormatSpec = FormatSpec {
+    name: "epub",
+    label: "an EPUB e-book",
+    title: "EPUB",
+    extensions: &["epub"],
+    container: Container::Zip,
+    identify: |p| {
+        strong_if(p.zip().is_some_and(|z| {
+            z.mimetype.as_deref() == Some("application/epub+zip")
+                || (z.mimetype.is_none()
+                    && z.has("META-INF/container.xml")
+                    && !z.has("content.xml"))
+        }))
+    },
+    rank: 0,
+    converter: &convert::epub::EpubConverter,
+    options: &[&IMAGES, &FRONT_MATTER],
+    enabled_by_default: true,
+};
+
+pub static HTML: FormatSpec = FormatSpec {
+    name: "html",
+    label: "an HTML page",
+    title: "HTML",
+    extensions: &["html", "htm", "xhtml", "xht", "shtml", "html5"],
+    container: Container::Html,
+    // Any textual content can be read as HTML; a page that says so is HTML for sure.
+    identify: |p| match p.container {
+        Container::Html => Match::Strong,
+        Container::Xml
+            if crate::sniff::find(&p.head, b"http://www.w3.org/1999/xhtml").is_some() =>
+        {
+            Match::Strong
+        }
+        c if c.is_textual() => Match::Weak,
+        _ => Match::No,
+    },
+    rank: 0,
+    converter: &convert::html::HtmlConverter,
+    options: &[&IMAGES, &FRONT_MATTER, &MAIN_ONLY],
     enabled_by_default: true,
 };
 
@@ -443,7 +497,7 @@ pub static XLSX: FormatSpec = FormatSpec {
 
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
-    &CSV, &DOCX, &ODP, &ODS, &PDF, &PPTX, &TSV, &TXT, &XLS, &XLSB, &XLSX,
+    &CSV, &DOCX, &EPUB, &HTML, &ODP, &ODS, &PDF, &PPTX, &TSV, &TXT, &XLS, &XLSB, &XLSX,
 ];
 
 /// `Strong` when `yes`, else `No`.
@@ -731,7 +785,8 @@ mod tests {
         }
         // The stored contract: names only ever get added.
         for known in [
-            "csv", "docx", "odp", "ods", "pdf", "pptx", "tsv", "txt", "xls", "xlsb", "xlsx",
+            "csv", "docx", "epub", "html", "odp", "ods", "pdf", "pptx", "tsv", "txt", "xls",
+            "xlsb", "xlsx",
         ] {
             assert!(by_name(known).is_some(), "format {known} was renamed");
         }
@@ -817,12 +872,25 @@ mod tests {
     }
 
     #[test]
-    fn html_named_pdf_is_a_mismatch() {
+    fn html_named_pdf_is_converted_as_html_or_named() {
         let probe = Probe::of_bytes(b"<!DOCTYPE html><html></html>");
         match identify(&PDF, &probe, &all_enabled) {
+            Identified::Rerouted { to, message } => {
+                assert_eq!(to.name, "html");
+                assert_eq!(
+                    message,
+                    "the content is an HTML page, not a PDF: converted as HTML"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match identify(&PDF, &probe, &|f| f.name == "pdf") {
             Identified::Refused(e) => {
                 assert_eq!(e.code(), "type_mismatch");
-                assert_eq!(e.to_string(), "not a PDF: the content is an HTML page");
+                assert_eq!(
+                    e.to_string(),
+                    "not a PDF: the content is an HTML page (format html, not enabled in this run)"
+                );
             }
             other => panic!("{other:?}"),
         }

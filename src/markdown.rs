@@ -360,6 +360,44 @@ pub fn map_links(blocks: &mut [Block], f: &dyn Fn(&str) -> Option<String>) {
     }
 }
 
+/// Calls `f` on every inline of the blocks, nested ones included (images in links, in cells, in
+/// list items, in notes).
+pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
+    fn inlines(list: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+        for inline in list {
+            f(inline);
+            match inline {
+                Inline::Strong(c)
+                | Inline::Emph(c)
+                | Inline::Strike(c)
+                | Inline::Superscript(c)
+                | Inline::Subscript(c)
+                | Inline::Link { content: c, .. } => inlines(c, f),
+                _ => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph(content) => inlines(content, f),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    for_each_inline_mut(item, f);
+                }
+            }
+            Block::Table(table) => {
+                for para in table.rows.iter_mut().flatten().flatten() {
+                    inlines(para, f);
+                }
+            }
+            Block::Quote(inner) | Block::Footnote { blocks: inner, .. } => {
+                for_each_inline_mut(inner, f)
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The plain text of inlines (link text, emphasis contents), for identifiers.
 pub fn plain_text(list: &[Inline]) -> String {
     let mut out = String::new();

@@ -115,14 +115,15 @@ pub fn sniff(head: &[u8]) -> Container {
     if head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
         return Container::Webp;
     }
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    if !utf16 && head.contains(&0) && !looks_like_bomless_utf16(head) {
-        return Container::Binary;
-    }
+    // A page that starts like HTML is HTML, whatever bytes its legacy encoding puts later.
     let text = String::from_utf8_lossy(&head[..head.len().min(512)]).to_ascii_lowercase();
     let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if start.starts_with("<!doctype html") || start.starts_with("<html") {
         return Container::Html;
+    }
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && head.contains(&0) && !looks_like_bomless_utf16(head) {
+        return Container::Binary;
     }
     if start.starts_with("<?xml") {
         return if text.contains("<html") {

@@ -9,7 +9,7 @@ use crate::support::{Tree, stderr, stdout, wait_for};
 fn json_report_has_the_documented_shape() {
     let t = Tree::new();
     t.write("in/a.txt", "a\n");
-    t.write("in/b.pdf", "<html>");
+    t.write("in/b.pdf", b"GIF89a\x01\x00\x01\x00 an image saved as PDF");
     t.write("in/c.png", "x");
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 1);
@@ -234,7 +234,7 @@ fn environment_variables_set_options() {
 fn runs_are_recorded() {
     let t = Tree::new();
     t.write("in/a.txt", "a\n");
-    t.write("in/b.pdf", "<html>");
+    t.write("in/b.pdf", b"GIF89a\x01\x00\x01\x00 an image saved as PDF");
     t.convert(&["in", "-o", "out"]);
     t.convert(&["in", "-o", "out"]);
     let conn = t.db("out/.docproc/docproc.db");

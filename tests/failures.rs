@@ -18,7 +18,7 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
         "docproc: in/broken/encrypted.pdf: the PDF is encrypted with a password",
         "docproc: in/broken/form-cycle.pdf: form XObject 5 0 draws itself (a cycle)",
         "docproc: in/broken/page-tree-cycle.pdf: the page tree loops",
-        "docproc: in/broken/html-named.pdf: not a PDF: the content is an HTML page",
+        "docproc: in/broken/html-named.pdf: the content is an HTML page, not a PDF: converted as HTML",
         "docproc: in/broken/legacy-word.docx: not a DOCX document: the content is a legacy Word 97-2003 (.doc) file",
         "docproc: in/broken/encrypted.docx: the document is password-protected; save an unprotected copy to convert it",
         "docproc: in/broken/scanned.pdf: no text layer in 1 page",
@@ -37,7 +37,10 @@ fn broken_documents_fail_with_their_codes_and_the_rest_converts() {
     assert_eq!(code("encrypted.pdf"), "encrypted");
     assert_eq!(code("form-cycle.pdf"), "corrupt");
     assert_eq!(code("page-tree-cycle.pdf"), "corrupt");
-    assert_eq!(code("html-named.pdf"), "type_mismatch");
+    assert_eq!(
+        rows["html-named.pdf"],
+        ("completed".to_string(), Some("rerouted".to_string()))
+    );
     assert_eq!(code("legacy-word.docx"), "type_mismatch");
     assert_eq!(code("encrypted.docx"), "encrypted");
     assert_eq!(
@@ -111,9 +114,9 @@ fn failures_are_remembered_until_the_file_changes_or_retry_failed() {
     let (second, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 1, "still failed: still exit 1");
     // What converted (ok.txt, the scanned PDF without text, the hostile sheets that end with a
-    // note, the CSV named .xls) comes from the cache.
+    // note, the CSV and HTML exports named .xls or .pdf) comes from the cache.
     let converted = first["documents"]["converted"].as_u64().unwrap();
-    assert_eq!(converted, 5, "{first}");
+    assert_eq!(converted, 7, "{first}");
     assert_eq!(counts(&second), (0, converted, failed, 0));
     assert!(
         second["failures"]
@@ -136,7 +139,7 @@ fn failures_are_remembered_until_the_file_changes_or_retry_failed() {
 
     // A fixed file converts on the next run.
     t.write(
-        "in/html-named.pdf",
+        "in/truncated.pdf",
         std::fs::read(crate::support::fixtures().join("docs/paper.pdf")).unwrap(),
     );
     let (fourth, _) = t.convert_json(&["in", "-o", "out"]);

@@ -16,7 +16,10 @@ fn state() -> Tree {
     t.write("in/a.txt", "alpha beta\n");
     t.write("in/sub/a-copy.txt", "alpha beta\n");
     t.write("in/empty.txt", "");
-    t.write("in/web.pdf", "<!DOCTYPE html><html></html>");
+    t.write(
+        "in/web.pdf",
+        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+    );
     t.copy_fixture("broken/corrupt.docx", "in/corrupt.docx");
     t.copy_fixture("broken/scanned.pdf", "in/scanned.pdf");
     assert_eq!(t.convert(&["in", "-o", "out"]).status.code(), Some(1));
@@ -146,7 +149,7 @@ fn list_filters_and_paginates_in_the_spec_shape() {
     let out = run(&t, &["list", "-o", "out", "--status", "failed"]);
     let text = stdout(&out);
     assert!(text.starts_with("ID "), "{text}");
-    assert!(text.contains("failed  pdf   28 B"), "{text}");
+    assert!(text.contains("failed  pdf   32 B"), "{text}");
     assert!(text.contains("type_mismatch"), "{text}");
 
     let out = run(&t, &["list", "-o", "out", "--limit", "101"]);
@@ -219,7 +222,10 @@ fn retry_converts_failed_documents_again_and_only_those() {
     let t = Tree::new();
     t.write("in/ok.txt", "fine\n");
     t.write("in/flaky.txt", "converts once the fault is gone\n");
-    t.write("in/web.pdf", "<html></html>");
+    t.write(
+        "in/web.pdf",
+        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+    );
     t.write("in/gone.txt", "soon deleted\n");
     let out = t
         .docproc()
@@ -569,7 +575,10 @@ fn events_follow_the_spec_shape() {
     let t = Tree::new();
     t.write("in/a.txt", "alpha\n");
     t.write("in/b.txt", "beta\n");
-    t.write("in/bad.pdf", "<html>");
+    t.write(
+        "in/bad.pdf",
+        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+    );
     let out = t.convert(&["in", "-o", "out", "--events", "events.jsonl"]);
     assert_eq!(out.status.code(), Some(1));
     let events = read_events(&t);
@@ -677,7 +686,10 @@ fn read_events(t: &Tree) -> Vec<Value> {
 fn json_log_lines_have_the_spec_shape() {
     let t = Tree::new();
     t.write("in/a.txt", "alpha\n");
-    t.write("in/bad.pdf", "<html>");
+    t.write(
+        "in/bad.pdf",
+        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+    );
     let out = t.convert(&["in", "-o", "out", "--log-format", "json", "-v"]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<Value> = stderr(&out)

@@ -169,7 +169,10 @@ fn odd_file_names_are_converted_and_printed_safely() {
     t.write("in/Résumé and notes – 2024.txt", "spaces and accents\n");
     let weird = t.path("in").join(OsStr::from_bytes(b"bad-\xff-name.txt"));
     std::fs::write(&weird, "not UTF-8 name\n").unwrap();
-    t.write("in/new\nline.pdf", "<html>");
+    t.write(
+        "in/new\nline.pdf",
+        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+    );
     let out = t.convert(&["in", "-o", "out"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

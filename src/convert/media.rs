@@ -50,6 +50,40 @@ impl Media {
         Some(name)
     }
 
+    /// Adds bytes as an attachment under a safe, unique name derived from `name`; returns the
+    /// name written.
+    pub fn add(&mut self, name: &str, bytes: Vec<u8>) -> String {
+        let base: String = name
+            .rsplit('/')
+            .next()
+            .unwrap_or("image")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let base = if base.is_empty() || base.starts_with('.') {
+            format!("image{base}")
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.attachments.iter().any(|a| a.name == name) {
+            name = format!("{n}-{base}");
+            n += 1;
+        }
+        self.attachments.push(Attachment {
+            name: name.clone(),
+            bytes,
+        });
+        name
+    }
+
     /// A picture as an inline: extracted (when `extract`) and linked, an external link kept, or
     /// only its alt text.
     pub fn picture(

@@ -9,6 +9,8 @@
 
 pub mod csv;
 pub mod docx;
+pub mod epub;
+pub mod html;
 pub mod odp;
 pub mod ods;
 pub mod pdf;
@@ -18,6 +20,7 @@ pub mod xls;
 pub mod xlsx;
 
 pub(crate) mod chart;
+pub(crate) mod dom;
 pub(crate) mod drawingml;
 pub(crate) mod media;
 pub(crate) mod numfmt;
@@ -55,6 +58,8 @@ pub struct ConvertOptions {
     pub hidden_cells: bool,
     /// Sheets and CSV: rows written per table before the rest is cut with a note.
     pub max_rows: u64,
+    /// HTML: only the page's main content.
+    pub main_only: bool,
     /// Limits on hostile input; they decide whether a document converts, not what its Markdown
     /// looks like, so they are not part of the cache key.
     #[serde(skip)]
@@ -71,6 +76,7 @@ impl Default for ConvertOptions {
             hidden_slides: true,
             hidden_cells: false,
             max_rows: 1_048_576,
+            main_only: false,
             limits: Limits::default(),
         }
     }
@@ -269,6 +275,25 @@ pub fn convert(
         .metadata
         .insert("word_count".into(), words.count().to_string());
     Ok(converted)
+}
+
+/// YAML front matter from a document's properties (`--front-matter`): title, author, subject,
+/// keywords, description, language, created, modified; None when it has none of them.
+pub(crate) fn front_matter(metadata: &Metadata) -> Option<crate::markdown::Block> {
+    let fields: Vec<(String, String)> = [
+        "title",
+        "author",
+        "subject",
+        "keywords",
+        "description",
+        "language",
+        "created",
+        "modified",
+    ]
+    .iter()
+    .filter_map(|k| Some((k.to_string(), metadata.get(*k)?.clone())))
+    .collect();
+    (!fields.is_empty()).then_some(crate::markdown::Block::FrontMatter(fields))
 }
 
 /// Whether a font family is fixed-pitch: source code, in every format that names its fonts.

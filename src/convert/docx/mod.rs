@@ -156,22 +156,10 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
     metadata.insert("heading_count".into(), headings.to_string());
     metadata.insert("footnote_count".into(), definitions.len().to_string());
     metadata.insert("image_count".into(), shared.media.count.to_string());
-    if options.front_matter {
-        let fields: Vec<(String, String)> = [
-            "title",
-            "author",
-            "subject",
-            "keywords",
-            "description",
-            "created",
-            "modified",
-        ]
-        .iter()
-        .filter_map(|k| Some((k.to_string(), metadata.get(*k)?.clone())))
-        .collect();
-        if !fields.is_empty() {
-            blocks.insert(0, Block::FrontMatter(fields));
-        }
+    if options.front_matter
+        && let Some(front) = super::front_matter(&metadata)
+    {
+        blocks.insert(0, front);
     }
     blocks.extend(definitions);
     // Links to a bookmark on a heading point to the heading's identifier, as pandoc writes them.
