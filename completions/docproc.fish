@@ -52,8 +52,13 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -l include -d '
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+ipynb\t'Jupyter notebook (.ipynb)'
+json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
+md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
+mhtml\t'MHTML web archive (.mht, .mhtml)'
 odp\t'OpenDocument presentation (.odp, .otp, .fodp)'
 ods\t'OpenDocument spreadsheet (.ods, .ots, .fods)'
 pdf\t'PDF (.pdf)'
@@ -62,7 +67,9 @@ tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
 xlsb\t'Excel binary (XLSB) (.xlsb)'
-xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'
+xml\t'XML (data) (.xml); off by default'
+yaml\t'YAML (data) (.yaml, .yml); off by default'"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
@@ -105,8 +112,13 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -l include -d 'On
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+ipynb\t'Jupyter notebook (.ipynb)'
+json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
+md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
+mhtml\t'MHTML web archive (.mht, .mhtml)'
 odp\t'OpenDocument presentation (.odp, .otp, .fodp)'
 ods\t'OpenDocument spreadsheet (.ods, .ots, .fods)'
 pdf\t'PDF (.pdf)'
@@ -115,7 +127,9 @@ tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
 xlsb\t'Excel binary (XLSB) (.xlsb)'
-xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'
+xml\t'XML (data) (.xml); off by default'
+yaml\t'YAML (data) (.yaml, .yml); off by default'"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
@@ -169,8 +183,13 @@ failed\t''
 skipped\t''"
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l type -d 'Only documents of this format (as converted: a rerouted file counts as what it is)' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+ipynb\t'Jupyter notebook (.ipynb)'
+json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
+md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
+mhtml\t'MHTML web archive (.mht, .mhtml)'
 odp\t'OpenDocument presentation (.odp, .otp, .fodp)'
 ods\t'OpenDocument spreadsheet (.ods, .ots, .fods)'
 pdf\t'PDF (.pdf)'
@@ -179,7 +198,9 @@ tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
 xlsb\t'Excel binary (XLSB) (.xlsb)'
-xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'
+xml\t'XML (data) (.xml); off by default'
+yaml\t'YAML (data) (.yaml, .yml); off by default'"
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l error-code -d 'Only documents with this error (or warning) code, e.g. corrupt, needs_ocr' -r
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l since -d 'Only documents processed since TIME: RFC 3339 ("2026-11-27T06:00:00Z") or an age ("24h")' -r
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l page -d 'Page to show, from 1' -r
@@ -298,8 +319,13 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
+eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+ipynb\t'Jupyter notebook (.ipynb)'
+json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
+md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
+mhtml\t'MHTML web archive (.mht, .mhtml)'
 odp\t'OpenDocument presentation (.odp, .otp, .fodp)'
 ods\t'OpenDocument spreadsheet (.ods, .ots, .fods)'
 pdf\t'PDF (.pdf)'
@@ -308,7 +334,9 @@ tsv\t'TSV (.tsv, .tab)'
 txt\t'plain text (.txt, .text)'
 xls\t'Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)'
 xlsb\t'Excel binary (XLSB) (.xlsb)'
-xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'"
+xlsx\t'Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)'
+xml\t'XML (data) (.xml); off by default'
+yaml\t'YAML (data) (.yaml, .yml); off by default'"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"

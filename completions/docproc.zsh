@@ -46,8 +46,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+ipynb\:"Jupyter notebook (.ipynb)"
+json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
+md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
+mhtml\:"MHTML web archive (.mht, .mhtml)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"
@@ -56,7 +61,9 @@ tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
 xlsb\:"Excel binary (XLSB) (.xlsb)"
-xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"
+xml\:"XML (data) (.xml); off by default"
+yaml\:"YAML (data) (.yaml, .yml); off by default"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
@@ -110,8 +117,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+ipynb\:"Jupyter notebook (.ipynb)"
+json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
+md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
+mhtml\:"MHTML web archive (.mht, .mhtml)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"
@@ -120,7 +132,9 @@ tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
 xlsb\:"Excel binary (XLSB) (.xlsb)"
-xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"
+xml\:"XML (data) (.xml); off by default"
+yaml\:"YAML (data) (.yaml, .yml); off by default"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
@@ -186,8 +200,13 @@ _arguments "${_arguments_options[@]}" : \
 '--status=[Only documents with this processing status]:STATUS:(pending processing completed failed skipped)' \
 '--type=[Only documents of this format (as converted\: a rerouted file counts as what it is)]:TYPE:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+ipynb\:"Jupyter notebook (.ipynb)"
+json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
+md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
+mhtml\:"MHTML web archive (.mht, .mhtml)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"
@@ -196,7 +215,9 @@ tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
 xlsb\:"Excel binary (XLSB) (.xlsb)"
-xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"
+xml\:"XML (data) (.xml); off by default"
+yaml\:"YAML (data) (.yaml, .yml); off by default"))' \
 '--error-code=[Only documents with this error (or warning) code, e.g. corrupt, needs_ocr]:CODE:_default' \
 '--since=[Only documents processed since TIME\: RFC 3339 ("2026-11-27T06\:00\:00Z") or an age ("24h")]:TIME:_default' \
 '--page=[Page to show, from 1]:N:_default' \
@@ -429,8 +450,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
+eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+ipynb\:"Jupyter notebook (.ipynb)"
+json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
+md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
+mhtml\:"MHTML web archive (.mht, .mhtml)"
 odp\:"OpenDocument presentation (.odp, .otp, .fodp)"
 ods\:"OpenDocument spreadsheet (.ods, .ots, .fods)"
 pdf\:"PDF (.pdf)"
@@ -439,7 +465,9 @@ tsv\:"TSV (.tsv, .tab)"
 txt\:"plain text (.txt, .text)"
 xls\:"Excel 97-2003 / 5.0 (BIFF) (.xls, .xlt, .xla)"
 xlsb\:"Excel binary (XLSB) (.xlsb)"
-xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"))' \
+xlsx\:"Excel (OOXML) (.xlsx, .xlsm, .xltx, .xltm)"
+xml\:"XML (data) (.xml); off by default"
+yaml\:"YAML (data) (.yaml, .yml); off by default"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \

@@ -260,6 +260,17 @@ pub mod option {
         get: |o| Value::Bool(o.main_only),
     };
 
+    pub static ATTACHMENTS: OptionSpec = OptionSpec {
+        key: "attachments",
+        fingerprint_key: "extract_attachments",
+        kind: OptionKind::Choice(&["extract", "none"]),
+        default: "none",
+        help: "attachments written beside the Markdown and linked (they are always listed with name, type and size)",
+        flag: None,
+        set: |o, v| o.extract_attachments = *v == OptionValue::Choice("extract"),
+        get: |o| Value::Bool(o.extract_attachments),
+    };
+
     pub static MAX_ROWS: OptionSpec = OptionSpec {
         key: "max-rows",
         fingerprint_key: "max_rows",
@@ -311,6 +322,19 @@ pub static DOCX: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static EML: FormatSpec = FormatSpec {
+    name: "eml",
+    label: "an e-mail message",
+    title: "e-mail (RFC 5322/MIME)",
+    extensions: &["eml"],
+    container: Container::Text,
+    identify: convert::mhtml::identify_eml,
+    rank: 1,
+    converter: &convert::eml::EmlConverter,
+    options: &[&IMAGES, &ATTACHMENTS, &FRONT_MATTER],
+    enabled_by_default: true,
+};
+
 pub static EPUB: FormatSpec = FormatSpec {
     name: "epub",
     label: "an EPUB e-book",
@@ -350,6 +374,85 @@ pub static HTML: FormatSpec = FormatSpec {
     },
     rank: 0,
     converter: &convert::html::HtmlConverter,
+    options: &[&IMAGES, &FRONT_MATTER, &MAIN_ONLY],
+    enabled_by_default: true,
+};
+
+pub static IPYNB: FormatSpec = FormatSpec {
+    name: "ipynb",
+    label: "a Jupyter notebook",
+    title: "Jupyter notebook",
+    extensions: &["ipynb"],
+    container: Container::Text,
+    identify: |p| {
+        let head = String::from_utf8_lossy(&p.head);
+        let json = head
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{');
+        match p.container {
+            c if !c.is_textual() => Match::No,
+            _ if json && (head.contains("\"nbformat\"") || head.contains("\"cell_type\"")) => {
+                Match::Strong
+            }
+            _ => Match::Weak,
+        }
+    },
+    rank: 1,
+    converter: &convert::ipynb::IpynbConverter,
+    options: &[&IMAGES],
+    enabled_by_default: true,
+};
+
+pub static JSON: FormatSpec = FormatSpec {
+    name: "json",
+    label: "a JSON file",
+    title: "JSON (data)",
+    extensions: &["json", "jsonl", "geojson"],
+    container: Container::Text,
+    identify: |p| {
+        let head = String::from_utf8_lossy(&p.head);
+        let start = head.trim_start_matches('\u{feff}').trim_start();
+        match p.container {
+            c if !c.is_textual() => Match::No,
+            _ if start.starts_with('{') || start.starts_with('[') => Match::Strong,
+            _ => Match::Weak,
+        }
+    },
+    rank: 3,
+    converter: &convert::data::JSON,
+    options: &[],
+    enabled_by_default: false,
+};
+
+pub static MD: FormatSpec = FormatSpec {
+    name: "md",
+    label: "a Markdown file",
+    title: "Markdown",
+    extensions: &["md", "markdown", "mdown", "mkd", "mkdn"],
+    container: Container::Text,
+    identify: |p| {
+        if p.container.is_textual() {
+            Match::Weak
+        } else {
+            Match::No
+        }
+    },
+    rank: 2,
+    converter: &convert::md::MarkdownConverter,
+    options: &[],
+    enabled_by_default: true,
+};
+
+pub static MHTML: FormatSpec = FormatSpec {
+    name: "mhtml",
+    label: "a web archive",
+    title: "MHTML web archive",
+    extensions: &["mht", "mhtml"],
+    container: Container::Text,
+    identify: convert::mhtml::identify_mhtml,
+    rank: 1,
+    converter: &convert::mhtml::MhtmlConverter,
     options: &[&IMAGES, &FRONT_MATTER, &MAIN_ONLY],
     enabled_by_default: true,
 };
@@ -443,6 +546,23 @@ pub static TXT: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static XML: FormatSpec = FormatSpec {
+    name: "xml",
+    label: "an XML file",
+    title: "XML (data)",
+    extensions: &["xml"],
+    container: Container::Xml,
+    identify: |p| match p.container {
+        Container::Xml => Match::Strong,
+        c if c.is_textual() => Match::Weak,
+        _ => Match::No,
+    },
+    rank: 3,
+    converter: &convert::data::XML,
+    options: &[],
+    enabled_by_default: false,
+};
+
 pub static XLS: FormatSpec = FormatSpec {
     name: "xls",
     label: "an Excel 97-2003 workbook",
@@ -495,9 +615,29 @@ pub static XLSX: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static YAML: FormatSpec = FormatSpec {
+    name: "yaml",
+    label: "a YAML file",
+    title: "YAML (data)",
+    extensions: &["yaml", "yml"],
+    container: Container::Text,
+    identify: |p| {
+        if p.container.is_textual() {
+            Match::Weak
+        } else {
+            Match::No
+        }
+    },
+    rank: 3,
+    converter: &convert::data::YAML,
+    options: &[],
+    enabled_by_default: false,
+};
+
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
-    &CSV, &DOCX, &EPUB, &HTML, &ODP, &ODS, &PDF, &PPTX, &TSV, &TXT, &XLS, &XLSB, &XLSX,
+    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &ODP, &ODS, &PDF, &PPTX, &TSV,
+    &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
 ];
 
 /// `Strong` when `yes`, else `No`.
@@ -785,8 +925,8 @@ mod tests {
         }
         // The stored contract: names only ever get added.
         for known in [
-            "csv", "docx", "epub", "html", "odp", "ods", "pdf", "pptx", "tsv", "txt", "xls",
-            "xlsb", "xlsx",
+            "csv", "docx", "eml", "epub", "html", "mhtml", "odp", "ods", "pdf", "pptx", "tsv",
+            "txt", "xls", "xlsb", "xlsx",
         ] {
             assert!(by_name(known).is_some(), "format {known} was renamed");
         }

@@ -39,6 +39,10 @@ pub enum Block {
     },
     /// YAML front matter (`---` ... `---`) with string values; only ever the first block.
     FrontMatter(Vec<(String, String)>),
+    /// Markdown written as it is (a Markdown file, a notebook's Markdown cell). Only one thing
+    /// changes: a hard line break written as two trailing spaces is written as `\`, which means
+    /// the same and survives the writer's trimming of trailing spaces.
+    Raw(String),
 }
 
 /// A bullet or ordered list; each item is a sequence of blocks.
@@ -584,6 +588,30 @@ fn render_block(block: &Block, out: &mut String) {
         }
         Block::Comment(text) => {
             let _ = writeln!(out, "<!-- {} -->", text.replace("--", "- -"));
+        }
+        Block::Raw(text) => render_raw(text, out),
+    }
+}
+
+fn render_raw(text: &str, out: &mut String) {
+    let mut fence: Option<String> = None;
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_end_matches([' ', '\t']);
+        match (&fence, fence_marker(trimmed)) {
+            (None, Some(f)) => fence = Some(f),
+            (Some(open), Some(f)) if f.starts_with(open.as_str()) && trimmed.trim_start() == f => {
+                fence = None;
+            }
+            _ => {}
+        }
+        let next_has_text = lines.get(i + 1).is_some_and(|l| !l.trim().is_empty());
+        if fence.is_none() && line.ends_with("  ") && !trimmed.is_empty() && next_has_text {
+            out.push_str(trimmed);
+            out.push_str("\\\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
         }
     }
 }

@@ -8,9 +8,14 @@
 //! database, printed in reports and documented in the README.
 
 pub mod csv;
+pub mod data;
 pub mod docx;
+pub mod eml;
 pub mod epub;
 pub mod html;
+pub mod ipynb;
+pub mod md;
+pub mod mhtml;
 pub mod odp;
 pub mod ods;
 pub mod pdf;
@@ -22,6 +27,7 @@ pub mod xlsx;
 pub(crate) mod chart;
 pub(crate) mod dom;
 pub(crate) mod drawingml;
+pub(crate) mod mail;
 pub(crate) mod media;
 pub(crate) mod numfmt;
 pub(crate) mod odf;
@@ -60,6 +66,8 @@ pub struct ConvertOptions {
     pub max_rows: u64,
     /// HTML: only the page's main content.
     pub main_only: bool,
+    /// E-mail: write attachments beside the Markdown (they are always listed).
+    pub extract_attachments: bool,
     /// Limits on hostile input; they decide whether a document converts, not what its Markdown
     /// looks like, so they are not part of the cache key.
     #[serde(skip)]
@@ -77,6 +85,7 @@ impl Default for ConvertOptions {
             hidden_cells: false,
             max_rows: 1_048_576,
             main_only: false,
+            extract_attachments: false,
             limits: Limits::default(),
         }
     }

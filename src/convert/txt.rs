@@ -103,6 +103,12 @@ fn normalise(text: &str) -> String {
     out
 }
 
+/// Plain text (any line endings) as blocks, as a TXT file becomes them: paragraphs at blank
+/// lines with their line breaks kept, laid-out blocks as code.
+pub(crate) fn text_blocks(text: &str) -> Vec<Block> {
+    blocks(&normalise(text))
+}
+
 /// Splits normalised text into blocks at blank lines.
 fn blocks(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
