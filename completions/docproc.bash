@@ -274,7 +274,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -392,7 +392,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1062,7 +1062,7 @@ _docproc() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --error-code)
@@ -1140,7 +1140,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods pdf pptx tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)

@@ -457,6 +457,24 @@ pub static MHTML: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static MSG: FormatSpec = FormatSpec {
+    name: "msg",
+    label: "an Outlook message",
+    title: "Outlook message (MSG)",
+    extensions: &["msg"],
+    container: Container::Ole2,
+    identify: |p| {
+        strong_if(
+            p.ole()
+                .is_some_and(|o| o.has("__properties_version1.0") && o.has_prefix("__substg1.0_")),
+        )
+    },
+    rank: 0,
+    converter: &convert::msg::MsgConverter,
+    options: &[&IMAGES, &ATTACHMENTS, &FRONT_MATTER],
+    enabled_by_default: true,
+};
+
 pub static ODP: FormatSpec = FormatSpec {
     name: "odp",
     label: "an OpenDocument presentation",
@@ -636,8 +654,8 @@ pub static YAML: FormatSpec = FormatSpec {
 
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
-    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &ODP, &ODS, &PDF, &PPTX, &TSV,
-    &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
+    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &PDF, &PPTX,
+    &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
 ];
 
 /// `Strong` when `yes`, else `No`.
@@ -804,10 +822,7 @@ pub fn describe(probe: &Probe) -> String {
             ),
             ("Workbook", "a legacy Excel 97-2003 (.xls) workbook"),
             ("Book", "a legacy Excel 5.0/95 (.xls) workbook"),
-            (
-                "__properties_version1.0",
-                "an Outlook message (.msg), which docproc does not convert",
-            ),
+            ("__properties_version1.0", "an Outlook message (.msg)"),
         ];
         if let Some((_, what)) = known.iter().find(|(stream, _)| ole.has(stream)) {
             return what.to_string();

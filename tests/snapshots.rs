@@ -24,9 +24,15 @@ fn every_fixture_converts_to_its_expected_markdown() {
     assert_eq!(
         attachments,
         [
+            "analysis.ipynb_files/output.png",
+            "archive.mht_files/logo.png",
+            "book.epub_files/square.png",
             "deck.odp_files/1000000000000002000000027C7CB05AA87B1F35.png",
             "deck.pptx_files/image1.png",
-            "features.docx_files/logo.png"
+            "features.docx_files/logo.png",
+            "mail-alternative.eml_files/chart.png",
+            "message.msg_files/chart.png",
+            "page.html_files/image.png"
         ],
         "images are written beside their Markdown"
     );

@@ -7,11 +7,12 @@
 //! listed as attachments; `message/rfc822` parts are messages of their own, followed a few levels
 //! deep.
 
-use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::{Address, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::mail::{self, Body, Mail, Mailbox, Part};
 use super::media::Media;
-use super::{ConvertError, ConvertOptions, Converted, Converter};
+use super::{ConvertError, ConvertOptions, Converted, Converter, dom, txt};
 use crate::markdown;
 
 pub struct EmlConverter;
@@ -31,30 +32,20 @@ impl Converter for EmlConverter {
             .ok_or_else(|| ConvertError::Corrupt("not a readable e-mail message".into()))?;
         let mail = read(&message, 0);
         let mut media = Media::default();
-        let blocks = mail::blocks(&mail, options, &mut media);
+        let mut blocks = mail::blocks(&mail, options, &mut media);
         let mut metadata = mail::metadata(&mail);
+        metadata.insert("image_count".into(), media.count.to_string());
         if options.front_matter
             && let Some(front) = super::front_matter(&metadata)
         {
-            let mut all = vec![front];
-            all.extend(blocks);
-            return Ok(finish(all, metadata, media));
+            blocks.insert(0, front);
         }
-        metadata.insert("image_count".into(), media.count.to_string());
-        Ok(finish(blocks, metadata, media))
-    }
-}
-
-fn finish(
-    blocks: Vec<crate::markdown::Block>,
-    metadata: super::Metadata,
-    media: Media,
-) -> Converted {
-    Converted {
-        markdown: markdown::render(&blocks),
-        metadata,
-        warning: None,
-        attachments: media.attachments,
+        Ok(Converted {
+            markdown: markdown::render(&blocks),
+            metadata,
+            warning: mail::warning(&mail),
+            attachments: media.attachments,
+        })
     }
 }
 
@@ -71,27 +62,31 @@ pub fn read(message: &mail_parser::Message<'_>, depth: usize) -> Mail {
         ..Mail::default()
     };
     // The body: an HTML part if there is a real one, else the text.
-    let html = message
-        .html_body
-        .iter()
-        .filter_map(|&id| message.parts.get(id as usize))
-        .find_map(|p| match &p.body {
-            PartType::Html(h) => Some(h.to_string()),
-            _ => None,
-        });
-    let text = message
-        .text_body
-        .iter()
-        .filter_map(|&id| message.parts.get(id as usize))
-        .find_map(|p| match &p.body {
-            PartType::Text(t) => Some(t.to_string()),
-            _ => None,
-        });
-    mail.body = match (html, text) {
-        (Some(h), _) => Body::Html(h),
-        (None, Some(t)) => Body::Text(t),
-        (None, None) => Body::None,
-    };
+    let mut body_id = u32::MAX;
+    for (list, html) in [(&message.html_body, true), (&message.text_body, false)] {
+        let found = list
+            .iter()
+            .find_map(|&id| match &message.parts.get(id as usize)?.body {
+                PartType::Html(h) if html => Some((id, h)),
+                PartType::Text(t) if !html => Some((id, t)),
+                _ => None,
+            });
+        if let Some((id, text)) = found {
+            let text = part_text(
+                message,
+                &message.parts[id as usize],
+                text,
+                &mut mail.problems,
+            );
+            mail.body = if html {
+                Body::Html(text)
+            } else {
+                Body::Text(text)
+            };
+            body_id = id;
+            break;
+        }
+    }
     let bodies: Vec<u32> = message
         .html_body
         .iter()
@@ -105,9 +100,33 @@ pub fn read(message: &mail_parser::Message<'_>, depth: usize) -> Mail {
         if bodies.contains(&id) {
             continue;
         }
+        // A text part mail-parser could not decode is still the message's text, not a file.
+        if part.is_encoding_problem
+            && part.attachment_name().is_none()
+            && let PartType::Text(t) | PartType::Html(t) = &part.body
+        {
+            let text = part_text(message, part, t, &mut mail.problems);
+            // In the order of the parts: before or after the body.
+            let before = id < body_id;
+            mail.body = match std::mem::take(&mut mail.body) {
+                Body::Html(h) => {
+                    let pre = format!("<pre>{}</pre>", escape_html(&text));
+                    Body::Html(if before { pre + &h } else { h + &pre })
+                }
+                Body::Text(b) if before => Body::Text(format!("{text}\n\n{b}")),
+                Body::Text(b) => Body::Text(format!("{b}\n\n{text}")),
+                Body::None => Body::Text(text),
+            };
+            continue;
+        }
         if let PartType::Message(inner) = &part.body {
             if depth + 1 < mail::MAX_DEPTH {
                 mail.messages.push(read(inner, depth + 1));
+            } else {
+                mail.problems.push(format!(
+                    "messages attached more than {} deep are listed, not read",
+                    mail::MAX_DEPTH
+                ));
             }
             continue;
         }
@@ -133,6 +152,76 @@ pub fn read(message: &mail_parser::Message<'_>, depth: usize) -> Mail {
         });
     }
     mail
+}
+
+/// A body part's text, read again where mail-parser could not read it: base64 broken halfway
+/// is decoded as far as it is valid, quoted-printable with broken escapes as far as it goes, and
+/// a charset neither mail-parser nor encoding_rs knows is detected from the bytes (as TXT is).
+fn part_text(
+    message: &mail_parser::Message<'_>,
+    part: &MessagePart<'_>,
+    parsed: &str,
+    problems: &mut Vec<String>,
+) -> String {
+    let unknown = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .filter(|c| {
+            charset_decoder(c.as_bytes()).is_none()
+                && encoding_rs::Encoding::for_label(c.trim().as_bytes()).is_none()
+        });
+    if !part.is_encoding_problem && unknown.is_none() {
+        return parsed.to_string();
+    }
+    let raw = message
+        .raw_message
+        .get(part.offset_body as usize..part.offset_end as usize)
+        .unwrap_or_default();
+    let transfer = part
+        .content_transfer_encoding()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let bytes = match transfer.as_str() {
+        "base64" => dom::base64_decode(&String::from_utf8_lossy(raw)),
+        "quoted-printable" => mail::quoted_printable(raw),
+        _ => raw.to_vec(),
+    };
+    if part.is_encoding_problem {
+        problems.push(format!(
+            "a {transfer} part is damaged: decoded as far as it is valid"
+        ));
+    }
+    match unknown {
+        Some(label) => {
+            let (text, encoding, _) = txt::decode(&bytes);
+            problems.push(format!(
+                "unknown charset {label:?}: read as {}",
+                encoding.name()
+            ));
+            text
+        }
+        None => {
+            let label = part
+                .content_type()
+                .and_then(|ct| ct.attribute("charset"))
+                .unwrap_or("utf-8");
+            match charset_decoder(label.as_bytes()) {
+                Some(decode) => decode(&bytes),
+                None => encoding_rs::Encoding::for_label(label.trim().as_bytes())
+                    .unwrap_or(encoding_rs::UTF_8)
+                    .decode_without_bom_handling(&bytes)
+                    .0
+                    .into_owned(),
+            }
+        }
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {

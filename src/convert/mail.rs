@@ -26,6 +26,9 @@ pub struct Mail {
     pub attachments: Vec<Part>,
     /// Messages attached to this one (`message/rfc822`, MSG embedded messages).
     pub messages: Vec<Mail>,
+    /// What could not be read as it should (a damaged transfer encoding, an unknown charset, a
+    /// damaged body), for the document's warning.
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +107,53 @@ pub fn metadata(mail: &Mail) -> Metadata {
         m.insert("attached_messages".into(), mail.messages.len().to_string());
     }
     m
+}
+
+/// The warning for what could not be read in a message or the messages attached to it.
+pub fn warning(mail: &Mail) -> Option<super::Warning> {
+    let mut all = Vec::new();
+    let mut stack = vec![mail];
+    while let Some(m) = stack.pop() {
+        all.extend(m.problems.iter().cloned());
+        stack.extend(m.messages.iter().rev());
+    }
+    all.dedup();
+    (!all.is_empty()).then(|| super::Warning {
+        code: "damaged_parts".into(),
+        message: all.join("; "),
+    })
+}
+
+/// Quoted-printable decoded as far as it goes: soft line breaks joined, `=XX` escapes decoded,
+/// anything else (a broken escape) kept as it is.
+pub fn quoted_printable(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'=' {
+            let rest = &raw[i + 1..];
+            if rest.starts_with(b"\r\n") {
+                i += 3;
+                continue;
+            }
+            if rest.starts_with(b"\n") {
+                i += 2;
+                continue;
+            }
+            if let Some(b) = rest
+                .get(..2)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    out
 }
 
 fn write_mail(

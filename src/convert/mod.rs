@@ -16,6 +16,7 @@ pub mod html;
 pub mod ipynb;
 pub mod md;
 pub mod mhtml;
+pub mod msg;
 pub mod odp;
 pub mod ods;
 pub mod pdf;
@@ -32,6 +33,7 @@ pub(crate) mod media;
 pub(crate) mod numfmt;
 pub(crate) mod odf;
 pub(crate) mod opc;
+pub(crate) mod rtf_text;
 pub(crate) mod sheet;
 pub(crate) mod xml;
 
