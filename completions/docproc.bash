@@ -235,7 +235,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__config__subcmd__show)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,6 +286,10 @@ _docproc() {
                     return 0
                     ;;
                 --images)
+                    COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
                     COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
                     return 0
                     ;;
@@ -353,7 +357,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__convert)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +408,10 @@ _docproc() {
                     return 0
                     ;;
                 --images)
+                    COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
                     COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
                     return 0
                     ;;
@@ -1097,7 +1105,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__retry)
-            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,6 +1160,10 @@ _docproc() {
                     return 0
                     ;;
                 --images)
+                    COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
                     COMPREPLY=($(compgen -W "extract none" -- "${cur}"))
                     return 0
                     ;;

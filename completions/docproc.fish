@@ -74,7 +74,9 @@ yaml\t'YAML (data) (.yaml, .yml); off by default'"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l images -d 'Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l images -d 'Pictures (documents, slides, web pages, e-books, e-mail, notebooks): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+none\t'Write no files; keep only the alt text'"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l attachments -d 'Attachments of e-mail (EML, MSG): written beside the Markdown (NAME_files/) and linked; they are always listed with name, type and size [default: none]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
@@ -97,7 +99,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -s L -l follow-
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l force -d 'Convert every document again, ignoring the cache'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX)'
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX, HTML, MHTML, EPUB, EML, MSG)'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l json -d 'Print the run report as JSON on stdout'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'
@@ -135,7 +137,9 @@ yaml\t'YAML (data) (.yaml, .yml); off by default'"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
-complete -c docproc -n "__fish_docproc_using_subcommand retry" -l images -d 'Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l images -d 'Pictures (documents, slides, web pages, e-books, e-mail, notebooks): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+none\t'Write no files; keep only the alt text'"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l attachments -d 'Attachments of e-mail (EML, MSG): written beside the Markdown (NAME_files/) and linked; they are always listed with name, type and size [default: none]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
@@ -158,7 +162,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -s L -l follow-sy
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l force -d 'Convert every document again, ignoring the cache'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
-complete -c docproc -n "__fish_docproc_using_subcommand retry" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX)'
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX, HTML, MHTML, EPUB, EML, MSG)'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l json -d 'Print the run report as JSON on stdout'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'
@@ -344,7 +348,9 @@ yaml\t'YAML (data) (.yaml, .yml); off by default'"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l set -d 'Set an option of one format: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README\'s format table lists them); repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l page-markers -d 'Mark page and slide boundaries (PDF, PPTX, ODP) [default: comment]' -r -f -a "comment\t'An HTML comment `<!-- page N -->` before each page (invisible when rendered)'
 none\t'No marker; pages are separated by a blank line'"
-complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l images -d 'Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l images -d 'Pictures (documents, slides, web pages, e-books, e-mail, notebooks): written beside the Markdown (NAME_files/) and linked, or only their alt text [default: extract]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
+none\t'Write no files; keep only the alt text'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l attachments -d 'Attachments of e-mail (EML, MSG): written beside the Markdown (NAME_files/) and linked; they are always listed with name, type and size [default: none]' -r -f -a "extract\t'Write them into NAME_files/ beside the Markdown and link them'
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
@@ -367,7 +373,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l force -d 'Convert every document again, ignoring the cache'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l rehash -d 'Hash every file again instead of trusting unchanged size, mtime and inode'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l retry-failed -d 'Try again documents that failed in an earlier run with the same content'
-complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX)'
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l front-matter -d 'Start each document\'s Markdown with YAML front matter from its properties (DOCX, HTML, MHTML, EPUB, EML, MSG)'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print the run report as JSON on stdout'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l no-progress -d 'Never show the progress bar (it is only shown when stderr is a terminal)'
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but failures: no progress bar, no summary'

@@ -68,7 +68,9 @@ yaml\:"YAML (data) (.yaml, .yml); off by default"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
-'--images=[Pictures (DOCX, PPTX)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+'--images=[Pictures (documents, slides, web pages, e-books, e-mail, notebooks)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+none\:"Write no files; keep only the alt text"))' \
+'--attachments=[Attachments of e-mail (EML, MSG)\: written beside the Markdown (NAME_files/) and linked; they are always listed with name, type and size \[default\: none\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
@@ -92,7 +94,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
-'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX)]' \
+'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX, HTML, MHTML, EPUB, EML, MSG)]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \
@@ -140,7 +142,9 @@ yaml\:"YAML (data) (.yaml, .yml); off by default"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
-'--images=[Pictures (DOCX, PPTX)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+'--images=[Pictures (documents, slides, web pages, e-books, e-mail, notebooks)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+none\:"Write no files; keep only the alt text"))' \
+'--attachments=[Attachments of e-mail (EML, MSG)\: written beside the Markdown (NAME_files/) and linked; they are always listed with name, type and size \[default\: none\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
@@ -164,7 +168,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
-'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX)]' \
+'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX, HTML, MHTML, EPUB, EML, MSG)]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \
@@ -475,7 +479,9 @@ yaml\:"YAML (data) (.yaml, .yml); off by default"))' \
 '*--set=[Set an option of one format\: NAME.KEY=VALUE, e.g. pptx.notes=false or xlsx.hidden=true (the README'\''s format table lists them); repeatable]:NAME.KEY=VALUE:_default' \
 '--page-markers=[Mark page and slide boundaries (PDF, PPTX, ODP) \[default\: comment\]]:STYLE:((comment\:"An HTML comment \`<!-- page N -->\` before each page (invisible when rendered)"
 none\:"No marker; pages are separated by a blank line"))' \
-'--images=[Pictures (DOCX, PPTX)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+'--images=[Pictures (documents, slides, web pages, e-books, e-mail, notebooks)\: written beside the Markdown (NAME_files/) and linked, or only their alt text \[default\: extract\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
+none\:"Write no files; keep only the alt text"))' \
+'--attachments=[Attachments of e-mail (EML, MSG)\: written beside the Markdown (NAME_files/) and linked; they are always listed with name, type and size \[default\: none\]]:MODE:((extract\:"Write them into NAME_files/ beside the Markdown and link them"
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
@@ -499,7 +505,7 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '--force[Convert every document again, ignoring the cache]' \
 '--rehash[Hash every file again instead of trusting unchanged size, mtime and inode]' \
 '--retry-failed[Try again documents that failed in an earlier run with the same content]' \
-'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX)]' \
+'--front-matter[Start each document'\''s Markdown with YAML front matter from its properties (DOCX, HTML, MHTML, EPUB, EML, MSG)]' \
 '--json[Print the run report as JSON on stdout]' \
 '--no-progress[Never show the progress bar (it is only shown when stderr is a terminal)]' \
 '-q[Print nothing but failures\: no progress bar, no summary]' \

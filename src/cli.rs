@@ -287,7 +287,7 @@ pub struct RunArgs {
     )]
     pub page_markers: Option<PageMarkers>,
 
-    /// Pictures (DOCX, PPTX): written beside the Markdown (NAME_files/) and linked, or only their
+    /// Pictures (documents, slides, web pages, e-books, e-mail, notebooks): written beside the Markdown (NAME_files/) and linked, or only their
     /// alt text [default: extract]
     #[arg(
         long,
@@ -297,7 +297,18 @@ pub struct RunArgs {
     )]
     pub images: Option<Images>,
 
-    /// Start each document's Markdown with YAML front matter from its properties (DOCX)
+    /// Attachments of e-mail (EML, MSG): written beside the Markdown (NAME_files/) and linked;
+    /// they are always listed with name, type and size [default: none]
+    #[arg(
+        long,
+        value_name = "MODE",
+        env = "DOCPROC_ATTACHMENTS",
+        hide_env_values = true
+    )]
+    pub attachments: Option<Images>,
+
+    /// Start each document's Markdown with YAML front matter from its properties (DOCX, HTML,
+    /// MHTML, EPUB, EML, MSG)
     #[arg(long, env = "DOCPROC_FRONT_MATTER", hide_env_values = true, value_parser = FalseyValueParser::new())]
     pub front_matter: bool,
 
@@ -446,6 +457,10 @@ impl RunArgs {
         self.sources.get(id)?;
         match id {
             "images" => self.images.map(|i| match i {
+                Images::Extract => "extract".to_string(),
+                Images::None => "none".to_string(),
+            }),
+            "attachments" => self.attachments.map(|i| match i {
                 Images::Extract => "extract".to_string(),
                 Images::None => "none".to_string(),
             }),

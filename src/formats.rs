@@ -266,7 +266,7 @@ pub mod option {
         kind: OptionKind::Choice(&["extract", "none"]),
         default: "none",
         help: "attachments written beside the Markdown and linked (they are always listed with name, type and size)",
-        flag: None,
+        flag: Some("attachments"),
         set: |o, v| o.extract_attachments = *v == OptionValue::Choice("extract"),
         get: |o| Value::Bool(o.extract_attachments),
     };

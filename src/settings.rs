@@ -351,6 +351,7 @@ impl Settings {
             ("formats", "DOCPROC_FORMATS"),
             ("set", "DOCPROC_SET"),
             ("images", "DOCPROC_IMAGES"),
+            ("attachments", "DOCPROC_ATTACHMENTS"),
             ("page_markers", "DOCPROC_PAGE_MARKERS"),
             ("front_matter", "DOCPROC_FRONT_MATTER"),
         ] {

@@ -207,6 +207,12 @@ fn damaged_copies_of_real_documents_each_end_with_a_final_status() {
         "deck.pptx",
         "deck.odp",
         "export-1252.csv",
+        "page.html",
+        "archive.mht",
+        "book.epub",
+        "analysis.ipynb",
+        "mail-alternative.eml",
+        "message.msg",
     ];
     let mut seed: u64 = 0x5eed;
     let mut next = || {

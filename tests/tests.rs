@@ -16,3 +16,4 @@ mod office;
 mod ops;
 mod snapshots;
 mod walk;
+mod web;

@@ -100,10 +100,20 @@ fn convert_book(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, Con
     let mut media = Media::default();
     let mut blocks: Vec<Block> = Vec::new();
     let mut missing = Vec::new();
+    let mut damaged = Vec::new();
     for chapter in &spine {
-        let Some(html) = pkg.read(chapter)? else {
-            missing.push(chapter.clone());
-            continue;
+        // One damaged chapter costs that chapter, not the book; a bomb still fails it.
+        let html = match pkg.read(chapter) {
+            Ok(Some(html)) => html,
+            Ok(None) => {
+                missing.push(chapter.clone());
+                continue;
+            }
+            Err(ConvertError::Corrupt(why)) => {
+                damaged.push(why);
+                continue;
+            }
+            Err(e) => return Err(e),
         };
         let doc = dom::parse(&html, Some("utf-8"), options.limits.max_xml_depth)?;
         let mut chapter_blocks = mapper.document(&doc, dom::Options::default());
@@ -148,15 +158,33 @@ fn convert_book(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, Con
         blocks.insert(0, front);
     }
     metadata.insert("image_count".into(), media.count.to_string());
-    let warning = (!missing.is_empty()).then(|| Warning {
-        code: "missing_parts".into(),
-        message: format!(
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!(
             "{} chapter{} of the spine {} missing from the book: {}",
             missing.len(),
             if missing.len() == 1 { "" } else { "s" },
             if missing.len() == 1 { "is" } else { "are" },
             missing.join(", ")
-        ),
+        ));
+    }
+    if !damaged.is_empty() {
+        problems.push(format!(
+            "{} damaged chapter{} left out: {}",
+            damaged.len(),
+            if damaged.len() == 1 { "" } else { "s" },
+            damaged.join("; ")
+        ));
+    }
+    if !spine.is_empty() && missing.len() + damaged.len() == spine.len() {
+        return Err(ConvertError::Corrupt(format!(
+            "no chapter of the book can be read: {}",
+            problems.join("; ")
+        )));
+    }
+    let warning = (!problems.is_empty()).then(|| Warning {
+        code: "missing_parts".into(),
+        message: problems.join("; "),
     });
     Ok(Converted {
         markdown: markdown::render(&blocks),

@@ -10,7 +10,7 @@
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 use super::media::Media;
-use super::{ConvertError, ConvertOptions, Converted, Converter, dom};
+use super::{ConvertError, ConvertOptions, Converted, Converter, Warning, dom};
 use crate::formats::Match;
 use crate::markdown;
 use crate::sniff::Probe;
@@ -33,13 +33,35 @@ impl Converter for MhtmlConverter {
         let root = message
             .parts
             .iter()
-            .find(|p| matches!(p.body, PartType::Html(_)))
-            .ok_or_else(|| ConvertError::Corrupt("the web archive holds no HTML page".into()))?;
-        let PartType::Html(html) = &root.body else {
-            unreachable!("found as HTML")
+            .find(|p| matches!(p.body, PartType::Html(_)));
+        let mut warning = None;
+        let (html, base) = match root {
+            Some(part) => (
+                part.text_contents().unwrap_or_default().to_string(),
+                part.content_location().map(str::to_string),
+            ),
+            None => {
+                // A damaged MIME structure (a broken boundary) hides the page: read the HTML
+                // from the text itself.
+                let text = String::from_utf8_lossy(bytes);
+                let lower = text.to_ascii_lowercase();
+                let start = ["<!doctype html", "<html"]
+                    .iter()
+                    .filter_map(|tag| lower.find(tag))
+                    .min()
+                    .ok_or_else(|| {
+                        ConvertError::Corrupt("the web archive holds no HTML page".into())
+                    })?;
+                warning = Some(Warning {
+                    code: "damaged_parts".into(),
+                    message: "the archive's MIME structure is damaged: its page was read from \
+                              the raw text"
+                        .into(),
+                });
+                (text[start..].to_string(), None)
+            }
         };
-        let base = root.content_location().map(str::to_string);
-        let doc = dom::parse_text(html, encoding_rs::UTF_8, options.limits.max_xml_depth)?;
+        let doc = dom::parse_text(&html, encoding_rs::UTF_8, options.limits.max_xml_depth)?;
         let mapped = dom::map(
             &doc,
             dom::Options {
@@ -96,7 +118,7 @@ impl Converter for MhtmlConverter {
         Ok(Converted {
             markdown: markdown::render(&blocks),
             metadata,
-            warning: None,
+            warning,
             attachments: media.attachments,
         })
     }
@@ -175,7 +197,10 @@ pub fn identify_eml(probe: &Probe) -> Match {
     .iter()
     .filter(|n| has(n))
     .count();
-    if people && message >= 1 && !is_web_archive(&headers) {
+    if is_web_archive(&headers) {
+        // A page a browser saved is MHTML whatever its name says.
+        Match::No
+    } else if people && message >= 1 {
         Match::Strong
     } else {
         Match::Weak
