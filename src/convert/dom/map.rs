@@ -16,13 +16,20 @@
 //! `footer`, `main`, `aside`, `span` and unknown elements are transparent: this is a converter,
 //! not a reader mode.
 
+mod close;
+mod open;
+
 use std::collections::HashMap;
 
 use ego_tree::iter::Edge;
 use scraper::Node;
 
+use super::element::{SKIPPED, head_metadata, hidden, is_void, main_element};
+use super::table::CellRead;
+use super::table::RowRead;
+use super::text::{collapse, is_space_run, join_spaces, trim_inlines};
 use crate::convert::Metadata;
-use crate::markdown::{self, Block, Inline, List, Marks, Run, Table};
+use crate::markdown::{self, Block, Inline, Marks, Run};
 
 /// What the mapping can be told.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,13 +46,6 @@ pub struct Mapped {
     /// From `<head>`: title, description, author, keywords, language, generator.
     pub metadata: Metadata,
 }
-
-/// A table cell: its paragraphs.
-type Cell = Vec<Vec<Inline>>;
-/// A table row as read: cells, their (colspan, rowspan), whether it is a header row.
-type RowRead = (Vec<Cell>, Vec<(usize, usize)>, bool);
-/// A cell as read: paragraphs, (colspan, rowspan), whether it is a header cell.
-type CellRead = (Cell, (usize, usize), bool);
 
 /// The kinds of container the walk keeps open.
 #[derive(Debug)]
@@ -118,12 +118,6 @@ impl Frame {
     }
 }
 
-/// Elements whose content is never text of the document.
-const SKIPPED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "canvas",
-    "select", "button", "datalist", "map", "audio", "video", "svg", "math", "textarea",
-];
-
 /// Maps a parsed document (its `<body>`, or the main content when asked) to blocks, its
 /// footnotes at the end.
 pub fn map(doc: &super::Document, options: Options) -> Mapped {
@@ -148,6 +142,12 @@ pub struct Mapper {
 impl Mapper {
     /// The blocks of one document (its footnotes are kept for [`Mapper::footnotes`]).
     pub fn document(&mut self, doc: &super::Document, options: Options) -> Vec<Block> {
+        self.document_at(doc, options, 0)
+    }
+
+    /// The blocks of a document that is `level` frames deep (an `<iframe srcdoc>` is a
+    /// document in a document).
+    fn document_at(&mut self, doc: &super::Document, options: Options, level: usize) -> Vec<Block> {
         let root = if options.main_only {
             main_element(&doc.html).unwrap_or_else(|| doc.html.tree.root())
         } else {
@@ -158,6 +158,7 @@ impl Mapper {
             skip_depth: 0,
             note_labels: std::mem::take(&mut self.note_labels),
             notes: std::mem::take(&mut self.notes),
+            level,
         };
         for edge in root.traverse() {
             match edge {
@@ -208,7 +209,15 @@ struct Walker {
     note_labels: HashMap<String, usize>,
     /// Footnote id -> its content, as the notes are read.
     notes: Vec<(String, Vec<Block>)>,
+    /// How many `<iframe srcdoc>` documents this one is inside.
+    level: usize,
 }
+
+/// `<iframe srcdoc>` documents are read this many frames deep.
+const MAX_FRAMES: usize = 3;
+
+/// How deeply a frame's document may nest (browsers stop at 512).
+const FRAME_DEPTH: usize = 512;
 
 impl Walker {
     /// The marks in effect for new inline content. Inside a link, only those inside the link:
@@ -332,6 +341,12 @@ impl Walker {
 
     fn open_element(&mut self, e: &scraper::node::Element) {
         let name = e.name();
+        if name == "iframe"
+            && !hidden(e)
+            && let Some(srcdoc) = e.attr("srcdoc")
+        {
+            self.frame_document(srcdoc);
+        }
         if SKIPPED.contains(&name) || hidden(e) {
             // Inputs are void: a checkbox at the start of a list item is its task box.
             self.skip_depth = if is_void(name) { 0 } else { 1 };
@@ -389,6 +404,26 @@ impl Walker {
         }
     }
 
+    /// An inline frame's own document (`srcdoc`), read in place like the browser shows it;
+    /// one too deep or too deeply nested is left out.
+    fn frame_document(&mut self, srcdoc: &str) {
+        if self.level >= MAX_FRAMES {
+            return;
+        }
+        let Ok(doc) = super::parse_text(srcdoc, encoding_rs::UTF_8, FRAME_DEPTH) else {
+            return;
+        };
+        let mut inner = Mapper {
+            note_labels: std::mem::take(&mut self.note_labels),
+            notes: std::mem::take(&mut self.notes),
+        };
+        let blocks = inner.document_at(&doc, Options::default(), self.level + 1);
+        self.note_labels = inner.note_labels;
+        self.notes = inner.notes;
+        self.block_boundary();
+        self.container().blocks.extend(blocks);
+    }
+
     /// The innermost frame that holds blocks.
     fn container(&mut self) -> &mut Frame {
         let index = self
@@ -404,196 +439,6 @@ impl Walker {
         &mut self.stack[index]
     }
 
-    fn push_element(&mut self, e: &scraper::node::Element) {
-        let name = e.name();
-        let attr = |k: &str| e.attr(k);
-        let role = attr("role").unwrap_or("");
-        let epub_type = e
-            .attrs()
-            .find(|(k, _)| k.ends_with("type") && *k != "type")
-            .map(|(_, v)| v)
-            .unwrap_or("");
-        let class = attr("class").unwrap_or("");
-        // Footnote references and back links.
-        if name == "a" {
-            let noteref = role == "doc-noteref"
-                || epub_type.split_whitespace().any(|t| t == "noteref")
-                || class.split_whitespace().any(|c| c == "footnote-ref");
-            let backlink =
-                role == "doc-backlink" || class.split_whitespace().any(|c| c == "footnote-back");
-            if backlink {
-                self.skip_depth = 1;
-                return;
-            }
-            if noteref
-                && let Some(id) = attr("href").and_then(|h| h.split_once('#')).map(|(_, f)| f)
-            {
-                let next = self.note_labels.len() + 1;
-                let n = *self.note_labels.entry(id.to_string()).or_insert(next);
-                self.inline(Inline::NoteRef(n.to_string()));
-                self.skip_depth = 1; // the reference's own text ("1") is the label
-                return;
-            }
-        }
-        let notes_section = role == "doc-endnotes"
-            || role == "doc-footnotes"
-            || epub_type
-                .split_whitespace()
-                .any(|t| matches!(t, "footnotes" | "endnotes" | "rearnotes"))
-            || (class.split_whitespace().any(|c| c == "footnotes") && name != "a");
-        let note = matches!(name, "aside" | "li" | "div" | "section")
-            && (epub_type
-                .split_whitespace()
-                .any(|t| matches!(t, "footnote" | "endnote" | "rearnote"))
-                || role == "doc-footnote"
-                || role == "doc-endnote"
-                || (name == "li" && self.stack.iter().any(|f| matches!(f.kind, Kind::Notes))));
-        if note && let Some(id) = attr("id") {
-            self.block_boundary();
-            self.stack.push(Frame::new(Kind::Note(id.to_string())));
-            return;
-        }
-        if notes_section {
-            self.block_boundary();
-            self.stack.push(Frame::new(Kind::Notes));
-            return;
-        }
-        let mut marks = Marks::default();
-        let kind = match name {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                self.block_boundary();
-                Kind::Heading(name.as_bytes()[1] - b'0')
-            }
-            "p" => {
-                self.block_boundary();
-                Kind::Paragraph
-            }
-            "blockquote" => {
-                self.block_boundary();
-                Kind::Quote
-            }
-            "pre" => {
-                self.block_boundary();
-                Kind::Pre(language(e))
-            }
-            "ul" | "ol" | "menu" => {
-                self.block_boundary();
-                let start = attr("start")
-                    .and_then(|s| s.trim().parse().ok())
-                    .unwrap_or(1);
-                Kind::List {
-                    ordered: name == "ol",
-                    start,
-                }
-            }
-            "li" => {
-                self.block_boundary();
-                Kind::Item
-            }
-            "dl" => {
-                self.block_boundary();
-                Kind::DefList
-            }
-            "dt" => Kind::Term,
-            "dd" => Kind::Definition,
-            "table" => {
-                self.block_boundary();
-                Kind::Table
-            }
-            "tr" => Kind::Row,
-            "td" | "th" => {
-                let span = |k: &str| {
-                    attr(k)
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(1)
-                        .clamp(1, 1000)
-                };
-                Kind::Cell {
-                    header: name == "th",
-                    colspan: span("colspan"),
-                    rowspan: span("rowspan"),
-                }
-            }
-            "thead" => {
-                if let Some(t) = self
-                    .stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f.kind, Kind::Table))
-                {
-                    t.in_thead = true;
-                }
-                Kind::Inline
-            }
-            "tbody" | "tfoot" => {
-                if let Some(t) = self
-                    .stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f.kind, Kind::Table))
-                {
-                    t.in_thead = false;
-                }
-                Kind::Inline
-            }
-            "a" => match attr("href").map(str::trim) {
-                Some(href) if !href.to_ascii_lowercase().starts_with("javascript:") => {
-                    Kind::Link(href.to_string())
-                }
-                _ => Kind::Inline,
-            },
-            "div" | "section" | "article" | "main" | "header" | "footer" | "nav" | "aside"
-            | "figure" | "figcaption" | "address" | "details" | "summary" | "center"
-            | "fieldset" | "legend" | "form" | "hgroup" | "body" | "html" | "caption" => {
-                self.block_boundary();
-                Kind::Blocks
-            }
-            "b" | "strong" => {
-                marks.strong = true;
-                Kind::Inline
-            }
-            "i" | "em" | "cite" | "dfn" | "var" => {
-                marks.emph = true;
-                Kind::Inline
-            }
-            "s" | "del" | "strike" => {
-                marks.strike = true;
-                Kind::Inline
-            }
-            "code" | "kbd" | "samp" | "tt" => {
-                // `<pre><code class="language-x">`: the block's language is on the code.
-                if let Some(Frame {
-                    kind: Kind::Pre(info),
-                    ..
-                }) = self.stack.last_mut()
-                    && info.is_empty()
-                {
-                    *info = language(e);
-                }
-                marks.code = true;
-                Kind::Inline
-            }
-            "sub" => {
-                marks.subscript = true;
-                Kind::Inline
-            }
-            "sup" => {
-                marks.superscript = true;
-                Kind::Inline
-            }
-            "q" => {
-                self.text("\u{201c}");
-                Kind::Inline
-            }
-            _ => Kind::Inline,
-        };
-        let mut frame = Frame::new(kind);
-        if marks != Marks::default() {
-            frame.marks = Some(marks);
-        }
-        self.stack.push(frame);
-    }
-
     fn pop_element(&mut self, name: &str) {
         if self.stack.len() <= 1 {
             return;
@@ -603,311 +448,12 @@ impl Walker {
         }
         self.pop();
     }
-
-    /// Closes the innermost frame, handing what it built to its parent.
-    fn pop(&mut self) {
-        let mut frame = self.stack.pop().expect("a frame to close");
-        let parent_index = self.stack.len() - 1;
-        match frame.kind {
-            Kind::Inline => {
-                // Its runs went to the target directly; nothing to hand on.
-            }
-            Kind::Link(ref target) => {
-                let target = target.clone();
-                let content = markdown::nest_runs(std::mem::take(&mut frame.runs));
-                let content = trim_inlines(content);
-                if content.is_empty() && target.is_empty() {
-                    return;
-                }
-                let marks = self.marks();
-                let link = Inline::Link { target, content };
-                self.push_run(Run::Inline(marks, link));
-                // A block inside a link (invalid, but common) lands in the container.
-                if !frame.blocks.is_empty() {
-                    self.container().blocks.extend(frame.blocks);
-                }
-            }
-            Kind::Heading(level) => {
-                let content = paragraph_inlines(&mut frame);
-                if !content.is_empty() {
-                    self.container()
-                        .blocks
-                        .push(Block::Heading { level, content });
-                }
-            }
-            Kind::Paragraph => {
-                let content = paragraph_inlines(&mut frame);
-                let container = self.container();
-                if !content.is_empty() {
-                    container.blocks.push(Block::Paragraph(content));
-                }
-                container.blocks.extend(frame.blocks);
-            }
-            Kind::Pre(ref info) => {
-                let info = info.clone();
-                let mut text = frame.text;
-                if text.starts_with('\n') {
-                    text.remove(0);
-                }
-                let text = text.trim_end_matches(['\n', ' ', '\t']).to_string();
-                if !text.trim().is_empty() {
-                    self.container()
-                        .blocks
-                        .push(Block::CodeBlock { info, text });
-                }
-            }
-            Kind::Quote => {
-                flush_runs(&mut frame);
-                if !frame.blocks.is_empty() {
-                    self.container().blocks.push(Block::Quote(frame.blocks));
-                }
-            }
-            Kind::Blocks | Kind::Root | Kind::Definition => {
-                flush_runs(&mut frame);
-                let parent = &mut self.stack[parent_index];
-                match &mut parent.kind {
-                    Kind::DefList if matches!(frame.kind, Kind::Definition) => {
-                        match parent.terms.last_mut() {
-                            Some((_, defs)) => defs.extend(frame.blocks),
-                            None => parent.terms.push((Vec::new(), frame.blocks)),
-                        }
-                    }
-                    _ => {
-                        // A div inside a paragraph (invalid) or an inline: its blocks go up.
-                        let container = self.container();
-                        container.blocks.extend(frame.blocks);
-                    }
-                }
-            }
-            Kind::Term => {
-                let term = paragraph_inlines(&mut frame);
-                let parent = &mut self.stack[parent_index];
-                if matches!(parent.kind, Kind::DefList) {
-                    parent.terms.push((term, Vec::new()));
-                } else if !term.is_empty() {
-                    self.container().blocks.push(Block::Paragraph(term));
-                }
-            }
-            Kind::DefList => {
-                let mut blocks = Vec::new();
-                for (term, defs) in frame.terms {
-                    let mut defs = defs.into_iter();
-                    let mut first = term;
-                    match defs.next() {
-                        Some(Block::Paragraph(inlines)) => {
-                            if !first.is_empty() {
-                                first.push(Inline::LineBreak);
-                            }
-                            first.extend(inlines);
-                            blocks.push(Block::Paragraph(first));
-                        }
-                        Some(other) => {
-                            if !first.is_empty() {
-                                blocks.push(Block::Paragraph(first));
-                            }
-                            blocks.push(other);
-                        }
-                        None => {
-                            if !first.is_empty() {
-                                blocks.push(Block::Paragraph(first));
-                            }
-                        }
-                    }
-                    blocks.extend(defs);
-                }
-                self.container().blocks.extend(blocks);
-            }
-            Kind::List { ordered, start } => {
-                flush_runs(&mut frame);
-                let mut items = frame.items;
-                if !frame.blocks.is_empty() {
-                    // Content outside <li> (a nested list written directly in the list): part of
-                    // the last item.
-                    match items.last_mut() {
-                        Some(item) => item.extend(frame.blocks),
-                        None => items.push(frame.blocks),
-                    }
-                }
-                if items.is_empty() {
-                    return;
-                }
-                let list = Block::List(List {
-                    ordered,
-                    start,
-                    items,
-                });
-                let parent = &mut self.stack[parent_index];
-                if matches!(parent.kind, Kind::List { .. }) {
-                    match parent.items.last_mut() {
-                        Some(item) => item.push(list),
-                        None => parent.items.push(vec![list]),
-                    }
-                } else {
-                    self.container().blocks.push(list);
-                }
-            }
-            Kind::Item => {
-                flush_runs(&mut frame);
-                let parent = &mut self.stack[parent_index];
-                if matches!(parent.kind, Kind::List { .. }) {
-                    parent.items.push(frame.blocks);
-                } else {
-                    // An item outside a list: a list of one.
-                    self.container().blocks.push(Block::List(List {
-                        ordered: false,
-                        start: 1,
-                        items: vec![frame.blocks],
-                    }));
-                }
-            }
-            Kind::Cell {
-                header,
-                colspan,
-                rowspan,
-            } => {
-                flush_runs(&mut frame);
-                let paragraphs = cell_paragraphs(frame.blocks);
-                let parent = &mut self.stack[parent_index];
-                if matches!(parent.kind, Kind::Row) {
-                    parent.cells.push((paragraphs, (colspan, rowspan), header));
-                }
-            }
-            Kind::Row => {
-                let in_thead = self
-                    .stack
-                    .iter()
-                    .rev()
-                    .find(|f| matches!(f.kind, Kind::Table))
-                    .is_some_and(|t| t.in_thead);
-                let all_header = !frame.cells.is_empty() && frame.cells.iter().all(|c| c.2);
-                let mut cells = Vec::new();
-                let mut spans = Vec::new();
-                for (paragraphs, span, _) in frame.cells {
-                    cells.push(paragraphs);
-                    spans.push(span);
-                }
-                if let Some(table) = self
-                    .stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f.kind, Kind::Table))
-                {
-                    table.rows.push((cells, spans, all_header || in_thead));
-                }
-            }
-            Kind::Table => {
-                if let Some(table) = build_table(frame.rows) {
-                    self.container().blocks.push(table);
-                }
-                if !frame.blocks.is_empty() {
-                    self.container().blocks.extend(frame.blocks);
-                }
-            }
-            Kind::Note(ref id) => {
-                let id = id.clone();
-                flush_runs(&mut frame);
-                self.notes.push((id, frame.blocks));
-            }
-            Kind::Notes => {
-                flush_runs(&mut frame);
-                // Notes whose items were read as notes are gone; anything else stays in place,
-                // without the rule pandoc draws above them.
-                let rest: Vec<Block> = frame
-                    .blocks
-                    .into_iter()
-                    .filter(|b| !matches!(b, Block::Rule))
-                    .collect();
-                self.container().blocks.extend(rest);
-            }
-        }
-    }
-}
-
-fn is_space_run(run: &Run) -> bool {
-    matches!(run, Run::Text(_, t) if t.trim().is_empty())
-}
-
-/// Collapses white space as HTML renders it: any run of spaces, tabs and line breaks is one
-/// space.
-fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
-            if !space {
-                out.push(' ');
-            }
-            space = true;
-        } else {
-            out.push(c);
-            space = false;
-        }
-    }
-    out
 }
 
 /// The runs of a paragraph-like frame as trimmed inlines.
 fn paragraph_inlines(frame: &mut Frame) -> Vec<Inline> {
     let runs = join_spaces(std::mem::take(&mut frame.runs));
     trim_inlines(markdown::nest_runs(runs))
-}
-
-/// Adjacent spaces from different text nodes (`a <b> b</b>`) become one.
-fn join_spaces(runs: Vec<Run>) -> Vec<Run> {
-    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
-    let mut last_space = true;
-    for run in runs {
-        match run {
-            Run::Text(m, t) => {
-                let t = if last_space {
-                    t.trim_start().to_string()
-                } else {
-                    t
-                };
-                if t.is_empty() {
-                    continue;
-                }
-                last_space = t.ends_with(' ');
-                out.push(Run::Text(m, t));
-            }
-            Run::Inline(m, Inline::TaskBox(checked)) => {
-                // The box is written with its space ("[x] "): the text after it starts fresh.
-                last_space = true;
-                out.push(Run::Inline(m, Inline::TaskBox(checked)));
-            }
-            Run::Inline(m, Inline::LineBreak) => {
-                // Spaces before a line break are not text.
-                if let Some(Run::Text(_, prev)) = out.last_mut() {
-                    let trimmed = prev.trim_end().to_string();
-                    *prev = trimmed;
-                }
-                last_space = true;
-                out.push(Run::Inline(m, Inline::LineBreak));
-            }
-            other => {
-                last_space = false;
-                out.push(other);
-            }
-        }
-    }
-    out
-}
-
-fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
-    while matches!(inlines.first(), Some(Inline::LineBreak)) {
-        inlines.remove(0);
-    }
-    while matches!(inlines.last(), Some(Inline::LineBreak)) {
-        inlines.pop();
-    }
-    if let Some(Inline::Text(t)) = inlines.first_mut() {
-        *t = t.trim_start().to_string();
-    }
-    if let Some(Inline::Text(t)) = inlines.last_mut() {
-        *t = t.trim_end().to_string();
-    }
-    inlines.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
-    inlines
 }
 
 /// Inline content of a block container becomes a paragraph before the next block.
@@ -919,234 +465,6 @@ fn flush_runs(frame: &mut Frame) {
     if !content.is_empty() {
         frame.blocks.push(Block::Paragraph(content));
     }
-}
-
-/// A table cell's blocks as the paragraphs the table model holds (list items marked).
-fn cell_paragraphs(blocks: Vec<Block>) -> Vec<Vec<Inline>> {
-    let mut out = Vec::new();
-    for block in blocks {
-        match block {
-            Block::Paragraph(i) | Block::Heading { content: i, .. } => out.push(i),
-            Block::CodeBlock { text, .. } => out.push(vec![Inline::Code(text)]),
-            Block::List(list) => {
-                for item in list.items {
-                    for (n, para) in cell_paragraphs(item).into_iter().enumerate() {
-                        let mut p = Vec::new();
-                        if n == 0 {
-                            p.push(Inline::ListMarker {
-                                ordered: list.ordered,
-                            });
-                        }
-                        p.extend(para);
-                        out.push(p);
-                    }
-                }
-            }
-            Block::Quote(inner) => out.extend(cell_paragraphs(inner)),
-            // A table in a cell: each of its rows one line, cells apart by spaces.
-            Block::Table(inner) => {
-                for row in inner.rows {
-                    let mut line = Vec::new();
-                    for cell in row {
-                        for para in cell {
-                            if !line.is_empty() {
-                                line.push(Inline::Text(" ".into()));
-                            }
-                            line.extend(para);
-                        }
-                    }
-                    if !line.is_empty() {
-                        out.push(line);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The table model from rows: spans as the DOCX rule (any span: HTML), the header from `th`
-/// rows or `thead`.
-fn build_table(rows: Vec<RowRead>) -> Option<Block> {
-    if rows.iter().all(|(cells, _, _)| cells.is_empty()) {
-        return None;
-    }
-    let any_span = rows
-        .iter()
-        .any(|(_, spans, _)| spans.iter().any(|&(c, r)| c > 1 || r > 1));
-    let header = rows.first().map(|(_, _, h)| *h);
-    let mut out_rows = Vec::new();
-    let mut out_spans = Vec::new();
-    if any_span {
-        // Lay the spans out on a grid: positions a span covers are (0, 0).
-        let mut covered: HashMap<(usize, usize), ()> = HashMap::new();
-        for (r, (cells, spans, _)) in rows.into_iter().enumerate() {
-            let mut row = Vec::new();
-            let mut row_spans = Vec::new();
-            let mut col = 0;
-            for (cell, (cs, rs)) in cells.into_iter().zip(spans) {
-                while covered.contains_key(&(r, col)) {
-                    row.push(Vec::new());
-                    row_spans.push((0, 0));
-                    col += 1;
-                }
-                for dr in 0..rs {
-                    for dc in 0..cs {
-                        if dr > 0 || dc > 0 {
-                            covered.insert((r + dr, col + dc), ());
-                        }
-                    }
-                }
-                row.push(cell);
-                row_spans.push((cs, rs));
-                for _ in 1..cs {
-                    row.push(Vec::new());
-                    row_spans.push((0, 0));
-                }
-                col += cs;
-            }
-            while covered.contains_key(&(r, col)) {
-                row.push(Vec::new());
-                row_spans.push((0, 0));
-                col += 1;
-            }
-            out_rows.push(row);
-            out_spans.push(row_spans);
-        }
-    } else {
-        for (cells, _, _) in rows {
-            out_rows.push(cells);
-        }
-    }
-    Some(Block::Table(Table {
-        rows: out_rows,
-        spans: out_spans,
-        header: Some(header.unwrap_or(false)),
-    }))
-}
-
-/// The language of a code block from its classes (`language-rust`, `lang-py`, pandoc's
-/// `sourceCode python`), on the `pre` or its `code` child (checked on the `pre` only here: the
-/// class of `code` is read when it opens inside).
-fn language(e: &scraper::node::Element) -> String {
-    for class in e.classes() {
-        if let Some(lang) = class
-            .strip_prefix("language-")
-            .or_else(|| class.strip_prefix("lang-"))
-        {
-            return lang.to_string();
-        }
-    }
-    let classes: Vec<&str> = e.classes().collect();
-    if classes.contains(&"sourceCode")
-        && let Some(lang) = classes
-            .iter()
-            .find(|c| **c != "sourceCode" && !c.contains('-'))
-    {
-        return lang.to_string();
-    }
-    String::new()
-}
-
-fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-    )
-}
-
-/// `hidden`, or an inline style that hides the element.
-fn hidden(e: &scraper::node::Element) -> bool {
-    if e.attr("hidden").is_some() {
-        return true;
-    }
-    e.attr("style").is_some_and(|style| {
-        let s: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        s.contains("display:none") || s.contains("visibility:hidden")
-    })
-}
-
-/// Title, description, author, keywords, language and generator from the document head.
-fn head_metadata(html: &scraper::Html) -> Metadata {
-    let mut metadata = Metadata::new();
-    for node in html.tree.root().descendants() {
-        let Node::Element(e) = node.value() else {
-            continue;
-        };
-        match e.name() {
-            "html" => {
-                if let Some(lang) = e.attr("lang").filter(|l| !l.trim().is_empty()) {
-                    metadata.insert("language".into(), lang.trim().to_string());
-                }
-            }
-            "title" if !metadata.contains_key("title") => {
-                let title: String = node
-                    .children()
-                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
-                    .collect();
-                let title = collapse(&title).trim().to_string();
-                if !title.is_empty() {
-                    metadata.insert("title".into(), title);
-                }
-            }
-            "meta" => {
-                let name = e
-                    .attr("name")
-                    .or_else(|| e.attr("property"))
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                let key = match name.as_str() {
-                    "description" | "og:description" | "dc.description" => "description",
-                    "author" | "dc.creator" => "author",
-                    "keywords" => "keywords",
-                    "generator" => "generator",
-                    _ => continue,
-                };
-                if let Some(content) = e.attr("content").map(str::trim).filter(|c| !c.is_empty()) {
-                    metadata
-                        .entry(key.to_string())
-                        .or_insert_with(|| content.to_string());
-                }
-            }
-            "body" => break,
-            _ => {}
-        }
-    }
-    metadata
-}
-
-/// The element holding the page's main content, when it has one.
-fn main_element(html: &scraper::Html) -> Option<ego_tree::NodeRef<'_, Node>> {
-    let mut article = None;
-    for node in html.tree.root().descendants() {
-        if let Node::Element(e) = node.value() {
-            if e.name() == "main" || e.attr("role") == Some("main") {
-                return Some(node);
-            }
-            if e.name() == "article" && article.is_none() {
-                article = Some(node);
-            }
-        }
-    }
-    article
 }
 
 #[cfg(test)]
@@ -1206,6 +524,24 @@ mod tests {
             ),
             "Claim[^1].\n\n[^1]: The source.\n"
         );
+    }
+
+    #[test]
+    fn an_inline_frame_document_is_read_in_place() {
+        assert_eq!(
+            md(
+                "<p>before</p><iframe srcdoc=\"<p>in the <b>frame</b></p><iframe srcdoc='<p>deeper</p>'></iframe>\"></iframe><p>after</p>"
+            ),
+            "before\n\nin the **frame**\n\ndeeper\n\nafter\n"
+        );
+        let mut nested = "<p>bottom</p>".to_string();
+        for _ in 0..6 {
+            nested = format!(
+                "<iframe srcdoc=\"{}\"></iframe>",
+                nested.replace('&', "&amp;").replace('"', "&quot;")
+            );
+        }
+        assert_eq!(md(&nested), "", "frames deeper than three are left out");
     }
 
     #[test]

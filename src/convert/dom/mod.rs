@@ -8,7 +8,10 @@
 //! a tree of more than [`MAX_NODES`] nodes likewise. The tree is walked by an iterator of
 //! open/close edges, never by recursion.
 
+mod element;
 mod map;
+mod table;
+mod text;
 
 pub use map::{Mapper, Options, map};
 
