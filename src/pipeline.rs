@@ -160,6 +160,7 @@ pub fn convert(config: &Config) -> Result<Summary> {
         discovery
             .jobs
             .par_iter()
+            .with_max_len(1)
             .map(|job| plan(config, job, known.get(&path_key(job)), hashed_at_ns))
             .collect::<Vec<_>>()
     });
@@ -187,11 +188,17 @@ pub fn convert(config: &Config) -> Result<Summary> {
         recorder_failed: AtomicBool::new(false),
     };
     let mut outcomes: Vec<Option<Outcome>> = vec![None; planned.len()];
-    let units = work_units(&planned, &mut outcomes, &ctx, &recorder.sender());
+    let mut units = work_units(&planned, &mut outcomes, &ctx, &recorder.sender());
+    // Largest conversions first: a big document started last would keep one worker busy
+    // while the others wait (restores are cheap and go last).
+    units.sort_by_key(|u| std::cmp::Reverse(u.weight(&planned)));
     progress.start_work(units.iter().map(|u| u.len() as u64).sum());
     let results: Vec<Vec<(usize, Outcome)>> = pool.install(|| {
         units
             .par_iter()
+            // One task per unit: rayon's adaptive splitting would otherwise leave the first
+            // (largest) units to one thread.
+            .with_max_len(1)
             .map_with(recorder.sender(), |tx, unit| {
                 ctx.run_unit(&planned, unit, tx)
             })
@@ -572,6 +579,14 @@ enum Unit {
 }
 
 impl Unit {
+    /// How much work the unit is, for scheduling: the leader's input size.
+    fn weight(&self, planned: &[Planned<'_>]) -> u64 {
+        match self {
+            Unit::Convert { leader, .. } => planned[*leader].job.stat.size,
+            Unit::Restore(_) => 0,
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             Unit::Convert { followers, .. } => 1 + followers.len(),

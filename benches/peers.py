@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Slides and sheets: docproc beside Kreuzberg and MarkItDown on the same files, in one run.
+"""docproc beside Kreuzberg and MarkItDown on the same files, in one run, by group of formats.
 
-  peers   every PPTX, ODP, XLSX, XLS, XLSB, ODS, CSV and TSV file of the corpus (default
-          ../shared/corpus) and of fixtures/docs, converted cold to Markdown files in an empty
+  peers   every file of the group (--group office: PPTX, ODP, XLSX, XLS, XLSB, ODS, CSV, TSV;
+          --group web: HTML, XHTML, MHTML, EPUB, EML, MSG, notebooks) in the corpus (default
+          ../shared/corpus) and in fixtures/docs, converted cold to Markdown files in an empty
           directory on the same disk: by docproc (`--jobs N`; it also hashes, records every
           document in SQLite, fsyncs what it writes and converts in worker processes), by
           Kreuzberg's batch API (`batch_extract_files_sync` with `output_format="markdown"`, one
           Python process) and by MarkItDown (N Python worker processes, each converting its
           share). Times are end to end, interpreter start and imports included, best of --runs;
           the report gives documents/s and the ratio docproc/peer.
-  big     a generated workbook of 100,000 rows x 8 columns (numbers, text, dates, percentages),
+  big     (office) a generated workbook of 100,000 rows x 8 columns (numbers, text, dates, percentages),
           converted by docproc in-process (`--isolation none`) so that the peak RSS measured
           is the conversion's own.
 
@@ -18,7 +19,8 @@ The peers live in a virtual environment (default ~/.cache/docproc-bench/venv):
     ~/.cache/docproc-bench/venv/bin/pip install kreuzberg 'markitdown[all]'
 A peer that is not installed is skipped.
 
-Usage: cargo build --release && python3 benches/office.py [--corpus DIR] [--runs N] [--jobs N]
+Usage: cargo build --release && python3 benches/peers.py [--group office|web] [--corpus DIR]
+       [--runs N] [--jobs N]
 """
 import argparse
 import os
@@ -31,8 +33,12 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-EXTENSIONS = {".pptx", ".pptm", ".ppsx", ".potx", ".odp", ".xlsx", ".xlsm", ".xltx", ".xls",
-              ".xlsb", ".ods", ".csv", ".tsv"}
+GROUPS = {
+    "office": ("slide and sheet", {".pptx", ".pptm", ".ppsx", ".potx", ".odp", ".xlsx", ".xlsm",
+                                   ".xltx", ".xls", ".xlsb", ".ods", ".csv", ".tsv"}),
+    "web": ("web page, e-book, notebook and e-mail", {".html", ".htm", ".xhtml", ".mht", ".mhtml",
+                                                       ".epub", ".eml", ".msg", ".ipynb"}),
+}
 
 KREUZBERG = r"""
 import os, sys, kreuzberg
@@ -88,7 +94,7 @@ if __name__ == "__main__":
 """
 
 
-def stage(sources, dest):
+def stage(sources, dest, extensions):
     files = []
     for source in sources:
         if not os.path.isdir(source):
@@ -96,7 +102,7 @@ def stage(sources, dest):
         for dirpath, dirnames, filenames in os.walk(source):
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             for name in sorted(filenames):
-                if os.path.splitext(name)[1].lower() not in EXTENSIONS:
+                if os.path.splitext(name)[1].lower() not in extensions:
                     continue
                 src = os.path.join(dirpath, name)
                 rel = os.path.relpath(src, source)
@@ -181,17 +187,19 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--group", choices=sorted(GROUPS), default="office")
     args = ap.parse_args()
     if not os.path.exists(args.bin):
         sys.exit(f"no docproc binary at {args.bin}: run cargo build --release")
     python = os.path.join(args.venv, "bin", "python")
-    with tempfile.TemporaryDirectory(prefix="docproc-office-bench-") as work:
+    label, extensions = GROUPS[args.group]
+    with tempfile.TemporaryDirectory(prefix="docproc-peers-bench-") as work:
         tree = os.path.join(work, "in")
-        files = stage([args.corpus, os.path.join(ROOT, "fixtures", "docs")], tree)
+        files = stage([args.corpus, os.path.join(ROOT, "fixtures", "docs")], tree, extensions)
         by_ext = {}
         for f in files:
             by_ext[os.path.splitext(f)[1].lower()] = by_ext.get(os.path.splitext(f)[1].lower(), 0) + 1
-        print(f"## {len(files)} slide and sheet files ({', '.join(f'{n} {e}' for e, n in sorted(by_ext.items()))}), "
+        print(f"## {len(files)} {label} files ({', '.join(f'{n} {e}' for e, n in sorted(by_ext.items()))}), "
               f"{args.jobs} jobs, best of {args.runs}")
         listing = os.path.join(work, "files.txt")
         with open(listing, "w", encoding="utf-8") as f:
@@ -217,6 +225,8 @@ def main():
             ratio = "" if name == "docproc" else f"{t / base:.1f}x faster"
             print(f"{name:24} {t:8.2f} {len(files) / t:8.1f} {ok:5d} {failed:6d} {ratio:>12}")
 
+        if args.group != "office":
+            return
         print(f"\n## a {args.rows:,}-row workbook (8 columns), in-process")
         big = os.path.join(work, "big", "big.xlsx")
         os.makedirs(os.path.dirname(big))
