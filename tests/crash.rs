@@ -155,7 +155,8 @@ fn killed_runs_leave_a_consistent_state_that_the_next_run_completes() {
 #[test]
 fn ctrl_c_finishes_work_in_progress_and_exits_130() {
     let t = Tree::new();
-    t.write("in/000-slow.txt", "slow\n");
+    // The largest document, so that it is converted first.
+    t.write("in/000-slow.txt", "slow\n".repeat(100));
     for i in 1..40 {
         t.write(&format!("in/{i:03}.txt"), format!("text {i}\n"));
     }
