@@ -45,6 +45,8 @@ const FONT_OBFUSCATION: [&str; 2] = [
 struct Item {
     href: String,
     media_type: String,
+    /// The EPUB 3 navigation document (`properties="nav"`).
+    nav: bool,
 }
 
 fn convert_book(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -78,21 +80,38 @@ fn convert_book(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, Con
                 Item {
                     href: resolve_path(&base, &decode_href(href)),
                     media_type: item.attr("media-type").unwrap_or("").to_string(),
+                    nav: item
+                        .attr("properties")
+                        .is_some_and(|p| p.split_whitespace().any(|p| p == "nav")),
                 },
             );
         }
     }
-    let spine: Vec<String> = opf
-        .child("spine")
-        .map(|s| {
-            s.children_named("itemref")
-                .filter_map(|r| r.attr("idref"))
-                .filter_map(|id| items.get(id))
-                .filter(|i| i.media_type.contains("html") || i.media_type.is_empty())
-                .map(|i| i.href.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    // The reading order; `linear="no"` items are auxiliary (EPUB 3.3, 5.7): they follow the
+    // linear ones, except a non-linear navigation document, which is the table of contents the
+    // headings already make.
+    let mut linear = Vec::new();
+    let mut auxiliary = Vec::new();
+    if let Some(spine) = opf.child("spine") {
+        for itemref in spine.children_named("itemref") {
+            let Some(item) = itemref.attr("idref").and_then(|id| items.get(id)) else {
+                continue;
+            };
+            if !(item.media_type.contains("html") || item.media_type.is_empty()) {
+                continue;
+            }
+            if itemref.attr("linear") == Some("no") {
+                if !item.nav {
+                    auxiliary.push(item.href.clone());
+                }
+            } else {
+                linear.push(item.href.clone());
+            }
+        }
+    }
+    let mut spine = linear;
+    spine.extend(auxiliary);
+    spine.dedup();
     let mut metadata = book_metadata(&opf);
     metadata.insert("chapter_count".into(), spine.len().to_string());
 
