@@ -93,7 +93,14 @@ pub fn read(message: &mail_parser::Message<'_>, depth: usize) -> Mail {
         .chain(&message.text_body)
         .copied()
         .collect();
-    for &id in &message.attachments {
+    if message.attachments.len() > mail::MAX_PARTS {
+        mail.problems.push(format!(
+            "the message has {} parts: the first {} are read",
+            message.attachments.len(),
+            mail::MAX_PARTS
+        ));
+    }
+    for &id in message.attachments.iter().take(mail::MAX_PARTS) {
         let Some(part) = message.parts.get(id as usize) else {
             continue;
         };
@@ -260,6 +267,30 @@ mod tests {
         assert_eq!(
             md(raw),
             "# Überblick\n\n**From:** André \\<andre@example.com>\\\n**To:** bo@example.com\\\n**Date:** 2024-03-15T10:00:00+01:00\n\nCafé **bold**\n\n- one\n"
+        );
+    }
+
+    #[test]
+    fn a_message_with_too_many_parts_lists_the_first_ones_and_says_so() {
+        let mut raw = String::from(
+            "From: a@example.com\r\nTo: b@example.com\r\nSubject: many\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n",
+        );
+        for i in 0..mail::MAX_PARTS + 5 {
+            raw.push_str(&format!(
+                "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"{i}.bin\"\r\n\r\nx\r\n"
+            ));
+        }
+        raw.push_str("--b--\r\n");
+        let out = EmlConverter
+            .convert(raw.as_bytes(), &ConvertOptions::default())
+            .unwrap();
+        assert_eq!(out.markdown.matches(".bin (").count(), mail::MAX_PARTS);
+        let warning = out.warning.unwrap();
+        assert_eq!(warning.code, "damaged_parts");
+        assert!(
+            warning.message.contains("the first 10000 are read"),
+            "{}",
+            warning.message
         );
     }
 }

@@ -11,6 +11,9 @@ use crate::markdown::{Block, Inline, List};
 /// Attached messages followed this deep (a message forwarding a message forwarding ...).
 pub const MAX_DEPTH: usize = 8;
 
+/// Attachments and recipients read from one message (a generated message can hold millions).
+pub const MAX_PARTS: usize = 10_000;
+
 /// A message, read from any container.
 #[derive(Debug, Default, Clone)]
 pub struct Mail {

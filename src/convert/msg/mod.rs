@@ -108,9 +108,6 @@ const ATTACHMENT_HIDDEN: u16 = 0x7FFE;
 /// `PR_ATTACH_METHOD` of an attached message.
 const ATTACH_EMBEDDED_MSG: u32 = 5;
 
-/// At most this many recipients and attachments are read from one message.
-const MAX_CHILDREN: usize = 10_000;
-
 /// One storage of the file (the message, an attached message, a recipient, an attachment) and
 /// its fixed-size properties.
 struct Storage {
@@ -245,9 +242,21 @@ impl Reader<'_> {
                 let rest = e.name().strip_prefix(prefix)?;
                 Some((u32::from_str_radix(rest, 16).ok()?, e.name().to_string()))
             })
-            .take(MAX_CHILDREN)
             .collect();
         names.sort();
+        if names.len() > mail::MAX_PARTS {
+            self.notes.push(format!(
+                "the message has {} {}: the first {} are read",
+                names.len(),
+                if prefix.contains("recip") {
+                    "recipients"
+                } else {
+                    "attachments"
+                },
+                mail::MAX_PARTS
+            ));
+            names.truncate(mail::MAX_PARTS);
+        }
         names.into_iter().map(|(_, n)| n).collect()
     }
 
