@@ -283,3 +283,27 @@ fn mislabelled_web_pages_and_messages_are_converted_as_what_they_are() {
         t.read("out/web-export.xls.md")
     );
 }
+
+#[test]
+fn an_outlook_message_with_a_damaged_stream_is_corrupt_naming_the_stream() {
+    let t = Tree::new();
+    let mut bytes = std::fs::read(crate::support::fixtures().join("docs/message.msg")).unwrap();
+    // The subject stream's directory entry claims more bytes than its sector chain holds.
+    let name: Vec<u8> = "__substg1.0_0037001F"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let at = bytes.windows(name.len()).position(|w| w == name).unwrap();
+    bytes[at + 120..at + 128].copy_from_slice(&3000u64.to_le_bytes());
+    t.write("in/damaged.msg", &bytes);
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 1, "{report}");
+    let failure = &report["failures"][0];
+    assert_eq!(failure["code"], "corrupt");
+    let message = failure["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("damaged Outlook message: stream __substg1.0_0037001F"),
+        "{message}"
+    );
+    assert!(!t.path("out/damaged.msg.md").exists());
+}
