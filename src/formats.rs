@@ -501,6 +501,19 @@ pub static ODS: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static ODT: FormatSpec = FormatSpec {
+    name: "odt",
+    label: "an OpenDocument text document",
+    title: "OpenDocument text",
+    extensions: &["odt", "ott", "fodt"],
+    container: Container::Zip,
+    identify: |p| odf(p, "application/vnd.oasis.opendocument.text"),
+    rank: 0,
+    converter: &convert::odt::OdtConverter,
+    options: &[&IMAGES, &FRONT_MATTER],
+    enabled_by_default: true,
+};
+
 pub static PDF: FormatSpec = FormatSpec {
     name: "pdf",
     label: "a PDF",
@@ -654,7 +667,7 @@ pub static YAML: FormatSpec = FormatSpec {
 
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
-    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &PDF, &PPTX,
+    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &ODT, &PDF, &PPTX,
     &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
 ];
 

@@ -277,6 +277,51 @@ pub struct FlatItem {
     pub blocks: Vec<Block>,
 }
 
+/// A table cell's blocks as the paragraphs the table model holds (list items marked).
+pub fn cell_paragraphs(blocks: Vec<Block>) -> Vec<Vec<Inline>> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Paragraph(i) | Block::Heading { content: i, .. } => out.push(i),
+            Block::CodeBlock { text, .. } => out.push(vec![Inline::Code(text)]),
+            Block::List(list) => {
+                for item in list.items {
+                    for (n, para) in cell_paragraphs(item).into_iter().enumerate() {
+                        let mut p = Vec::new();
+                        if n == 0 {
+                            p.push(Inline::ListMarker {
+                                ordered: list.ordered,
+                            });
+                        }
+                        p.extend(para);
+                        out.push(p);
+                    }
+                }
+            }
+            Block::Quote(inner) => out.extend(cell_paragraphs(inner)),
+            // A table in a cell: each of its rows one line, cells apart by spaces.
+            Block::Table(inner) => {
+                for row in inner.rows {
+                    let mut line = Vec::new();
+                    for cell in row {
+                        for para in cell {
+                            if !line.is_empty() {
+                                line.push(Inline::Text(" ".into()));
+                            }
+                            line.extend(para);
+                        }
+                    }
+                    if !line.is_empty() {
+                        out.push(line);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Builds nested lists from flat items in document order. A jump of several levels is treated as
 /// one level deeper; a change between bullets and numbers, or to another list (`list_id`), at
 /// the same level starts a new list.

@@ -19,6 +19,7 @@ pub mod mhtml;
 pub mod msg;
 pub mod odp;
 pub mod ods;
+pub mod odt;
 pub mod pdf;
 pub mod pptx;
 pub mod txt;

@@ -1,6 +1,7 @@
-//! OpenDocument packages (ODP and ODS now; ODT later): the package or flat XML file, its
-//! encryption, its metadata, and the text model every ODF format shares — paragraphs and spans
-//! with their automatic and named styles, links, spaces, tabs, line breaks and lists.
+//! OpenDocument packages (ODT, ODP, ODS): the package or flat XML file, its encryption, its
+//! metadata, and the text model every ODF format shares — paragraphs and spans with their
+//! automatic and named styles, what a paragraph style makes of a paragraph (a heading, code, a
+//! quote), links, spaces, tabs, line breaks, lists and tables.
 //!
 //! A package is a zip whose `mimetype` names the format and whose `content.xml` holds the body;
 //! a flat file (`.fodp`, `.fods`) is the same XML in one file. Styles are looked up by name in
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 use super::opc::Package;
 use super::xml::{self, Element, Node};
 use super::{ConvertError, Limits, Metadata};
-use crate::markdown::{self, Block, FlatItem, Inline, Marks, Run};
+use crate::markdown::{self, Block, FlatItem, Inline, Marks, Run, Table};
 
 /// An opened ODF document: its parts as bytes (a package) or its one XML file (flat).
 pub enum Document<'a> {
@@ -103,6 +104,8 @@ pub fn read_meta(doc: &mut Document<'_>) -> Metadata {
 #[derive(Debug, Default, Clone)]
 pub struct Styles {
     marks: HashMap<String, Marks>,
+    /// Automatic styles (direct formatting): the marks each sets itself, without its parent's.
+    direct: HashMap<String, Marks>,
     /// List styles by name: for each level, whether it is numbered and where it starts.
     lists: HashMap<String, Vec<(bool, u64)>>,
     /// Drawing-page styles that hide their page (`presentation:visibility="hidden"`).
@@ -111,6 +114,87 @@ pub struct Styles {
     pub hidden_tables: Vec<String>,
     /// Row and column styles that are hidden (`table:visibility`).
     pub collapsed: Vec<String>,
+    /// Paragraph styles: what each says of itself, for [`Styles::kind`].
+    paragraphs: HashMap<String, ParagraphStyle>,
+}
+
+/// What a paragraph style says of itself (its parent says the rest).
+#[derive(Debug, Default, Clone)]
+struct ParagraphStyle {
+    parent: Option<String>,
+    /// The style's name as people see it (`Heading 1`; `Heading_20_1` decoded).
+    display: String,
+    /// `style:default-outline-level`: a heading style's level.
+    outline: Option<u8>,
+    /// `style:list-style-name`: paragraphs of the style are list items of this list style.
+    list_style: Option<String>,
+    /// `fo:margin-left` in centimetres, when the style sets it.
+    margin: Option<f64>,
+    /// Defined among the automatic styles: direct formatting of one paragraph.
+    automatic: bool,
+}
+
+/// What a paragraph is, by its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParagraphKind {
+    Heading(u8),
+    /// `Preformatted Text` (and styles based on it): a line of code.
+    Code,
+    /// `Quotations`: a block quote.
+    Quote,
+    /// The document's `Title`.
+    Title,
+    /// A caption (`Caption` and the styles based on it: `Illustration`, `Table`, `Figure`, ...).
+    Caption,
+    /// A body paragraph indented further than its style (direct formatting): a block quote,
+    /// as for DOCX.
+    Indented,
+    Body,
+}
+
+/// An ODF length in centimetres.
+fn length_cm(length: &str) -> Option<f64> {
+    let length = length.trim();
+    let split = length
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(length.len());
+    let (number, unit) = length.split_at(split);
+    let value: f64 = number.trim().parse().ok()?;
+    Some(match unit {
+        "cm" => value,
+        "mm" => value / 10.0,
+        "in" => value * 2.54,
+        "pt" => value * 2.54 / 72.0,
+        "pc" => value * 2.54 / 6.0,
+        "px" => value * 2.54 / 96.0,
+        _ => return None,
+    })
+}
+
+/// An ODF style name as people see it: `_20_` is a space, `_xx_` a hex-escaped character.
+fn display_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut rest = name;
+    while let Some(i) = rest.find('_') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find('_').and_then(|j| {
+            let hex = &after[..j];
+            (hex.len() == 2 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+                .then(|| (u8::from_str_radix(hex, 16).ok(), j))
+        }) {
+            Some((Some(b), j)) => {
+                out.push(b as char);
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push('_');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Styles {
@@ -130,7 +214,35 @@ impl Styles {
                     match style.name.as_str() {
                         "style" => {
                             let parent = style.attr("parent-style-name").map(str::to_string);
+                            if style.attr("family") == Some("paragraph") {
+                                styles.paragraphs.insert(
+                                    name.to_string(),
+                                    ParagraphStyle {
+                                        parent: parent.clone(),
+                                        display: style
+                                            .attr("display-name")
+                                            .map(str::to_string)
+                                            .unwrap_or_else(|| display_name(name)),
+                                        outline: style
+                                            .attr("default-outline-level")
+                                            .and_then(|l| l.parse::<u8>().ok())
+                                            .filter(|l| *l > 0),
+                                        list_style: style
+                                            .attr("list-style-name")
+                                            .filter(|l| !l.is_empty())
+                                            .map(str::to_string),
+                                        margin: style
+                                            .child("paragraph-properties")
+                                            .and_then(|p| p.attr("margin-left"))
+                                            .and_then(length_cm),
+                                        automatic: container == "automatic-styles",
+                                    },
+                                );
+                            }
                             let (marks, set) = text_marks(style.child("text-properties"));
+                            if container == "automatic-styles" {
+                                styles.direct.insert(name.to_string(), marks);
+                            }
                             raw.insert(name.to_string(), (parent, marks, set));
                             if let Some(p) = style.child("drawing-page-properties")
                                 && p.attr("visibility") == Some("hidden")
@@ -187,6 +299,89 @@ impl Styles {
         name.and_then(|n| self.marks.get(n))
             .copied()
             .unwrap_or_default()
+    }
+
+    /// The marks of a paragraph's own style that are emphasis: what its automatic style sets
+    /// directly. What a named paragraph style gives (a bold Heading style) is the style's look,
+    /// not emphasis, as for DOCX.
+    fn paragraph_marks(&self, name: Option<&str>) -> Marks {
+        name.and_then(|n| self.direct.get(n))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// What a paragraph of this style is: the first of the style and its parents that names a
+    /// heading level, `Heading N`, `Title`, `Preformatted Text` or `Quotations` decides.
+    pub fn kind(&self, name: Option<&str>) -> ParagraphKind {
+        let kind = self.named_kind(name);
+        if kind == ParagraphKind::Body
+            && let Some(style) = name.and_then(|n| self.paragraphs.get(n))
+            && style.automatic
+            && let Some(margin) = style.margin
+        {
+            let inherited = self.margin(style.parent.as_deref()).unwrap_or(0.0);
+            if margin - inherited >= 0.5 && self.paragraph_list(name).is_none() {
+                return ParagraphKind::Indented;
+            }
+        }
+        kind
+    }
+
+    /// The left margin a style and its parents set.
+    fn margin(&self, name: Option<&str>) -> Option<f64> {
+        let mut current = name;
+        for _ in 0..32 {
+            let style = self.paragraphs.get(current?)?;
+            if style.margin.is_some() {
+                return style.margin;
+            }
+            current = style.parent.as_deref();
+        }
+        None
+    }
+
+    fn named_kind(&self, name: Option<&str>) -> ParagraphKind {
+        let mut current = name;
+        for _ in 0..32 {
+            let Some(style) = current.and_then(|n| self.paragraphs.get(n)) else {
+                break;
+            };
+            if let Some(level) = style.outline {
+                return ParagraphKind::Heading(level.min(6));
+            }
+            let display = style.display.to_ascii_lowercase();
+            if let Some(n) = display.strip_prefix("heading ")
+                && let Ok(level) = n.trim().parse::<u8>()
+            {
+                return ParagraphKind::Heading(level.clamp(1, 6));
+            }
+            match display.as_str() {
+                "title" => return ParagraphKind::Title,
+                "caption" | "illustration" | "figure" | "drawing" => {
+                    return ParagraphKind::Caption;
+                }
+                "preformatted text" | "source code" | "code" => return ParagraphKind::Code,
+                "quotations" | "quote" | "block quotation" | "block text" => {
+                    return ParagraphKind::Quote;
+                }
+                _ => {}
+            }
+            current = style.parent.as_deref();
+        }
+        ParagraphKind::Body
+    }
+
+    /// The list style a paragraph style makes its paragraphs items of.
+    pub fn paragraph_list(&self, name: Option<&str>) -> Option<&str> {
+        let mut current = name;
+        for _ in 0..32 {
+            let style = self.paragraphs.get(current?)?;
+            if let Some(l) = &style.list_style {
+                return Some(l);
+            }
+            current = style.parent.as_deref();
+        }
+        None
     }
 
     /// Whether a list style numbers this level (0-based), and its start value; None when the
@@ -271,12 +466,45 @@ fn or_marks(a: Marks, b: Marks) -> Marks {
 /// Nesting of spans followed per paragraph (deeper spans are read as text).
 const MAX_SPAN_DEPTH: usize = 64;
 
+/// What a format does with the elements inside text that the shared model leaves out: notes,
+/// frames, fields.
+pub trait InlineHook {
+    /// Handles `e` (pushing its runs) and says so, or leaves it to the shared model.
+    fn element(&mut self, e: &Element, marks: Marks, out: &mut Vec<Run>) -> bool;
+}
+
+/// Leaves everything to the shared model.
+struct NoHook;
+
+impl InlineHook for NoHook {
+    fn element(&mut self, _: &Element, _: Marks, _: &mut Vec<Run>) -> bool {
+        false
+    }
+}
+
 /// The inlines of a paragraph or heading (`text:p`, `text:h`).
 pub fn paragraph(p: &Element, styles: &Styles) -> Vec<Inline> {
-    let base = styles.marks(p.attr("style-name"));
+    paragraph_with(p, styles, &mut NoHook)
+}
+
+/// The inlines of a paragraph, `hook` handling what it knows first.
+pub fn paragraph_with(p: &Element, styles: &Styles, hook: &mut dyn InlineHook) -> Vec<Inline> {
+    trim(untrimmed_paragraph(p, styles, hook))
+}
+
+/// The inlines of a paragraph with its leading and trailing spaces (a line of code).
+pub fn untrimmed_paragraph(
+    p: &Element,
+    styles: &Styles,
+    hook: &mut dyn InlineHook,
+) -> Vec<Inline> {
+    let base = styles.paragraph_marks(p.attr("style-name"));
     let mut runs = Vec::new();
-    collect_runs(p, base, styles, &mut runs, 0);
-    let mut inlines = markdown::nest_runs(runs);
+    collect_runs(p, base, styles, &mut runs, 0, hook);
+    markdown::nest_runs(runs)
+}
+
+fn trim(mut inlines: Vec<Inline>) -> Vec<Inline> {
     if let Some(Inline::Text(t)) = inlines.first_mut() {
         *t = t.trim_start().to_string();
     }
@@ -287,8 +515,20 @@ pub fn paragraph(p: &Element, styles: &Styles) -> Vec<Inline> {
     inlines
 }
 
-fn collect_runs(e: &Element, marks: Marks, styles: &Styles, out: &mut Vec<Run>, depth: usize) {
+fn collect_runs(
+    e: &Element,
+    marks: Marks,
+    styles: &Styles,
+    out: &mut Vec<Run>,
+    depth: usize,
+    hook: &mut dyn InlineHook,
+) {
     for child in &e.children {
+        if let Node::Element(c) = child
+            && hook.element(c, marks, out)
+        {
+            continue;
+        }
         match child {
             // Whitespace in ODF text is collapsed like HTML's; `text:s` writes the spaces kept.
             Node::Text(t) => {
@@ -309,11 +549,11 @@ fn collect_runs(e: &Element, marks: Marks, styles: &Styles, out: &mut Vec<Run>, 
                 "line-break" => out.push(Run::Inline(marks, Inline::LineBreak)),
                 "span" if depth < MAX_SPAN_DEPTH => {
                     let inner = or_marks(marks, styles.marks(c.attr("style-name")));
-                    collect_runs(c, inner, styles, out, depth + 1);
+                    collect_runs(c, inner, styles, out, depth + 1, hook);
                 }
                 "a" if depth < MAX_SPAN_DEPTH => {
                     let mut inner = Vec::new();
-                    collect_runs(c, Marks::default(), styles, &mut inner, depth + 1);
+                    collect_runs(c, Marks::default(), styles, &mut inner, depth + 1, hook);
                     let target = c.attr("href").unwrap_or("").to_string();
                     out.push(Run::Inline(
                         marks,
@@ -327,7 +567,9 @@ fn collect_runs(e: &Element, marks: Marks, styles: &Styles, out: &mut Vec<Run>, 
                 // where they are handled (or not at all).
                 "note" | "annotation" | "bookmark" | "bookmark-start" | "bookmark-end"
                 | "soft-page-break" | "change" | "change-start" | "change-end" | "frame" => {}
-                _ if depth < MAX_SPAN_DEPTH => collect_runs(c, marks, styles, out, depth + 1),
+                _ if depth < MAX_SPAN_DEPTH => {
+                    collect_runs(c, marks, styles, out, depth + 1, hook)
+                }
                 _ => {}
             },
         }
@@ -473,6 +715,113 @@ fn list_items(
         // writes an indented bullet).
         for n in nested {
             list_items(n, styles, level + 1, style, out);
+        }
+    }
+}
+
+/// A table (`table:table`): header rows (`table:table-header-rows`, or the first row when
+/// `table:use-first-row-styles` says so) and row groups read in order, repeated cells and
+/// rows materialised (capped), spans from `table:number-columns-spanned`/`-rows-spanned` with
+/// covered cells as the positions they cover. `cell` gives a cell's blocks.
+pub fn table(table: &Element, cell: &mut dyn FnMut(&Element) -> Vec<Block>) -> Block {
+    let mut rows_in = Vec::new();
+    let mut header_rows = 0;
+    collect_rows(table, &mut rows_in, &mut header_rows, false, 0);
+    let mut rows = Vec::new();
+    let mut spans = Vec::new();
+    let mut any_span = false;
+    for tr in rows_in.into_iter().take(10_000) {
+        let mut cells = Vec::new();
+        let mut row_spans = Vec::new();
+        for tc in tr.elements() {
+            let covered = tc.name == "covered-table-cell";
+            if tc.name != "table-cell" && !covered {
+                continue;
+            }
+            let repeat = tc
+                .attr("number-columns-repeated")
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1_000);
+            let content = if covered { Vec::new() } else { cell(tc) };
+            let paragraphs = markdown::cell_paragraphs(content);
+            for _ in 0..repeat {
+                if covered {
+                    cells.push(Vec::new());
+                    row_spans.push((0, 0));
+                    any_span = true;
+                    continue;
+                }
+                let span = |name: &str| {
+                    tc.attr(name)
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .unwrap_or(1)
+                        .clamp(1, 1_000)
+                };
+                let (cs, rs) = (span("number-columns-spanned"), span("number-rows-spanned"));
+                any_span |= cs > 1 || rs > 1;
+                row_spans.push((cs, rs));
+                cells.push(paragraphs.clone());
+            }
+        }
+        // Trailing empty cells (repeated to the sheet's width) are no columns.
+        while cells.last().is_some_and(|c| c.is_empty())
+            && row_spans.last().is_some_and(|s| *s == (1, 1))
+        {
+            cells.pop();
+            row_spans.pop();
+        }
+        rows.push(cells);
+        spans.push(row_spans);
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for (row, row_spans) in rows.iter_mut().zip(spans.iter_mut()) {
+        while row.len() < width {
+            row.push(Vec::new());
+            row_spans.push((1, 1));
+        }
+    }
+    let first_row_styled = table.attr("use-first-row-styles") == Some("true");
+    Block::Table(Table {
+        rows,
+        spans: if any_span { spans } else { Vec::new() },
+        header: Some(header_rows > 0 || first_row_styled),
+    })
+}
+
+/// The rows of a table in order, through header rows, row groups and `table:table-rows`.
+fn collect_rows<'e>(
+    parent: &'e Element,
+    out: &mut Vec<&'e Element>,
+    header_rows: &mut usize,
+    in_header: bool,
+    depth: usize,
+) {
+    if depth > 16 {
+        return;
+    }
+    for child in parent.elements() {
+        match child.name.as_str() {
+            "table-row" => {
+                let repeat = child
+                    .attr("number-rows-repeated")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 100);
+                // Repeated rows beyond the first are empty filler unless they hold text.
+                let times = if child.text().trim().is_empty() { 1 } else { repeat };
+                for _ in 0..times {
+                    out.push(child);
+                    if in_header {
+                        *header_rows += 1;
+                    }
+                }
+            }
+            "table-header-rows" => collect_rows(child, out, header_rows, true, depth + 1),
+            "table-rows" | "table-row-group" => {
+                collect_rows(child, out, header_rows, in_header, depth + 1)
+            }
+            _ => {}
         }
     }
 }

@@ -13,7 +13,7 @@ use super::media::Media;
 use super::odf::{self, Document, Styles};
 use super::xml::Element;
 use super::{ConvertError, ConvertOptions, Converted, Converter};
-use crate::markdown::{self, Block, Inline, Table};
+use crate::markdown::{self, Block, Inline};
 
 pub struct OdpConverter;
 
@@ -23,7 +23,8 @@ impl Converter for OdpConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: a paragraph style's own look (a bold title style) is not emphasis.
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -265,71 +266,5 @@ fn title_inlines(blocks: &[Block]) -> Vec<Inline> {
 
 /// An ODF table (`table:table`) as the shared table model: covered cells as spans.
 pub fn table(table: &Element, styles: &Styles) -> Block {
-    let mut rows = Vec::new();
-    let mut spans = Vec::new();
-    let mut any_span = false;
-    let mut header_rows = 0;
-    let mut all_rows: Vec<&Element> = Vec::new();
-    for child in table.elements() {
-        match child.name.as_str() {
-            "table-header-rows" => {
-                for r in child.children_named("table-row") {
-                    header_rows += 1;
-                    all_rows.push(r);
-                }
-            }
-            "table-row" => all_rows.push(child),
-            "table-rows" => all_rows.extend(child.children_named("table-row")),
-            _ => {}
-        }
-    }
-    for tr in all_rows.into_iter().take(10_000) {
-        let mut cells = Vec::new();
-        let mut row_spans = Vec::new();
-        for tc in tr.elements() {
-            let covered = tc.name == "covered-table-cell";
-            if tc.name != "table-cell" && !covered {
-                continue;
-            }
-            let repeat = tc
-                .attr("number-columns-repeated")
-                .and_then(|n| n.parse::<usize>().ok())
-                .unwrap_or(1)
-                .clamp(1, 1_000);
-            for _ in 0..repeat {
-                if covered {
-                    cells.push(Vec::new());
-                    row_spans.push((0, 0));
-                    any_span = true;
-                    continue;
-                }
-                let span = |name: &str| {
-                    tc.attr(name)
-                        .and_then(|v| v.parse::<usize>().ok())
-                        .unwrap_or(1)
-                        .clamp(1, 1_000)
-                };
-                let (cs, rs) = (span("number-columns-spanned"), span("number-rows-spanned"));
-                any_span |= cs > 1 || rs > 1;
-                row_spans.push((cs, rs));
-                let paragraphs: Vec<Vec<Inline>> = odf::blocks(tc, styles)
-                    .into_iter()
-                    .filter_map(|b| match b {
-                        Block::Paragraph(i) | Block::Heading { content: i, .. } => Some(i),
-                        _ => None,
-                    })
-                    .collect();
-                cells.push(paragraphs);
-            }
-        }
-        rows.push(cells);
-        spans.push(row_spans);
-    }
-    // Impress tables mark their first row by the table template, not by header rows.
-    let first_row_styled = table.attr("use-first-row-styles") == Some("true");
-    Block::Table(Table {
-        rows,
-        spans: if any_span { spans } else { Vec::new() },
-        header: Some(header_rows > 0 || first_row_styled),
-    })
+    odf::table(table, &mut |cell| odf::blocks(cell, styles))
 }

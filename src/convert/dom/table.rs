@@ -4,57 +4,14 @@ use std::collections::HashMap;
 
 use crate::markdown::{Block, Inline, Table};
 
+pub(super) use crate::markdown::cell_paragraphs;
+
 /// A table cell: its paragraphs.
 pub(super) type Cell = Vec<Vec<Inline>>;
 /// A table row as read: cells, their (colspan, rowspan), whether it is a header row.
 pub(super) type RowRead = (Vec<Cell>, Vec<(usize, usize)>, bool);
 /// A cell as read: paragraphs, (colspan, rowspan), whether it is a header cell.
 pub(super) type CellRead = (Cell, (usize, usize), bool);
-
-/// A table cell's blocks as the paragraphs the table model holds (list items marked).
-pub(super) fn cell_paragraphs(blocks: Vec<Block>) -> Vec<Vec<Inline>> {
-    let mut out = Vec::new();
-    for block in blocks {
-        match block {
-            Block::Paragraph(i) | Block::Heading { content: i, .. } => out.push(i),
-            Block::CodeBlock { text, .. } => out.push(vec![Inline::Code(text)]),
-            Block::List(list) => {
-                for item in list.items {
-                    for (n, para) in cell_paragraphs(item).into_iter().enumerate() {
-                        let mut p = Vec::new();
-                        if n == 0 {
-                            p.push(Inline::ListMarker {
-                                ordered: list.ordered,
-                            });
-                        }
-                        p.extend(para);
-                        out.push(p);
-                    }
-                }
-            }
-            Block::Quote(inner) => out.extend(cell_paragraphs(inner)),
-            // A table in a cell: each of its rows one line, cells apart by spaces.
-            Block::Table(inner) => {
-                for row in inner.rows {
-                    let mut line = Vec::new();
-                    for cell in row {
-                        for para in cell {
-                            if !line.is_empty() {
-                                line.push(Inline::Text(" ".into()));
-                            }
-                            line.extend(para);
-                        }
-                    }
-                    if !line.is_empty() {
-                        out.push(line);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
 
 /// The table model from rows: spans as the DOCX rule (any span: HTML), the header from `th`
 /// rows or `thead`.
