@@ -667,8 +667,8 @@ pub static YAML: FormatSpec = FormatSpec {
 
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
-    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &ODT, &PDF, &PPTX,
-    &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
+    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &ODT, &PDF,
+    &PPTX, &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
 ];
 
 /// `Strong` when `yes`, else `No`.

@@ -100,6 +100,12 @@ pub enum Inline {
         src: String,
         size: Option<(u32, u32)>,
     },
+    /// An equation in LaTeX: `$...$`, or `$$...$$` for display math (on its own line when it is
+    /// all its paragraph holds).
+    Math {
+        tex: String,
+        display: bool,
+    },
     /// A footnote reference `[^label]`.
     NoteRef(String),
     /// The checkbox of a task list item, `[ ]` or `[x]` (first in its item).
@@ -461,6 +467,7 @@ pub fn plain_text(list: &[Inline]) -> String {
             Inline::Link { content, .. } => out.push_str(&plain_text(content)),
             Inline::LineBreak | Inline::SoftBreak => out.push(' '),
             Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::Math { tex, .. } => out.push_str(tex),
             Inline::NoteRef(_) | Inline::TaskBox(_) | Inline::ListMarker { .. } => {}
         }
     }
@@ -934,6 +941,19 @@ fn render_inline(inline: &Inline, ctx: Context, out: &mut String) {
         Inline::NoteRef(label) => {
             let _ = write!(out, "[^{label}]");
         }
+        Inline::Math { tex, display } => {
+            let tex = tex.trim();
+            if !tex.is_empty() {
+                // Inside a table cell a line break would end the row.
+                let tex = if ctx == Context::Table {
+                    tex.replace('\n', " ").replace('|', "\\vert ")
+                } else {
+                    tex.to_string()
+                };
+                let fence = if *display { "$$" } else { "$" };
+                let _ = write!(out, "{fence}{tex}{fence}");
+            }
+        }
         Inline::TaskBox(checked) => out.push_str(if *checked { "[x] " } else { "[ ] " }),
         Inline::ListMarker { ordered } => out.push_str(if *ordered { "1. " } else { "- " }),
         Inline::LineBreak => {
@@ -1076,6 +1096,10 @@ fn html_inlines(inlines: &[Inline]) -> String {
             Inline::Image { alt, .. } => out.push_str(&html_escape(alt)),
             Inline::NoteRef(label) => {
                 let _ = write!(out, "[^{label}]");
+            }
+            Inline::Math { tex, display } => {
+                let fence = if *display { "$$" } else { "$" };
+                let _ = write!(out, "{fence}{}{fence}", html_escape(tex.trim()));
             }
             Inline::TaskBox(checked) => out.push_str(if *checked { "[x] " } else { "[ ] " }),
             Inline::ListMarker { .. } => {}

@@ -213,6 +213,9 @@ fn damaged_copies_of_real_documents_each_end_with_a_final_status() {
         "analysis.ipynb",
         "mail-alternative.eml",
         "message.msg",
+        "report.odt",
+        "equations.docx",
+        "equations.odt",
     ];
     let mut seed: u64 = 0x5eed;
     let mut next = || {

@@ -8,6 +8,7 @@ mod support;
 mod cache;
 mod cli;
 mod crash;
+mod documents;
 mod docx;
 mod failures;
 mod generated;

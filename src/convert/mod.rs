@@ -30,6 +30,7 @@ pub(crate) mod chart;
 pub(crate) mod dom;
 pub(crate) mod drawingml;
 pub(crate) mod mail;
+pub(crate) mod math;
 pub(crate) mod media;
 pub(crate) mod numfmt;
 pub(crate) mod odf;

@@ -493,11 +493,7 @@ pub fn paragraph_with(p: &Element, styles: &Styles, hook: &mut dyn InlineHook) -
 }
 
 /// The inlines of a paragraph with its leading and trailing spaces (a line of code).
-pub fn untrimmed_paragraph(
-    p: &Element,
-    styles: &Styles,
-    hook: &mut dyn InlineHook,
-) -> Vec<Inline> {
+pub fn untrimmed_paragraph(p: &Element, styles: &Styles, hook: &mut dyn InlineHook) -> Vec<Inline> {
     let base = styles.paragraph_marks(p.attr("style-name"));
     let mut runs = Vec::new();
     collect_runs(p, base, styles, &mut runs, 0, hook);
@@ -567,9 +563,7 @@ fn collect_runs(
                 // where they are handled (or not at all).
                 "note" | "annotation" | "bookmark" | "bookmark-start" | "bookmark-end"
                 | "soft-page-break" | "change" | "change-start" | "change-end" | "frame" => {}
-                _ if depth < MAX_SPAN_DEPTH => {
-                    collect_runs(c, marks, styles, out, depth + 1, hook)
-                }
+                _ if depth < MAX_SPAN_DEPTH => collect_runs(c, marks, styles, out, depth + 1, hook),
                 _ => {}
             },
         }
@@ -809,7 +803,11 @@ fn collect_rows<'e>(
                     .unwrap_or(1)
                     .clamp(1, 100);
                 // Repeated rows beyond the first are empty filler unless they hold text.
-                let times = if child.text().trim().is_empty() { 1 } else { repeat };
+                let times = if child.text().trim().is_empty() {
+                    1
+                } else {
+                    repeat
+                };
                 for _ in 0..times {
                     out.push(child);
                     if in_header {

@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 
+use super::math;
 use super::media::Media;
 use super::odf::{self, Document, InlineHook, ParagraphKind, Styles};
 use super::xml::Element;
@@ -162,7 +163,11 @@ impl Writer<'_, '_, '_> {
             out.append(&mut self.pending);
             return;
         }
-        let inlines = odf::paragraph_with(p, styles, self);
+        let mut inlines = odf::paragraph_with(p, styles, self);
+        // A formula that is all its paragraph holds is display math.
+        if let [Inline::Math { display, .. }] = inlines.as_mut_slice() {
+            *display = true;
+        }
         if !inlines.is_empty() {
             match kind {
                 ParagraphKind::Heading(level) => out.push(Block::Heading {
@@ -227,8 +232,8 @@ impl Writer<'_, '_, '_> {
             .numbered(style.as_deref(), level)
             .unwrap_or((false, 1));
         let key = style.clone().unwrap_or_default();
-        let continues = list.attr("continue-numbering") == Some("true")
-            || list.attr("continue-list").is_some();
+        let continues =
+            list.attr("continue-numbering") == Some("true") || list.attr("continue-list").is_some();
         let mut number = match self.counters.get(&key) {
             Some(&n) if continues && level == 0 => n,
             _ => style_start,
@@ -295,6 +300,15 @@ impl Writer<'_, '_, '_> {
             self.pending.extend(blocks);
             return None;
         }
+        // A formula object (LibreOffice Math): its MathML, inside the file or in its own part.
+        if let Some(object) = frame.child("object")
+            && let Some(tex) = self.formula(object)
+        {
+            return Some(Inline::Math {
+                tex,
+                display: false,
+            });
+        }
         let image = frame.child("image")?;
         let href = image.attr("href").unwrap_or("").trim();
         let alt = odf::alt_text(frame);
@@ -327,6 +341,29 @@ impl Writer<'_, '_, '_> {
     }
 }
 
+impl Writer<'_, '_, '_> {
+    /// The LaTeX of a formula object (`draw:object`): MathML inline in a flat file, else in
+    /// the package's `Object N/content.xml`.
+    fn formula(&mut self, object: &Element) -> Option<String> {
+        let math = match object.child("math") {
+            Some(m) => math::read_mathml(m),
+            None => {
+                let href = object.attr("href")?.trim().trim_start_matches("./");
+                let part = format!("{}/content.xml", href.trim_end_matches('/'));
+                let root = self.doc.package()?.read_xml(&part).ok()??;
+                let m = if root.name == "math" {
+                    &root
+                } else {
+                    root.find("math")?
+                };
+                math::read_mathml(m)
+            }
+        };
+        let tex = math::to_latex(&math);
+        (!tex.is_empty()).then_some(tex)
+    }
+}
+
 impl InlineHook for Writer<'_, '_, '_> {
     fn element(&mut self, e: &Element, marks: Marks, out: &mut Vec<Run>) -> bool {
         match e.name.as_str() {
@@ -339,7 +376,10 @@ impl InlineHook for Writer<'_, '_, '_> {
                     blocks: Vec::new(),
                 });
                 let index = self.notes.len() - 1;
-                let body = e.child("note-body").map(|b| self.blocks(b)).unwrap_or_default();
+                let body = e
+                    .child("note-body")
+                    .map(|b| self.blocks(b))
+                    .unwrap_or_default();
                 if let Some(Block::Footnote { blocks, .. }) = self.notes.get_mut(index) {
                     *blocks = body;
                 }
@@ -438,7 +478,7 @@ fn length_px(length: &str) -> Option<u32> {
         _ => return None,
     };
     let px = (inches * 96.0).round();
-    (px >= 1.0 && px <= 100_000.0).then_some(px as u32)
+    (1.0..=100_000.0).contains(&px).then_some(px as u32)
 }
 
 #[cfg(test)]

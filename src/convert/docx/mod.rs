@@ -23,6 +23,7 @@ mod styles;
 
 use std::collections::HashMap;
 
+use super::math;
 use super::media::{self, Media};
 use super::opc::{self, Package, Rels};
 use super::xml::{Element, toggle};
@@ -38,7 +39,8 @@ impl Converter for DocxConverter {
     }
 
     fn version(&self) -> &'static str {
-        "2"
+        // 3: equations as LaTeX.
+        "3"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -622,12 +624,17 @@ impl<'c> Walker<'c> {
                         self.inline_content(content, base, out, shared);
                     }
                 }
+                // Equations as LaTeX: `m:oMathPara` is display math, `m:oMath` inline.
                 "oMath" | "oMathPara" => {
-                    let mut ts = Vec::new();
-                    child.find_all("t", &mut ts);
-                    let text: String = ts.iter().map(|t| t.text()).collect();
-                    if !text.is_empty() {
-                        out.push(Run::Text(base, text));
+                    let tex = math::to_latex(&math::read_omml(child));
+                    if !tex.is_empty() {
+                        out.push(Run::Inline(
+                            Marks::default(),
+                            Inline::Math {
+                                tex,
+                                display: child.name == "oMathPara",
+                            },
+                        ));
                     }
                 }
                 _ => {}
@@ -1131,6 +1138,7 @@ fn inline_text(inline: &Inline) -> String {
         Inline::SoftBreak => " ".into(),
         Inline::Image { alt, .. } => alt.clone(),
         Inline::NoteRef(label) => format!("[^{label}]"),
+        Inline::Math { tex, .. } => tex.clone(),
         Inline::TaskBox(checked) => if *checked { "[x] " } else { "[ ] " }.into(),
         Inline::ListMarker { .. } => String::new(),
     }
