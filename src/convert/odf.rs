@@ -301,6 +301,12 @@ impl Styles {
             .unwrap_or_default()
     }
 
+    /// Whether a paragraph style (or a style it is based on) sets a fixed-pitch font: its
+    /// paragraphs are code lines.
+    pub fn monospace_paragraph(&self, name: Option<&str>) -> bool {
+        self.marks(name).code
+    }
+
     /// The marks of a paragraph's own style that are emphasis: what its automatic style sets
     /// directly. What a named paragraph style gives (a bold Heading style) is the style's look,
     /// not emphasis, as for DOCX.

@@ -61,10 +61,19 @@ impl Converter for OdtConverter {
             notes: Vec::new(),
             pending: Vec::new(),
             counters: HashMap::new(),
+            anchors: HashMap::new(),
+            slugs: HashMap::new(),
         };
         let mut blocks = writer.blocks(body);
         let note_count = writer.notes.len();
         blocks.append(&mut writer.notes);
+        // Links to a bookmark in a heading point to the heading's identifier (as for DOCX).
+        let anchors = std::mem::take(&mut writer.anchors);
+        markdown::map_links(&mut blocks, &|target| {
+            anchors
+                .get(target.strip_prefix('#')?)
+                .map(|slug| format!("#{slug}"))
+        });
         let mut metadata = odf::read_meta(&mut writer.doc);
         metadata.insert("image_count".into(), writer.media.count.to_string());
         metadata.insert("note_count".into(), note_count.to_string());
@@ -96,6 +105,10 @@ struct Writer<'a, 's, 'o> {
     pending: Vec<Block>,
     /// The next number of each list style's outer level, for lists that continue one.
     counters: HashMap<String, u64>,
+    /// Bookmark names in headings -> the headings' identifiers.
+    anchors: HashMap<String, String>,
+    /// Heading identifiers given so far, for `-1`, `-2` suffixes.
+    slugs: HashMap<String, usize>,
 }
 
 impl Writer<'_, '_, '_> {
@@ -147,7 +160,9 @@ impl Writer<'_, '_, '_> {
             self.styles.kind(style)
         };
         let styles = self.styles;
-        if kind == ParagraphKind::Code {
+        if kind == ParagraphKind::Code
+            || (kind == ParagraphKind::Body && styles.monospace_paragraph(style))
+        {
             let line = code_text(&odf::untrimmed_paragraph(p, styles, self));
             match out.last_mut() {
                 Some(Block::CodeBlock { text, .. }) => {
@@ -169,6 +184,9 @@ impl Writer<'_, '_, '_> {
             *display = true;
         }
         if !inlines.is_empty() {
+            if matches!(kind, ParagraphKind::Heading(_) | ParagraphKind::Title) {
+                self.heading_anchors(p, &inlines);
+            }
             match kind {
                 ParagraphKind::Heading(level) => out.push(Block::Heading {
                     level,
@@ -204,23 +222,38 @@ impl Writer<'_, '_, '_> {
                         out.push(Block::Paragraph(text));
                     }
                 }
-                // A paragraph all in a fixed-pitch font is a line of code too.
-                _ => match code_only(&inlines) {
-                    Some(line) => match out.last_mut() {
-                        Some(Block::CodeBlock { text, .. }) => {
-                            text.push('\n');
-                            text.push_str(&line);
-                        }
-                        _ => out.push(Block::CodeBlock {
-                            info: String::new(),
-                            text: line,
-                        }),
-                    },
-                    None => out.push(Block::Paragraph(inlines)),
-                },
+                // A paragraph of code spans only is inline code (a term, a name); a code block
+                // is a paragraph style's (above).
+                _ => out.push(Block::Paragraph(inlines)),
             }
         }
         out.append(&mut self.pending);
+    }
+
+    /// Records the bookmarks and reference marks of a heading as names of its identifier.
+    fn heading_anchors(&mut self, heading: &Element, inlines: &[Inline]) {
+        let mut slug = markdown::heading_slug(&markdown::plain_text(inlines));
+        let seen = self.slugs.entry(slug.clone()).or_insert(0);
+        if *seen > 0 {
+            slug = format!("{slug}-{seen}");
+        }
+        *seen += 1;
+        for kind in [
+            "bookmark",
+            "bookmark-start",
+            "reference-mark",
+            "reference-mark-start",
+        ] {
+            let mut marks = Vec::new();
+            heading.find_all(kind, &mut marks);
+            for m in marks {
+                if let Some(name) = m.attr("name") {
+                    self.anchors
+                        .entry(name.to_string())
+                        .or_insert_with(|| slug.clone());
+                }
+            }
+        }
     }
 
     /// A list and the lists nested in it. An item that holds only headings (outline
@@ -440,24 +473,6 @@ fn code_text(inlines: &[Inline]) -> String {
         }
     }
     out.trim_end().to_string()
-}
-
-/// The text of a paragraph that is nothing but inline code (a fixed-pitch font).
-fn code_only(inlines: &[Inline]) -> Option<String> {
-    let mut out = String::new();
-    let mut code = false;
-    for i in inlines {
-        match i {
-            Inline::Code(c) => {
-                out.push_str(c);
-                code = true;
-            }
-            Inline::LineBreak => out.push('\n'),
-            Inline::Text(t) if t.trim().is_empty() => out.push_str(t),
-            _ => return None,
-        }
-    }
-    (code && !out.trim().is_empty()).then_some(out)
 }
 
 /// An ODF length (`2.5cm`, `1in`, `12pt`, `30mm`, `96px`) in pixels at 96 per inch.
