@@ -547,6 +547,19 @@ pub static PPTX: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static RTF: FormatSpec = FormatSpec {
+    name: "rtf",
+    label: "an RTF document",
+    title: "Rich Text Format",
+    extensions: &["rtf"],
+    container: Container::Text,
+    identify: |p| strong_if(p.head.trim_ascii_start().starts_with(b"{\\rtf")),
+    rank: 0,
+    converter: &convert::rtf::RtfConverter,
+    options: &[&IMAGES, &FRONT_MATTER],
+    enabled_by_default: true,
+};
+
 pub static TSV: FormatSpec = FormatSpec {
     name: "tsv",
     label: "a TSV file",
@@ -668,7 +681,7 @@ pub static YAML: FormatSpec = FormatSpec {
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
     &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &ODT, &PDF,
-    &PPTX, &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
+    &PPTX, &RTF, &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
 ];
 
 /// `Strong` when `yes`, else `No`.

@@ -39,14 +39,22 @@ fn equations_are_latex_in_docx_and_odt_alike() {
 }
 
 #[test]
-fn an_odt_copy_of_a_docx_reads_like_it() {
+fn odt_and_rtf_copies_of_a_docx_read_like_it() {
     let t = Tree::new();
     t.copy_fixture("docs/report.docx", "in/report.docx");
     t.copy_fixture("docs/report.odt", "in/report.odt");
+    t.copy_fixture("docs/report.rtf", "in/report.rtf");
     let out = t.convert(&["in", "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docx = t.read("out/report.docx.md");
     let odt = t.read("out/report.odt.md");
+    // LibreOffice's RTF keeps the styles (Title, Quote, a heading style based on Heading 2,
+    // Source Code): only the list continuation differs from the DOCX.
+    let rtf = t.read("out/report.rtf.md");
+    assert_eq!(
+        rtf,
+        docx.replace("- New office in Lyon\n\n  - Opened in March\n\n- Hiring on track\n\n  Two hires started in May.\n", "- New office in Lyon\n  - Opened in March\n- Hiring on track\n\nTwo hires started in May.\n"),
+    );
     // The same headings, marks, links, lists and cells. LibreOffice's copy loses two things
     // Word's file says: the list continuation paragraph (it becomes a paragraph after the list,
     // so the list is tight) and the table's header row.

@@ -214,6 +214,7 @@ fn damaged_copies_of_real_documents_each_end_with_a_final_status() {
         "mail-alternative.eml",
         "message.msg",
         "report.odt",
+        "report.rtf",
         "equations.docx",
         "equations.odt",
     ];

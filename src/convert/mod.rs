@@ -22,6 +22,7 @@ pub mod ods;
 pub mod odt;
 pub mod pdf;
 pub mod pptx;
+pub mod rtf;
 pub mod txt;
 pub mod xls;
 pub mod xlsx;

@@ -1,0 +1,1168 @@
+//! RTF tokens (`rtf_text::tokens`) to a flat stream of paragraphs and table marks, with the
+//! document's tables (fonts, styles, lists, `\info`) read on the way.
+//!
+//! Character properties (`\b`, `\i`, `\strike`, `\super`, `\sub`, `\v`, `\fN`, `\plain`) and
+//! paragraph properties (`\pard`, `\li`, `\fi`, `\outlinelevel`, `\sN`, `\intbl`, `\itap`,
+//! `\ls`, `\ilvl`) live in groups and are restored when a group closes. Text bytes are decoded
+//! in the code page of their font (`\fcharset`, `\cpg`) or the document's (`\ansicpg`); `\uN`
+//! skips its `\ucN` fallback characters. Destinations are read where they hold something for
+//! the Markdown (footnotes, fields, pictures, the font, style and list tables, `\info`, headers
+//! and footers) and skipped otherwise.
+
+use std::collections::HashMap;
+
+use encoding_rs::Encoding;
+
+use crate::convert::media::Media;
+use crate::convert::rtf_text::Token;
+use crate::markdown::{Inline, Marks, Run};
+
+/// Groups nested deeper than this are read as part of their parent.
+const MAX_DEPTH: usize = 256;
+
+/// A paragraph as read: its runs and the paragraph properties in force at its end.
+#[derive(Debug, Clone, Default)]
+pub struct Para {
+    pub runs: Vec<Run>,
+    pub props: ParaProps,
+    /// A `\listtext`/`\pntext` marker preceded the text (the paragraph is a list item).
+    pub marked: bool,
+    /// Every piece of text is in a fixed-pitch font.
+    pub monospace: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParaProps {
+    pub li: i32,
+    pub fi: i32,
+    pub outline: Option<u8>,
+    pub style: i32,
+    pub intbl: bool,
+    pub itap: i32,
+    pub ls: Option<i32>,
+    pub ilvl: i32,
+    /// Legacy paragraph numbering (`\pnlvlblt` bullets, `\pnlvlbody` numbers).
+    pub pn: Option<bool>,
+}
+
+/// What a paragraph style makes of its paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StyleKind {
+    Heading(u8),
+    Quote,
+    Code,
+    Body,
+}
+
+/// A paragraph style: its name, the style it is based on and the character formatting it
+/// gives (which is the style's look, not emphasis).
+#[derive(Debug, Clone, Default)]
+pub struct StyleDef {
+    pub name: String,
+    pub based_on: Option<i32>,
+    pub marks: Marks,
+}
+
+/// A cell's place in a row definition (`\cellx`), with its merge marks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CellDef {
+    pub merge_first: bool,
+    pub merged: bool,
+    pub vmerge_first: bool,
+    pub vmerged: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Para(Para),
+    /// The end of a cell of the table at `level` (1: `\cell`; deeper: `\nestcell`).
+    Cell {
+        level: usize,
+    },
+    /// The end of a row of the table at `level`, with its cell definitions and whether it is
+    /// a header row.
+    Row {
+        level: usize,
+        cells: Vec<CellDef>,
+        header: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Font {
+    monospace: bool,
+    encoding: &'static Encoding,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CharState {
+    marks: Marks,
+    hidden: bool,
+    font: i32,
+    uc: usize,
+}
+
+impl Default for CharState {
+    fn default() -> Self {
+        CharState {
+            marks: Marks::default(),
+            hidden: false,
+            font: -1,
+            uc: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct State {
+    chars: CharState,
+    para: ParaProps,
+    /// The row definition being built (`\trowd ... \cellx`).
+    pending: CellDef,
+}
+
+/// What reading a body produced.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub events: Vec<Event>,
+    /// Footnotes, in the order of their references: each a body of its own.
+    pub notes: Vec<Vec<Event>>,
+}
+
+pub struct Reader<'t> {
+    toks: &'t [Token<'t>],
+    fonts: HashMap<i32, Font>,
+    default_font: i32,
+    /// Paragraph styles (`\sN`) of the style sheet.
+    pub styles: HashMap<i32, StyleDef>,
+    /// `\lsN` -> for each level, whether it is numbered.
+    pub lists: HashMap<i32, Vec<bool>>,
+    /// `\listidN` -> for each level, whether it is numbered (from `\listtable`).
+    list_defs: HashMap<i32, Vec<bool>>,
+    /// The row being defined repeats as a header (`\trhdr`).
+    header_row: bool,
+    ansi: &'static Encoding,
+    pub info: Vec<(String, String)>,
+    pub header: String,
+    pub footer: String,
+    pub media: Media,
+    extract_images: bool,
+    /// Footnotes read so far, numbered from 1.
+    notes: Vec<Vec<Event>>,
+    /// The cells of the row being defined.
+    row: Vec<CellDef>,
+    nest_row: Vec<CellDef>,
+}
+
+impl<'t> Reader<'t> {
+    pub fn new(toks: &'t [Token<'t>], extract_images: bool) -> Reader<'t> {
+        Reader {
+            toks,
+            fonts: HashMap::new(),
+            default_font: 0,
+            styles: HashMap::new(),
+            lists: HashMap::new(),
+            list_defs: HashMap::new(),
+            header_row: false,
+            ansi: encoding_rs::WINDOWS_1252,
+            info: Vec::new(),
+            header: String::new(),
+            footer: String::new(),
+            media: Media::default(),
+            extract_images,
+            notes: Vec::new(),
+            row: Vec::new(),
+            nest_row: Vec::new(),
+        }
+    }
+
+    /// Reads the whole document.
+    pub fn read(&mut self) -> Body {
+        let mut out = Out::default();
+        let mut state = State::default();
+        state.chars.font = self.default_font;
+        self.run(0, self.toks.len(), state, &mut out, 0);
+        out.end_paragraph(true);
+        Body {
+            events: out.events,
+            notes: std::mem::take(&mut self.notes),
+        }
+    }
+
+    /// The index after the group that opens at `open` (the `{` at `toks[open]`).
+    fn group_end(&self, open: usize) -> usize {
+        let mut depth = 0usize;
+        for (i, t) in self.toks.iter().enumerate().skip(open) {
+            match t {
+                Token::Open => depth += 1,
+                Token::Close => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.toks.len()
+    }
+
+    /// Reads tokens `from..to` into `out`, starting in `state`.
+    fn run(&mut self, from: usize, to: usize, state: State, out: &mut Out, depth: usize) {
+        let mut stack = vec![state];
+        let mut skip_chars = 0usize;
+        let mut i = from;
+        while i < to {
+            let tok = &self.toks[i];
+            match tok {
+                Token::Open => {
+                    // A destination: read (or skipped) as a whole.
+                    if let Some(next) = self.destination(i, to, &stack, out, depth) {
+                        i = next;
+                        continue;
+                    }
+                    if stack.len() < MAX_DEPTH {
+                        let top = stack.last().cloned().unwrap_or_default();
+                        stack.push(top);
+                    }
+                }
+                Token::Close => {
+                    if stack.len() > 1 {
+                        stack.pop();
+                    }
+                }
+                Token::Word(name, param) => {
+                    let uc = stack.last().map_or(1, |s| s.chars.uc);
+                    let st = stack.last_mut().expect("a state");
+                    skip_chars = self.word(name, *param, st, out, uc).unwrap_or(0);
+                    i += 1;
+                    continue;
+                }
+                Token::Symbol(c) => {
+                    let st = stack.last().expect("a state");
+                    if !st.chars.hidden {
+                        match c {
+                            // `\` before a line break is a paragraph mark (Cocoa writes them).
+                            b'\n' | b'\r' => {
+                                out.set_para(&st.para);
+                                out.paragraph_font_mono =
+                                    self.fonts.get(&st.chars.font).is_some_and(|f| f.monospace);
+                                out.end_paragraph(true);
+                            }
+                            b'\\' | b'{' | b'}' => out.bytes(&[*c], self.char_run(st)),
+                            b'~' => out.text("\u{a0}", self.char_run(st)),
+                            b'_' => out.text("-", self.char_run(st)),
+                            _ => {}
+                        }
+                    }
+                }
+                Token::Hex(b) => {
+                    if skip_chars > 0 {
+                        skip_chars -= 1;
+                    } else {
+                        let st = stack.last().expect("a state");
+                        if !st.chars.hidden {
+                            out.bytes(&[*b], self.char_run(st));
+                        }
+                    }
+                    i += 1;
+                    continue;
+                }
+                Token::Text(t) => {
+                    let mut t: &[u8] = t;
+                    if skip_chars > 0 {
+                        let n = skip_chars.min(t.len());
+                        t = &t[n..];
+                        skip_chars -= n;
+                    }
+                    let st = stack.last().expect("a state");
+                    if !st.chars.hidden && !t.is_empty() {
+                        out.bytes(t, self.char_run(st));
+                    }
+                    i += 1;
+                    continue;
+                }
+            }
+            skip_chars = 0;
+            i += 1;
+        }
+    }
+
+    /// How text in this state is written: its marks, encoding and font pitch.
+    fn char_run(&self, st: &State) -> CharRun {
+        let font = self.fonts.get(&st.chars.font);
+        let monospace = font.is_some_and(|f| f.monospace);
+        let mut marks = st.chars.marks;
+        marks.code = monospace;
+        CharRun {
+            marks,
+            encoding: font.map_or(self.ansi, |f| f.encoding),
+            para: st.para.clone(),
+        }
+    }
+
+    /// A control word; returns how many fallback characters to skip (after `\u`).
+    fn word(
+        &mut self,
+        name: &str,
+        param: Option<i32>,
+        st: &mut State,
+        out: &mut Out,
+        uc: usize,
+    ) -> Option<usize> {
+        let on = param.is_none_or(|p| p != 0);
+        let c = &mut st.chars;
+        match name {
+            "par" | "sect" | "page" => {
+                out.set_para(&st.para);
+                // A code line is a paragraph whose own font (the one its mark is in) is
+                // fixed-pitch; code spans in a proportional paragraph are inline code.
+                out.paragraph_font_mono =
+                    self.fonts.get(&st.chars.font).is_some_and(|f| f.monospace);
+                out.end_paragraph(name == "par");
+            }
+            "line" => out.inline(Inline::LineBreak, self.char_run(st)),
+            "tab" => out.text("\t", self.char_run(st)),
+            "cell" | "nestcell" => {
+                out.set_para(&st.para);
+                out.end_paragraph(false);
+                out.events.push(Event::Cell {
+                    level: if name == "cell" { 1 } else { level(&st.para) },
+                });
+            }
+            "row" => {
+                out.end_paragraph(false);
+                out.events.push(Event::Row {
+                    level: 1,
+                    cells: std::mem::take(&mut self.row),
+                    header: std::mem::take(&mut self.header_row),
+                });
+            }
+            "nestrow" => {
+                out.end_paragraph(false);
+                out.events.push(Event::Row {
+                    level: level(&st.para),
+                    cells: std::mem::take(&mut self.nest_row),
+                    header: false,
+                });
+            }
+            "trowd" => {
+                self.header_row = false;
+                if st.para.itap > 1 {
+                    self.nest_row.clear();
+                } else {
+                    self.row.clear();
+                }
+                st.pending = CellDef::default();
+            }
+            "trhdr" => self.header_row = true,
+            "clmgf" => st.pending.merge_first = true,
+            "clmrg" => st.pending.merged = true,
+            "clvmgf" => st.pending.vmerge_first = true,
+            "clvmrg" => st.pending.vmerged = true,
+            "cellx" => {
+                let def = std::mem::take(&mut st.pending);
+                if st.para.itap > 1 {
+                    self.nest_row.push(def);
+                } else {
+                    self.row.push(def);
+                }
+            }
+            "pard" => {
+                let itap = st.para.itap;
+                st.para = ParaProps::default();
+                // A nested table's paragraphs say `\itapN` after `\pard`; the level stays
+                // until then.
+                st.para.itap = itap.min(1);
+            }
+            "plain" => {
+                let uc = c.uc;
+                *c = CharState {
+                    font: self.default_font,
+                    uc,
+                    ..CharState::default()
+                };
+            }
+            "b" => c.marks.strong = on,
+            "i" => c.marks.emph = on,
+            "strike" | "striked" => c.marks.strike = on,
+            "super" => {
+                c.marks.superscript = on;
+                c.marks.subscript = false;
+            }
+            "sub" => {
+                c.marks.subscript = on;
+                c.marks.superscript = false;
+            }
+            "up" => c.marks.superscript = param.unwrap_or(6) > 0,
+            "dn" => c.marks.subscript = param.unwrap_or(6) > 0,
+            "nosupersub" => {
+                c.marks.superscript = false;
+                c.marks.subscript = false;
+            }
+            "v" => c.hidden = on,
+            "f" => c.font = param.unwrap_or(0),
+            "uc" => c.uc = param.unwrap_or(1).clamp(0, 8) as usize,
+            "u" => {
+                let v = param.unwrap_or(0);
+                let code = if v < 0 { v + 65536 } else { v } as u32;
+                if !c.hidden
+                    && let Some(ch) = char::from_u32(code)
+                {
+                    out.text(&ch.to_string(), self.char_run(st));
+                }
+                return Some(uc);
+            }
+            "ansicpg" => {
+                if let Some(enc) = param.and_then(|p| codepage::to_encoding(p as u16)) {
+                    self.ansi = enc;
+                }
+            }
+            "deff" => {
+                self.default_font = param.unwrap_or(0);
+                c.font = self.default_font;
+            }
+            "li" => st.para.li = param.unwrap_or(0),
+            "fi" => st.para.fi = param.unwrap_or(0),
+            "outlinelevel" => st.para.outline = param.and_then(|p| u8::try_from(p).ok()),
+            "s" => st.para.style = param.unwrap_or(0),
+            "intbl" => st.para.intbl = true,
+            "itap" => {
+                st.para.itap = param.unwrap_or(1);
+                st.para.intbl = st.para.itap > 0;
+            }
+            "ls" => st.para.ls = param,
+            "ilvl" => st.para.ilvl = param.unwrap_or(0).clamp(0, 8),
+            "pnlvlblt" => st.para.pn = Some(false),
+            "pnlvlbody" | "pnlvlcont" => {
+                st.para.pn.get_or_insert(true);
+            }
+            "emdash" | "endash" | "lquote" | "rquote" | "ldblquote" | "rdblquote" | "bullet"
+                if !c.hidden =>
+            {
+                let s = match name {
+                    "emdash" => "—",
+                    "endash" => "–",
+                    "lquote" => "‘",
+                    "rquote" => "’",
+                    "ldblquote" => "“",
+                    "rdblquote" => "”",
+                    _ => "•",
+                };
+                out.text(s, self.char_run(st));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// At a `{`: whether it opens a destination, and if so reads it and returns the index
+    /// after it.
+    fn destination(
+        &mut self,
+        open: usize,
+        to: usize,
+        stack: &[State],
+        out: &mut Out,
+        depth: usize,
+    ) -> Option<usize> {
+        let (starred, first) = match (self.toks.get(open + 1), self.toks.get(open + 2)) {
+            (Some(Token::Symbol(b'*')), Some(Token::Word(w, _))) => (true, *w),
+            (Some(Token::Word(w, _)), _) => (false, *w),
+            _ => return None,
+        };
+        let end = self.group_end(open).min(to);
+        let state = stack.last().cloned().unwrap_or_default();
+        match first {
+            "fonttbl" => self.font_table(open, end),
+            "stylesheet" => self.style_sheet(open, end),
+            "listtable" | "listoverridetable" => self.list_tables(open, end),
+            "info" => self.info_group(open, end),
+            "colortbl" | "rsidtbl" | "generator" | "xmlnstbl" | "themedata" | "datastore"
+            | "latentstyles" | "colorschememapping" | "revtbl" | "filetbl" | "pgdsctbl"
+            | "fldinst" | "bkmkstart" | "bkmkend" | "template" | "userprops" | "mmathPr"
+            | "pgdsc" | "themedata0" => {}
+            "header" | "headerl" | "headerr" | "headerf" | "footer" | "footerl" | "footerr"
+            | "footerf" => {
+                let text = self.plain_text(open + 1, end.saturating_sub(1));
+                let target = if first.starts_with("header") {
+                    &mut self.header
+                } else {
+                    &mut self.footer
+                };
+                if !text.trim().is_empty() {
+                    if !target.is_empty() {
+                        target.push('\n');
+                    }
+                    target.push_str(text.trim());
+                }
+            }
+            "listtext" | "pntext" => out.marked = true,
+            "pn" => {
+                // Legacy numbering properties of the paragraph: read them into its state.
+                let mut inner = Out::default();
+                let mut st = state.clone();
+                for t in &self.toks[open + 1..end] {
+                    if let Token::Word(w, _) = t {
+                        match *w {
+                            "pnlvlblt" => st.para.pn = Some(false),
+                            "pnlvlbody" | "pnlvlcont" | "pndec" | "pnucltr" | "pnlcltr"
+                            | "pnucrm" | "pnlcrm" => {
+                                st.para.pn.get_or_insert(true);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                let _ = &mut inner;
+                out.pn = st.para.pn;
+            }
+            "footnote" => {
+                if depth < 8 {
+                    let mut note = Out::default();
+                    let mut st = state.clone();
+                    st.para = ParaProps::default();
+                    self.notes.push(Vec::new());
+                    let index = self.notes.len() - 1;
+                    self.run(open + 2, end.saturating_sub(1), st, &mut note, depth + 1);
+                    note.end_paragraph(true);
+                    self.notes[index] = note.events;
+                    let label = (index + 1).to_string();
+                    out.inline(Inline::NoteRef(label), self.char_run(&state));
+                }
+            }
+            "field" => self.field(open, end, &state, out, depth),
+            "pict" => {
+                if let Some(image) = self.picture(open, end) {
+                    out.inline(image, self.char_run(&state));
+                }
+            }
+            // Fallbacks for readers without nested tables or shapes.
+            "nonesttables" | "nonshppict" => {}
+            // A nested row's definition and its end (`\nestrow`) are in this destination.
+            "nesttableprops" => {
+                self.run(open + 3, end.saturating_sub(1), state, out, depth + 1);
+            }
+            "shppict" | "shp" | "shpinst" | "shptxt" => {
+                // Pictures and text boxes of shapes: read their content in place.
+                self.run(open + 3, end.saturating_sub(1), state, out, depth + 1);
+            }
+            "object" => {
+                // An embedded object: its result (the picture or text shown).
+                if let Some(result) = self.find_sub(open + 1, end, "result") {
+                    let rend = self.group_end(result);
+                    self.run(result + 2, rend.saturating_sub(1), state, out, depth + 1);
+                }
+            }
+            _ if starred => {}
+            _ => return None,
+        }
+        Some(end)
+    }
+
+    /// The index of a sub-group `{\name ...}` or `{\*\name ...}` directly inside `from..to`.
+    fn find_sub(&self, from: usize, to: usize, name: &str) -> Option<usize> {
+        let mut depth = 0;
+        let mut i = from;
+        while i < to {
+            match &self.toks[i] {
+                Token::Open => {
+                    if depth == 0 {
+                        let w = match (self.toks.get(i + 1), self.toks.get(i + 2)) {
+                            (Some(Token::Symbol(b'*')), Some(Token::Word(w, _))) => Some(*w),
+                            (Some(Token::Word(w, _)), _) => Some(*w),
+                            _ => None,
+                        };
+                        if w == Some(name) {
+                            return Some(i);
+                        }
+                    }
+                    depth += 1;
+                }
+                Token::Close => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// `{\field{\*\fldinst HYPERLINK "url"}{\fldrslt text}}`: the result, linked for hyperlinks.
+    fn field(&mut self, open: usize, end: usize, state: &State, out: &mut Out, depth: usize) {
+        let instr = self
+            .find_sub(open + 1, end, "fldinst")
+            .map(|i| self.plain_text(i + 1, self.group_end(i).saturating_sub(1)))
+            .unwrap_or_default();
+        let Some(result) = self.find_sub(open + 1, end, "fldrslt") else {
+            return;
+        };
+        let rend = self.group_end(result);
+        let mut inner = Out::default();
+        self.run(
+            result + 2,
+            rend.saturating_sub(1),
+            state.clone(),
+            &mut inner,
+            depth + 1,
+        );
+        inner.flush();
+        let runs = std::mem::take(&mut inner.runs);
+        match hyperlink_target(&instr) {
+            Some(target) => {
+                let content = crate::markdown::nest_runs(
+                    runs.into_iter()
+                        .map(|r| match r {
+                            Run::Text(m, t) => Run::Text(Marks { code: m.code, ..m }, t),
+                            other => other,
+                        })
+                        .collect(),
+                );
+                out.inline(Inline::Link { target, content }, self.char_run(state));
+            }
+            None => {
+                out.flush();
+                out.runs.extend(runs);
+            }
+        }
+    }
+
+    /// A picture (`\pngblip`, `\jpegblip`): its hex data extracted beside the Markdown, its
+    /// display size from `\picwgoal`/`\pichgoal` (twips) and the scale.
+    fn picture(&mut self, open: usize, end: usize) -> Option<Inline> {
+        let mut kind = None;
+        let (mut w, mut h, mut sx, mut sy) = (0i64, 0i64, 100i64, 100i64);
+        let mut hex = Vec::new();
+        let mut depth = 0;
+        for t in &self.toks[open..end] {
+            match t {
+                Token::Open => depth += 1,
+                Token::Close => depth -= 1,
+                Token::Word(name, p) if depth == 1 => {
+                    let v = i64::from(p.unwrap_or(0));
+                    match *name {
+                        "pngblip" => kind = Some("png"),
+                        "jpegblip" => kind = Some("jpg"),
+                        "emfblip" => kind = Some("emf"),
+                        "wmetafile" => kind = Some("wmf"),
+                        "picwgoal" => w = v,
+                        "pichgoal" => h = v,
+                        "picscalex" => sx = v,
+                        "picscaley" => sy = v,
+                        _ => {}
+                    }
+                }
+                Token::Text(t) if depth == 1 => hex.extend_from_slice(t),
+                _ => {}
+            }
+        }
+        let kind = kind?;
+        self.media.count += 1;
+        let px = |twips: i64, scale: i64| ((twips * scale / 100) / 15).clamp(0, 100_000) as u32;
+        let size = (w > 0 && h > 0).then(|| (px(w, sx).max(1), px(h, sy).max(1)));
+        if !self.extract_images {
+            return None;
+        }
+        let bytes = decode_hex(&hex);
+        if bytes.is_empty() {
+            return None;
+        }
+        let name = self
+            .media
+            .add(&format!("image{}.{kind}", self.media.count), bytes);
+        Some(Inline::Image {
+            alt: String::new(),
+            src: format!("{}/{name}", crate::convert::ATTACHMENTS_DIR),
+            size,
+        })
+    }
+
+    /// The text of a range of tokens (for field instructions, headers, info values).
+    fn plain_text(&self, from: usize, to: usize) -> String {
+        let mut bytes = Vec::new();
+        let mut out = String::new();
+        let mut skip = 0usize;
+        let flush = |bytes: &mut Vec<u8>, out: &mut String, enc: &'static Encoding| {
+            if !bytes.is_empty() {
+                out.push_str(&enc.decode_without_bom_handling(bytes).0);
+                bytes.clear();
+            }
+        };
+        for t in &self.toks[from..to.min(self.toks.len())] {
+            match t {
+                Token::Text(t) => {
+                    let n = skip.min(t.len());
+                    skip -= n;
+                    bytes.extend_from_slice(&t[n..]);
+                }
+                Token::Hex(b) => {
+                    if skip > 0 {
+                        skip -= 1;
+                    } else {
+                        bytes.push(*b);
+                    }
+                }
+                Token::Word("u", p) => {
+                    flush(&mut bytes, &mut out, self.ansi);
+                    let v = p.unwrap_or(0);
+                    if let Some(c) = char::from_u32(if v < 0 { v + 65536 } else { v } as u32) {
+                        out.push(c);
+                    }
+                    skip = 1;
+                }
+                Token::Word("tab", _) => bytes.push(b'\t'),
+                Token::Word("par" | "line", _) => bytes.push(b'\n'),
+                Token::Symbol(c @ (b'\\' | b'{' | b'}')) => bytes.push(*c),
+                _ => {}
+            }
+        }
+        flush(&mut bytes, &mut out, self.ansi);
+        out
+    }
+
+    fn font_table(&mut self, open: usize, end: usize) {
+        let mut depth = 0;
+        let mut current: Option<(i32, bool, Option<&'static Encoding>, String)> = None;
+        for t in &self.toks[open..end] {
+            match t {
+                Token::Open => depth += 1,
+                Token::Close => {
+                    depth -= 1;
+                    if depth == 1
+                        && let Some((n, modern, enc, name)) = current.take()
+                    {
+                        self.add_font(n, modern, enc, &name);
+                    }
+                }
+                Token::Word("f", Some(n)) => {
+                    if let Some((n, modern, enc, name)) = current.take() {
+                        self.add_font(n, modern, enc, &name);
+                    }
+                    current = Some((*n, false, None, String::new()));
+                }
+                Token::Word("fmodern", _) => {
+                    if let Some(c) = current.as_mut() {
+                        c.1 = true;
+                    }
+                }
+                Token::Word("fcharset", Some(cs)) => {
+                    if let Some(c) = current.as_mut() {
+                        c.2 = charset_encoding(*cs);
+                    }
+                }
+                Token::Word("cpg", Some(cp)) => {
+                    if let Some(c) = current.as_mut() {
+                        c.2 = codepage::to_encoding(*cp as u16).or(c.2);
+                    }
+                }
+                Token::Text(text) if depth <= 3 => {
+                    if let Some(c) = current.as_mut() {
+                        c.3.push_str(&String::from_utf8_lossy(text));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((n, modern, enc, name)) = current.take() {
+            self.add_font(n, modern, enc, &name);
+        }
+    }
+
+    fn add_font(&mut self, n: i32, modern: bool, enc: Option<&'static Encoding>, name: &str) {
+        let name = name.trim().trim_end_matches(';').trim();
+        self.fonts.insert(
+            n,
+            Font {
+                monospace: crate::convert::is_monospace_font(name) || (modern && name.is_empty()),
+                encoding: enc.unwrap_or(self.ansi),
+            },
+        );
+    }
+
+    fn style_sheet(&mut self, open: usize, end: usize) {
+        let mut depth = 0;
+        // (number, paragraph style?, definition)
+        let mut current: Option<(i32, bool, StyleDef)> = None;
+        for t in &self.toks[open..end] {
+            match t {
+                Token::Open => {
+                    depth += 1;
+                    if depth == 2 {
+                        current = Some((0, true, StyleDef::default()));
+                    }
+                }
+                Token::Close => {
+                    if depth == 2
+                        && let Some((n, paragraph, mut def)) = current.take()
+                        && paragraph
+                    {
+                        def.name = def.name.trim().trim_end_matches(';').trim().to_string();
+                        self.styles.insert(n, def);
+                    }
+                    depth -= 1;
+                }
+                Token::Word(w, p) if depth == 2 => {
+                    if let Some(c) = current.as_mut() {
+                        let on = p.is_none_or(|p| p != 0);
+                        match *w {
+                            "s" => c.0 = p.unwrap_or(0),
+                            "cs" | "ds" | "ts" => c.1 = false,
+                            "sbasedon" => c.2.based_on = *p,
+                            "b" => c.2.marks.strong = on,
+                            "i" => c.2.marks.emph = on,
+                            "strike" => c.2.marks.strike = on,
+                            _ => {}
+                        }
+                    }
+                }
+                Token::Text(text) if depth == 2 => {
+                    if let Some(c) = current.as_mut() {
+                        c.2.name.push_str(&String::from_utf8_lossy(text));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// What a paragraph style (through the styles it is based on) makes of a paragraph, and
+    /// the marks it gives.
+    pub fn style_kind(&self, style: i32) -> (StyleKind, Marks) {
+        let mut marks = Marks::default();
+        let mut kind = StyleKind::Body;
+        let mut current = Some(style);
+        for _ in 0..16 {
+            let Some(def) = current.and_then(|s| self.styles.get(&s)) else {
+                break;
+            };
+            marks.strong |= def.marks.strong;
+            marks.emph |= def.marks.emph;
+            marks.strike |= def.marks.strike;
+            if kind == StyleKind::Body {
+                let name = def.name.to_ascii_lowercase();
+                kind = if let Some(n) = name.strip_prefix("heading ")
+                    && let Ok(level) = n.trim().parse::<u8>()
+                {
+                    StyleKind::Heading(level.clamp(1, 9))
+                } else {
+                    match name.as_str() {
+                        "title" => StyleKind::Heading(1),
+                        "quote" | "quotations" | "block text" | "intense quote" => StyleKind::Quote,
+                        "source code" | "preformatted text" | "html preformatted" | "code" => {
+                            StyleKind::Code
+                        }
+                        _ => StyleKind::Body,
+                    }
+                };
+            }
+            current = def.based_on.filter(|b| Some(*b) != current);
+        }
+        (kind, marks)
+    }
+
+    /// `\listtable` (list id -> levels' number formats) and `\listoverridetable` (`\lsN` ->
+    /// list id).
+    fn list_tables(&mut self, open: usize, end: usize) {
+        let mut lists = std::mem::take(&mut self.list_defs);
+        let mut overrides: Vec<(i32, i32)> = Vec::new();
+        let mut levels: Vec<bool> = Vec::new();
+        let mut list_id = None;
+        let mut override_list = None;
+        for t in &self.toks[open..end] {
+            match t {
+                Token::Word("list", _) => {
+                    levels.clear();
+                    list_id = None;
+                }
+                // levelnfc 23 (bullet) and 255 (none) are not numbers.
+                Token::Word("levelnfc", Some(n)) => levels.push(!matches!(n, 23 | 255)),
+                Token::Word("listid", Some(id)) => {
+                    if override_list.is_some() {
+                        override_list = Some(*id);
+                    } else {
+                        list_id = Some(*id);
+                        lists.insert(*id, levels.clone());
+                    }
+                }
+                Token::Word("listoverride", _) => override_list = Some(0),
+                Token::Word("ls", Some(ls)) => {
+                    if let Some(id) = override_list.take() {
+                        overrides.push((*ls, id));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let _ = list_id;
+        for (ls, id) in overrides {
+            if let Some(levels) = lists.get(&id) {
+                self.lists.insert(ls, levels.clone());
+            }
+        }
+        self.list_defs = lists;
+    }
+
+    fn info_group(&mut self, open: usize, end: usize) {
+        let mut i = open + 1;
+        while i < end {
+            if let Token::Open = self.toks[i] {
+                let gend = self.group_end(i).min(end);
+                if let Some(Token::Word(name, _)) = self.toks.get(i + 1) {
+                    let key = match *name {
+                        "title" => Some("title"),
+                        "subject" => Some("subject"),
+                        "author" => Some("author"),
+                        "operator" => Some("last_modified_by"),
+                        "keywords" => Some("keywords"),
+                        "doccomm" => Some("description"),
+                        "company" => Some("company"),
+                        _ => None,
+                    };
+                    if let Some(key) = key {
+                        let text = self.plain_text(i + 2, gend.saturating_sub(1));
+                        if !text.trim().is_empty() {
+                            self.info.push((key.into(), text.trim().to_string()));
+                        }
+                    } else if matches!(*name, "creatim" | "revtim") {
+                        let mut parts = [0i32; 5];
+                        for t in &self.toks[i..gend] {
+                            if let Token::Word(w, Some(v)) = t {
+                                let at = match *w {
+                                    "yr" => 0,
+                                    "mo" => 1,
+                                    "dy" => 2,
+                                    "hr" => 3,
+                                    "min" => 4,
+                                    _ => continue,
+                                };
+                                parts[at] = *v;
+                            }
+                        }
+                        if parts[0] > 0 {
+                            let key = if *name == "creatim" {
+                                "created"
+                            } else {
+                                "modified"
+                            };
+                            self.info.push((
+                                key.into(),
+                                format!(
+                                    "{:04}-{:02}-{:02}T{:02}:{:02}:00",
+                                    parts[0], parts[1], parts[2], parts[3], parts[4]
+                                ),
+                            ));
+                        }
+                    }
+                }
+                i = gend;
+                continue;
+            }
+            i += 1;
+        }
+    }
+}
+
+/// How a piece of text is written.
+#[derive(Debug, Clone)]
+pub struct CharRun {
+    marks: Marks,
+    encoding: &'static Encoding,
+    para: ParaProps,
+}
+
+/// The paragraph being read and the events so far.
+#[derive(Debug, Default)]
+struct Out {
+    events: Vec<Event>,
+    runs: Vec<Run>,
+    /// Undecoded bytes of the current run, with how they are written.
+    bytes: Vec<u8>,
+    run: Option<(Marks, &'static Encoding)>,
+    para: ParaProps,
+    marked: bool,
+    pn: Option<bool>,
+    /// Text outside a fixed-pitch font was seen in this paragraph.
+    proportional: bool,
+    /// The font in effect at the paragraph mark is fixed-pitch.
+    paragraph_font_mono: bool,
+    any_text: bool,
+}
+
+impl Out {
+    fn flush(&mut self) {
+        if let Some((marks, enc)) = self.run
+            && !self.bytes.is_empty()
+        {
+            let text = enc.decode_without_bom_handling(&self.bytes).0.into_owned();
+            self.push_text(marks, text);
+        }
+        self.bytes.clear();
+    }
+
+    fn push_text(&mut self, marks: Marks, text: String) {
+        if !text.trim().is_empty() {
+            self.any_text = true;
+            if !marks.code {
+                self.proportional = true;
+            }
+        }
+        match self.runs.last_mut() {
+            Some(Run::Text(m, t)) if *m == marks => t.push_str(&text),
+            _ => self.runs.push(Run::Text(marks, text)),
+        }
+    }
+
+    fn bytes(&mut self, b: &[u8], run: CharRun) {
+        if self.run != Some((run.marks, run.encoding)) {
+            self.flush();
+            self.run = Some((run.marks, run.encoding));
+        }
+        self.para = run.para;
+        self.bytes.extend_from_slice(b);
+    }
+
+    fn text(&mut self, s: &str, run: CharRun) {
+        self.flush();
+        self.para = run.para;
+        self.push_text(run.marks, s.to_string());
+    }
+
+    fn inline(&mut self, inline: Inline, run: CharRun) {
+        self.flush();
+        self.para = run.para;
+        self.any_text = true;
+        if !run.marks.code {
+            self.proportional = true;
+        }
+        self.runs.push(Run::Inline(run.marks, inline));
+    }
+
+    fn set_para(&mut self, para: &ParaProps) {
+        self.para = para.clone();
+    }
+
+    /// Ends the paragraph; an empty one is kept only when `keep_empty` (a blank line in code).
+    fn end_paragraph(&mut self, keep_empty: bool) {
+        self.flush();
+        let runs = std::mem::take(&mut self.runs);
+        let mut props = self.para.clone();
+        if props.pn.is_none() {
+            props.pn = self.pn.take();
+        }
+        self.pn = None;
+        let para = Para {
+            monospace: self.any_text
+                && !self.proportional
+                && std::mem::take(&mut self.paragraph_font_mono),
+            runs,
+            props,
+            marked: std::mem::take(&mut self.marked),
+        };
+        if para.runs.is_empty() && !keep_empty {
+            self.proportional = false;
+            self.any_text = false;
+            return;
+        }
+        self.events.push(Event::Para(para));
+        self.proportional = false;
+        self.any_text = false;
+    }
+}
+
+/// The table level a paragraph is in: 0 outside tables, `\itapN`, or 1 for `\intbl` alone.
+pub fn level(para: &ParaProps) -> usize {
+    match (para.intbl, para.itap) {
+        (_, n) if n > 0 => n.min(32) as usize,
+        (true, _) => 1,
+        _ => 0,
+    }
+}
+
+/// The target of a `HYPERLINK "url" \l "anchor"` field.
+fn hyperlink_target(instr: &str) -> Option<String> {
+    let instr = instr.trim();
+    let rest = instr
+        .strip_prefix("HYPERLINK")
+        .or_else(|| instr.strip_prefix("hyperlink"))?;
+    let mut url = String::new();
+    let mut anchor = None;
+    let mut words = split_quoted(rest).into_iter();
+    while let Some(w) = words.next() {
+        if w == "\\l" {
+            anchor = words.next();
+        } else if w.starts_with('\\') {
+            if matches!(w.as_str(), "\\o" | "\\t") {
+                words.next();
+            }
+        } else if url.is_empty() {
+            url = w;
+        }
+    }
+    match (url.is_empty(), anchor) {
+        (false, Some(a)) => Some(format!("{url}#{a}")),
+        (false, None) => Some(url),
+        (true, Some(a)) => Some(format!("#{a}")),
+        (true, None) => None,
+    }
+}
+
+fn split_quoted(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut w = String::new();
+            for c in chars.by_ref() {
+                if c == '"' {
+                    break;
+                }
+                w.push(c);
+            }
+            out.push(w);
+        } else {
+            let mut w = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                w.push(c);
+                chars.next();
+            }
+            out.push(w);
+        }
+    }
+    out
+}
+
+fn decode_hex(hex: &[u8]) -> Vec<u8> {
+    let digits: Vec<u8> = hex
+        .iter()
+        .filter_map(|c| (*c as char).to_digit(16).map(|d| d as u8))
+        .collect();
+    digits.chunks_exact(2).map(|p| p[0] << 4 | p[1]).collect()
+}
+
+/// The encoding of a font's `\fcharsetN`.
+fn charset_encoding(charset: i32) -> Option<&'static Encoding> {
+    let cp = match charset {
+        0 => 1252,
+        77 => 10000,
+        128 => 932,
+        129 => 949,
+        134 => 936,
+        136 => 950,
+        161 => 1253,
+        162 => 1254,
+        163 => 1258,
+        177 => 1255,
+        178 => 1256,
+        186 => 1257,
+        204 => 1251,
+        222 => 874,
+        238 => 1250,
+        _ => return None,
+    };
+    codepage::to_encoding(cp)
+}
