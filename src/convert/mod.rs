@@ -36,6 +36,7 @@ pub(crate) mod media;
 pub(crate) mod numfmt;
 pub(crate) mod odf;
 pub(crate) mod opc;
+pub(crate) mod paragraphs;
 pub(crate) mod rtf_text;
 pub(crate) mod sheet;
 pub(crate) mod xml;
