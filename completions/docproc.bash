@@ -274,7 +274,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -396,7 +396,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1070,7 +1070,7 @@ _docproc() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --error-code)
@@ -1148,7 +1148,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)

@@ -51,6 +51,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -s j -l jobs -d
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
+doc\t'Word 97-2003 (binary) (.doc, .dot)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
@@ -116,6 +117,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -s j -l jobs -d '
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
+doc\t'Word 97-2003 (binary) (.doc, .dot)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
@@ -192,6 +194,7 @@ completed\t''
 failed\t''
 skipped\t''"
 complete -c docproc -n "__fish_docproc_using_subcommand list" -l type -d 'Only documents of this format (as converted: a rerouted file counts as what it is)' -r -f -a "csv\t'CSV (.csv)'
+doc\t'Word 97-2003 (binary) (.doc, .dot)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
@@ -331,6 +334,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l formats -d 'Convert exactly these formats; the others are ignored [default: every format that is on by default, or as [formats.NAME] enabled says]' -r -f -a "csv\t'CSV (.csv)'
+doc\t'Word 97-2003 (binary) (.doc, .dot)'
 docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'

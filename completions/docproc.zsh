@@ -45,6 +45,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
+doc\:"Word 97-2003 (binary) (.doc, .dot)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
@@ -121,6 +122,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
+doc\:"Word 97-2003 (binary) (.doc, .dot)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
@@ -209,6 +211,7 @@ _arguments "${_arguments_options[@]}" : \
 '--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
 '--status=[Only documents with this processing status]:STATUS:(pending processing completed failed skipped)' \
 '--type=[Only documents of this format (as converted\: a rerouted file counts as what it is)]:TYPE:((csv\:"CSV (.csv)"
+doc\:"Word 97-2003 (binary) (.doc, .dot)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
@@ -462,6 +465,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--exclude=[Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
 '*--formats=[Convert exactly these formats; the others are ignored \[default\: every format that is on by default, or as \[formats.NAME\] enabled says\]]:FORMAT:((csv\:"CSV (.csv)"
+doc\:"Word 97-2003 (binary) (.doc, .dot)"
 docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"

@@ -302,6 +302,19 @@ pub static CSV: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static DOC: FormatSpec = FormatSpec {
+    name: "doc",
+    label: "a Word 97-2003 document",
+    title: "Word 97-2003 (binary)",
+    extensions: &["doc", "dot"],
+    container: Container::Ole2,
+    identify: |p| strong_if(p.ole().is_some_and(|o| o.has("WordDocument"))),
+    rank: 0,
+    converter: &convert::doc::DocConverter,
+    options: &[&FRONT_MATTER],
+    enabled_by_default: true,
+};
+
 pub static DOCX: FormatSpec = FormatSpec {
     name: "docx",
     label: "a DOCX document",
@@ -680,8 +693,8 @@ pub static YAML: FormatSpec = FormatSpec {
 
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
-    &CSV, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &ODT, &PDF,
-    &PPTX, &RTF, &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
+    &CSV, &DOC, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &ODT,
+    &PDF, &PPTX, &RTF, &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
 ];
 
 /// `Strong` when `yes`, else `No`.
@@ -838,10 +851,7 @@ pub fn describe(probe: &Probe) -> String {
     }
     if let Some(ole) = probe.ole() {
         let known = [
-            (
-                "WordDocument",
-                "a legacy Word 97-2003 (.doc) file, which docproc does not convert",
-            ),
+            ("WordDocument", "a Word 97-2003 (.doc) document"),
             (
                 "PowerPoint Document",
                 "a legacy PowerPoint 97-2003 (.ppt) file, which docproc does not convert",

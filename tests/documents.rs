@@ -44,6 +44,7 @@ fn odt_and_rtf_copies_of_a_docx_read_like_it() {
     t.copy_fixture("docs/report.docx", "in/report.docx");
     t.copy_fixture("docs/report.odt", "in/report.odt");
     t.copy_fixture("docs/report.rtf", "in/report.rtf");
+    t.copy_fixture("docs/report.doc", "in/report.doc");
     let out = t.convert(&["in", "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docx = t.read("out/report.docx.md");
@@ -51,6 +52,8 @@ fn odt_and_rtf_copies_of_a_docx_read_like_it() {
     // LibreOffice's RTF keeps the styles (Title, Quote, a heading style based on Heading 2,
     // Source Code): only the list continuation differs from the DOCX.
     let rtf = t.read("out/report.rtf.md");
+    // The Word 97-2003 copy reads the same as the RTF one (the same loss).
+    assert_eq!(t.read("out/report.doc.md"), rtf);
     assert_eq!(
         rtf,
         docx.replace("- New office in Lyon\n\n  - Opened in March\n\n- Hiring on track\n\n  Two hires started in May.\n", "- New office in Lyon\n  - Opened in March\n- Hiring on track\n\nTwo hires started in May.\n"),
@@ -70,4 +73,41 @@ fn odt_and_rtf_copies_of_a_docx_read_like_it() {
         assert!(docx.contains(needle), "docx lacks {needle:?}:\n{docx}");
         assert!(odt.contains(needle), "odt lacks {needle:?}:\n{odt}");
     }
+}
+
+/// `report.doc` with its FIB patched: `nFib` (offset 2 of the WordDocument stream) and the flags
+/// (offset 10).
+fn patched_doc(patch: impl Fn(&mut [u8])) -> Vec<u8> {
+    let mut bytes = std::fs::read(crate::support::fixtures().join("docs/report.doc")).unwrap();
+    // The WordDocument stream starts a sector with the FIB's magic 0xA5EC.
+    let at = (512..bytes.len())
+        .step_by(512)
+        .find(|&i| bytes[i..i + 2] == [0xEC, 0xA5])
+        .unwrap();
+    patch(&mut bytes[at..]);
+    bytes
+}
+
+#[test]
+fn word_6_and_encrypted_word_documents_fail_with_their_codes() {
+    let t = Tree::new();
+    t.write(
+        "in/word6.doc",
+        patched_doc(|fib| fib[2..4].copy_from_slice(&0x0065u16.to_le_bytes())),
+    );
+    t.write("in/locked.doc", patched_doc(|fib| fib[11] |= 0x01));
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 1, "{report}");
+    let rows = crate::support::statuses(&t.db("out/.docproc/docproc.db"));
+    assert_eq!(rows["word6.doc"].1.as_deref(), Some("unsupported"));
+    assert_eq!(rows["locked.doc"].1.as_deref(), Some("encrypted"));
+    let failures = report["failures"].as_array().unwrap();
+    let word6 = failures
+        .iter()
+        .find(|f| f["path"] == "in/word6.doc")
+        .unwrap();
+    assert!(
+        word6["message"].as_str().unwrap().contains("Word 6.0/95"),
+        "{word6}"
+    );
 }

@@ -215,6 +215,7 @@ fn damaged_copies_of_real_documents_each_end_with_a_final_status() {
         "message.msg",
         "report.odt",
         "report.rtf",
+        "report.doc",
         "equations.docx",
         "equations.odt",
     ];

@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod data;
+pub mod doc;
 pub mod docx;
 pub mod eml;
 pub mod epub;
