@@ -2,7 +2,8 @@
 """docproc beside Kreuzberg and MarkItDown on the same files, in one run, by group of formats.
 
   peers   every file of the group (--group office: PPTX, ODP, XLSX, XLS, XLSB, ODS, CSV, TSV;
-          --group web: HTML, XHTML, MHTML, EPUB, EML, MSG, notebooks) in the corpus (default
+          --group web: HTML, XHTML, MHTML, EPUB, EML, MSG, notebooks; --group documents: ODT,
+          RTF, DOC, beside pandoc too, one process per file) in the corpus (default
           ../shared/corpus) and in fixtures/docs, converted cold to Markdown files in an empty
           directory on the same disk: by docproc (`--jobs N`; it also hashes, records every
           document in SQLite, fsyncs what it writes and converts in worker processes), by
@@ -19,7 +20,7 @@ The peers live in a virtual environment (default ~/.cache/docproc-bench/venv):
     ~/.cache/docproc-bench/venv/bin/pip install kreuzberg 'markitdown[all]'
 A peer that is not installed is skipped.
 
-Usage: cargo build --release && python3 benches/peers.py [--group office|web] [--corpus DIR]
+Usage: cargo build --release && python3 benches/peers.py [--group office|web|documents] [--corpus DIR]
        [--runs N] [--jobs N]
 """
 import argparse
@@ -38,7 +39,27 @@ GROUPS = {
                                    ".xltx", ".xls", ".xlsb", ".ods", ".csv", ".tsv"}),
     "web": ("web page, e-book, notebook and e-mail", {".html", ".htm", ".xhtml", ".mht", ".mhtml",
                                                        ".epub", ".eml", ".msg", ".ipynb"}),
+    "documents": ("ODT, RTF and Word 97-2003", {".odt", ".fodt", ".rtf", ".doc"}),
 }
+
+
+def run_pandoc(files, jobs, out):
+    """pandoc, one process per file (as a batch script runs it), `jobs` at a time."""
+    import concurrent.futures
+    pandoc = shutil.which("pandoc")
+
+    def one(item):
+        i, path = item
+        kind = {".odt": "odt", ".rtf": "rtf"}.get(os.path.splitext(path)[1].lower())
+        if kind is None:
+            return False
+        proc = subprocess.run([pandoc, "-f", kind, "-t", "gfm", "-o", os.path.join(out, f"{i}.md"), path],
+                              capture_output=True)
+        return proc.returncode == 0
+
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        done = list(pool.map(one, enumerate(files)))
+    return sum(done), len(done) - sum(done)
 
 KREUZBERG = r"""
 import os, sys, kreuzberg
@@ -208,6 +229,9 @@ def main():
         out = os.path.join(work, "out")
         t, (ok, failed) = best_of(args.runs, out, lambda o: run_docproc(args.bin, tree, args.jobs, o))
         rows.append(("docproc", t, ok, failed))
+        if args.group == "documents" and shutil.which("pandoc"):
+            t, result = best_of(args.runs, out, lambda o: run_pandoc(files, args.jobs, o))
+            rows.append(("pandoc (process per file)", t, result[0], result[1]))
         for name, script, extra in (("kreuzberg (batch API)", KREUZBERG, []),
                                     ("markitdown", MARKITDOWN, [str(args.jobs)])):
             if not os.path.exists(python):

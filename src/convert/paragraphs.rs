@@ -103,6 +103,16 @@ struct TableBuild {
     header_rows: usize,
     cells: Vec<Vec<Block>>,
     current: Vec<Block>,
+    /// List items of the current cell, waiting for its end.
+    items: Vec<Item>,
+}
+
+impl TableBuild {
+    /// The current cell's blocks, its list items written.
+    fn take_cell(&mut self) -> Vec<Block> {
+        flush_items(&mut self.items, &mut self.current);
+        std::mem::take(&mut self.current)
+    }
 }
 
 /// A list item waiting for its list.
@@ -134,8 +144,8 @@ impl Builder<'_> {
                         while tables.len() < level {
                             tables.push(TableBuild::default());
                         }
-                        let cell = &mut tables[level - 1].current;
-                        self.paragraph(p, cell, &mut Vec::new());
+                        let t = &mut tables[level - 1];
+                        self.paragraph(p, &mut t.current, &mut t.items);
                     }
                 }
                 Event::Cell { level } => {
@@ -144,7 +154,7 @@ impl Builder<'_> {
                         tables.push(TableBuild::default());
                     }
                     let t = &mut tables[level - 1];
-                    let cell = std::mem::take(&mut t.current);
+                    let cell = t.take_cell();
                     t.cells.push(cell);
                 }
                 Event::Row {
@@ -157,8 +167,8 @@ impl Builder<'_> {
                         tables.push(TableBuild::default());
                     }
                     let t = &mut tables[level - 1];
-                    if !t.current.is_empty() {
-                        let cell = std::mem::take(&mut t.current);
+                    if !t.current.is_empty() || !t.items.is_empty() {
+                        let cell = t.take_cell();
                         t.cells.push(cell);
                     }
                     if header && t.rows.len() == t.header_rows {
@@ -282,7 +292,10 @@ fn fold_tables(tables: &mut Vec<TableBuild>, level: usize, out: &mut Vec<Block>)
         let t = tables.pop().expect("a table");
         let block = finish_table(t);
         match tables.last_mut() {
-            Some(parent) => parent.current.extend(block),
+            Some(parent) => {
+                flush_items(&mut parent.items, &mut parent.current);
+                parent.current.extend(block);
+            }
             None => out.extend(block),
         }
     }
@@ -295,6 +308,7 @@ fn fold_finished(tables: &mut Vec<TableBuild>, level: usize) {
         let t = tables.pop().expect("a table");
         let block = finish_table(t);
         if let Some(parent) = tables.last_mut() {
+            flush_items(&mut parent.items, &mut parent.current);
             parent.current.extend(block);
         }
     }
