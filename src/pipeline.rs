@@ -177,7 +177,8 @@ pub fn convert(config: &Config) -> Result<Summary> {
         )?),
         crate::cli::Isolation::None => None,
     };
-    let recorder = Recorder::spawn(conn);
+    let barrier = write::Barrier::new(&[&config.state.output, &config.state.cache_dir]);
+    let recorder = Recorder::spawn(conn, barrier);
     let ctx = WorkContext {
         config,
         run_id: &run_id,

@@ -41,12 +41,13 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Moves the connection to a new recorder thread.
-    pub fn spawn(conn: Connection) -> Recorder {
+    /// Moves the connection to a new recorder thread; `barrier` flushes the files written
+    /// before each commit (when files are not flushed one by one).
+    pub fn spawn(conn: Connection, barrier: Option<crate::write::Barrier>) -> Recorder {
         let (tx, rx) = mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("docproc-recorder".into())
-            .spawn(move || record(conn, rx))
+            .spawn(move || record(conn, rx, barrier))
             .expect("spawn the recorder thread");
         Recorder { tx, handle }
     }
@@ -66,7 +67,11 @@ impl Recorder {
     }
 }
 
-fn record(mut conn: Connection, rx: Receiver<Record>) -> Result<Connection> {
+fn record(
+    mut conn: Connection,
+    rx: Receiver<Record>,
+    barrier: Option<crate::write::Barrier>,
+) -> Result<Connection> {
     while let Ok(first) = rx.recv() {
         let tx = conn
             .transaction()
@@ -88,6 +93,10 @@ fn record(mut conn: Connection, rx: Receiver<Record>) -> Result<Connection> {
                     break;
                 }
             }
+        }
+        // What the rows refer to is on disk before the rows are.
+        if let Some(b) = &barrier {
+            b.sync().context("cannot flush the written files to disk")?;
         }
         tx.commit().context("cannot commit to the database")?;
         log::debug!("recorded {count} changes");
