@@ -24,6 +24,7 @@ impl CacheKey {
         let mut hasher = blake3::Hasher::new();
         for part in [
             "docproc-cache-v1",
+            crate::markdown::WRITER_VERSION,
             &content.to_hex(),
             format.converter.name(),
             format.converter.version(),

@@ -7,6 +7,10 @@
 //! that changes the text when it is rendered: every literal character that Markdown would read as
 //! syntax is escaped, and nothing else is.
 
+/// The version of the Markdown writer, part of every cache key: bump it when a change here
+/// changes what any converter's output looks like. 2: quotes in link targets are encoded.
+pub const WRITER_VERSION: &str = "2";
+
 use std::fmt::Write as _;
 
 /// A block of the document.
@@ -1122,7 +1126,14 @@ fn wrap(out: &mut String, open: &str, close: &str, inner: &str) {
 }
 
 fn link_destination(target: &str) -> String {
-    let target = target.trim();
+    // A bare quote is never part of a URI (RFC 3986 2.2): encoded, it cannot end a title.
+    let encoded;
+    let target = if target.contains('"') {
+        encoded = target.trim().replace('"', "%22");
+        encoded.as_str()
+    } else {
+        target.trim()
+    };
     let needs_angle = target
         .chars()
         .any(|c| c.is_whitespace() || c == '(' || c == ')' || c == '<');

@@ -211,3 +211,129 @@ fn malformed_packages_fail_alone_with_their_codes() {
         .unwrap();
     assert!(message.contains("word/document.xml"), "{message}");
 }
+
+/// A run: `props` inside `<w:rPr>`, then the text.
+fn r(props: &str, text: &str) -> String {
+    format!(r#"<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+}
+
+/// Bold, italic and strike follow Word's model (ECMA-376 17.7.3) rather than a list of cases:
+/// character styles inherit through `basedOn` (the nearest value wins, `w:val="0"` included),
+/// a toggle in both the character and the paragraph style cancels out, direct formatting is the
+/// value, what only the paragraph style sets is presentation, and the complex-script twins
+/// (`w:bCs`, `w:iCs`) apply to right-to-left and complex-script text only.
+#[test]
+fn inline_marks_follow_words_style_model() {
+    let styles = br#"<?xml version="1.0"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+  <w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="22"/></w:rPr></w:rPrDefault></w:docDefaults>
+  <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+  <w:style w:type="paragraph" w:styleId="Lead"><w:name w:val="Lead"/><w:rPr><w:b/></w:rPr></w:style>
+  <w:style w:type="paragraph" w:styleId="LeadItalic"><w:name w:val="Lead Italic"/><w:basedOn w:val="Lead"/><w:rPr><w:i/></w:rPr></w:style>
+  <w:style w:type="character" w:styleId="Loud"><w:name w:val="Loud"/><w:rPr><w:b/></w:rPr></w:style>
+  <w:style w:type="character" w:styleId="Louder"><w:name w:val="Louder"/><w:basedOn w:val="Loud"/><w:rPr><w:color w:val="FF0000"/></w:rPr></w:style>
+  <w:style w:type="character" w:styleId="Calm"><w:name w:val="Calm"/><w:basedOn w:val="Loud"/><w:rPr><w:b w:val="0"/></w:rPr></w:style>
+  <w:style w:type="character" w:styleId="Slanted"><w:name w:val="Slanted"/><w:rPr><w:i w:val="1"/></w:rPr></w:style>
+  <w:style w:type="character" w:styleId="Raised"><w:name w:val="Raised"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>
+  <w:style w:type="character" w:styleId="Gone"><w:name w:val="Gone"/><w:rPr><w:dstrike/></w:rPr></w:style>
+</w:styles>"#;
+    let para = |style: &str, runs: &[String]| {
+        let ppr = if style.is_empty() {
+            String::new()
+        } else {
+            format!(r#"<w:pPr><w:pStyle w:val="{style}"/></w:pPr>"#)
+        };
+        format!(
+            "<w:p>{ppr}{}</w:p>",
+            runs.join(r#"<w:r><w:t xml:space="preserve"> </w:t></w:r>"#)
+        )
+    };
+    let body = [
+        // Character styles and their chains.
+        para(
+            "",
+            &[
+                r(r#"<w:rStyle w:val="Loud"/>"#, "styled"),
+                r(r#"<w:rStyle w:val="Louder"/>"#, "inherited"),
+                r(r#"<w:rStyle w:val="Calm"/>"#, "overridden"),
+                r(r#"<w:rStyle w:val="Missing"/>"#, "unknown"),
+            ],
+        ),
+        // Direct formatting over a style, with every spelling of off.
+        para(
+            "",
+            &[
+                r(r#"<w:rStyle w:val="Loud"/><w:b w:val="0"/>"#, "zero"),
+                r(r#"<w:rStyle w:val="Loud"/><w:b w:val="false"/>"#, "false"),
+                r(r#"<w:rStyle w:val="Slanted"/><w:i w:val="off"/>"#, "off"),
+                r(
+                    r#"<w:rStyle w:val="Slanted"/><w:i w:val="False"/>"#,
+                    "False",
+                ),
+                r(r#"<w:b w:val="1"/>"#, "one"),
+                r(r#"<w:i w:val="true"/>"#, "true"),
+            ],
+        ),
+        // A bold paragraph style: alone it is presentation; with a bold character style it
+        // toggles off; direct formatting still marks.
+        para(
+            "Lead",
+            &[
+                r("", "plain"),
+                r(r#"<w:rStyle w:val="Loud"/>"#, "toggled"),
+                r(r#"<w:rStyle w:val="Slanted"/>"#, "slanted"),
+                r("<w:b/>", "direct"),
+            ],
+        ),
+        // The paragraph style's chain counts too: italic from Lead Italic, bold from Lead.
+        para(
+            "LeadItalic",
+            &[
+                r(r#"<w:rStyle w:val="Slanted"/>"#, "italics"),
+                r(r#"<w:rStyle w:val="Louder"/>"#, "bolds"),
+            ],
+        ),
+        // Complex-script twins.
+        para(
+            "",
+            &[
+                r("<w:bCs/><w:iCs/>", "latin"),
+                r("<w:bCs/>", "مرحبا"),
+                r("<w:b/>", "שלום"),
+                r("<w:rtl/><w:iCs/>", "rtl"),
+                r("<w:cs/><w:b/><w:bCs w:val=\"0\"/>", "cs"),
+            ],
+        ),
+        // Non-toggle properties from a character style; direct formatting wins.
+        para(
+            "",
+            &[
+                r(r#"<w:rStyle w:val="Raised"/>"#, "up"),
+                r(
+                    r#"<w:rStyle w:val="Raised"/><w:vertAlign w:val="baseline"/>"#,
+                    "level",
+                ),
+                r(r#"<w:rStyle w:val="Gone"/>"#, "struck"),
+                r(r#"<w:rStyle w:val="Gone"/><w:dstrike w:val="0"/>"#, "kept"),
+            ],
+        ),
+    ]
+    .concat();
+    let rels = r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#;
+    let t = Tree::new();
+    t.write(
+        "in/marks.docx",
+        docx(&body, rels, &[("word/styles.xml", styles)]),
+    );
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        t.read("out/marks.docx.md"),
+        "**styled** **inherited** overridden unknown\n\n\
+         zero false off False **one** *true*\n\n\
+         plain toggled *slanted* **direct**\n\n\
+         italics bolds\n\n\
+         latin **مرحبا** שלום *rtl* cs\n\n\
+         <sup>up</sup> level ~~struck~~ kept\n"
+    );
+}

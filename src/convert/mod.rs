@@ -31,6 +31,7 @@ pub mod xlsx;
 pub(crate) mod chart;
 pub(crate) mod dom;
 pub(crate) mod drawingml;
+pub(crate) mod field;
 pub(crate) mod mail;
 pub(crate) mod math;
 pub(crate) mod media;

@@ -117,10 +117,12 @@ impl Element {
 /// An on/off property (`<w:b/>`, `<w:b w:val="0"/>`): None when absent.
 pub fn toggle(props: Option<&Element>, local: &str) -> Option<bool> {
     let e = props?.child(local)?;
-    Some(!matches!(
-        e.attr("val"),
-        Some("0" | "false" | "off" | "none")
-    ))
+    // ST_OnOff is lower case, but writers in the wild capitalise ("False", "Off").
+    Some(!e.attr("val").is_some_and(|v| {
+        ["0", "false", "off", "none"]
+            .iter()
+            .any(|off| v.trim().eq_ignore_ascii_case(off))
+    }))
 }
 
 /// The local part of a qualified name (`w:p` is `p`), as bytes: for streaming readers.
@@ -363,11 +365,14 @@ mod tests {
 
     #[test]
     fn toggles() {
-        let rpr = parse(br#"<rPr><b/><i w:val="0"/><strike w:val="true"/></rPr>"#).unwrap();
+        let rpr =
+            parse(br#"<rPr><b/><i w:val="0"/><strike w:val="true"/><caps w:val="False"/></rPr>"#)
+                .unwrap();
         assert_eq!(toggle(Some(&rpr), "b"), Some(true));
         assert_eq!(toggle(Some(&rpr), "i"), Some(false));
         assert_eq!(toggle(Some(&rpr), "strike"), Some(true));
         assert_eq!(toggle(Some(&rpr), "u"), None);
+        assert_eq!(toggle(Some(&rpr), "caps"), Some(false));
     }
 
     #[test]

@@ -32,7 +32,8 @@ impl Converter for DocConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: HYPERLINK switches read as DOCX reads them (one field reader).
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -246,7 +247,7 @@ impl Doc {
                 '\u{15}' => {
                     if let Some(f) = fields.pop() {
                         let from = f.result_from.unwrap_or(runs.len()).min(runs.len());
-                        if let Some(target) = hyperlink(&f.instruction) {
+                        if let Some(target) = crate::convert::field::hyperlink(&f.instruction) {
                             let inner: Vec<Run> = runs.drain(from..).collect();
                             let content = markdown::nest_runs(inner);
                             if !content.is_empty() {
@@ -391,53 +392,5 @@ impl Styles for Doc {
             .and_then(|l| l.get(ilvl.max(0) as usize).or(l.last()))
             .copied()
             .unwrap_or(false)
-    }
-}
-
-/// The target of a `HYPERLINK "url" \l "anchor"` field instruction.
-fn hyperlink(instr: &str) -> Option<String> {
-    let rest = instr.trim().strip_prefix("HYPERLINK")?;
-    let mut url = String::new();
-    let mut anchor = None;
-    let mut pending_l = false;
-    for (i, part) in rest.split('"').enumerate() {
-        if i % 2 == 1 {
-            if pending_l {
-                anchor = Some(part.to_string());
-                pending_l = false;
-            } else if url.is_empty() {
-                url = part.to_string();
-            }
-        } else if part.contains("\\l") {
-            pending_l = true;
-        } else if url.is_empty()
-            && let Some(word) = part.split_whitespace().find(|w| !w.starts_with('\\'))
-        {
-            url = word.to_string();
-        }
-    }
-    match (url.is_empty(), anchor) {
-        (false, Some(a)) => Some(format!("{url}#{a}")),
-        (false, None) => Some(url),
-        (true, Some(a)) => Some(format!("#{a}")),
-        (true, None) => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hyperlink_instructions() {
-        assert_eq!(
-            hyperlink(" HYPERLINK \"https://example.com/a\" ").as_deref(),
-            Some("https://example.com/a")
-        );
-        assert_eq!(
-            hyperlink("HYPERLINK \\l \"_Toc1\"").as_deref(),
-            Some("#_Toc1")
-        );
-        assert_eq!(hyperlink("PAGE"), None);
     }
 }

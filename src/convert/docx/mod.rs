@@ -23,13 +23,14 @@ mod styles;
 
 use std::collections::HashMap;
 
+use super::field;
 use super::math;
 use super::media::{self, Media};
 use super::opc::{self, Package, Rels};
 use super::xml::{Element, toggle};
 use super::{ConvertError, ConvertOptions, Converted, Converter};
 use crate::markdown::{self, Block, FlatItem, Inline, Marks, Run, Table};
-use styles::{ListKind, StyleInfo};
+use styles::{ListKind, StyleInfo, Toggles, VertAlign};
 
 pub struct DocxConverter;
 
@@ -39,8 +40,9 @@ impl Converter for DocxConverter {
     }
 
     fn version(&self) -> &'static str {
-        // 3: equations as LaTeX.
-        "3"
+        // 3: equations as LaTeX. 4: toggle properties combine across styles (17.7.3),
+        // complex-script bold and italic, field arguments with bare quotes.
+        "4"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -262,6 +264,9 @@ struct Walker<'c> {
     fields: Vec<Field>,
     /// Runs of a paragraph whose mark was deleted, waiting for the paragraph they join.
     carried: Vec<Run>,
+    /// The toggles of the paragraph style whose runs are being read (they XOR with a
+    /// character style's).
+    paragraph_toggles: Toggles,
 }
 
 impl<'c> Walker<'c> {
@@ -275,6 +280,7 @@ impl<'c> Walker<'c> {
             floating: Vec::new(),
             fields: Vec::new(),
             carried: Vec::new(),
+            paragraph_toggles: Toggles::default(),
         }
     }
 
@@ -354,7 +360,9 @@ impl<'c> Walker<'c> {
         // bold Heading) is presentation, not emphasis: only direct and character formatting count.
         let mut runs = std::mem::take(&mut self.carried);
         self.fields.clear();
+        let outer = std::mem::replace(&mut self.paragraph_toggles, style.toggles);
         self.inline_content(p, Marks::default(), &mut runs, shared);
+        self.paragraph_toggles = outer;
         // A deleted paragraph mark (tracked changes) joins this paragraph to the next one.
         if ppr
             .and_then(|pr| pr.child("rPr"))
@@ -611,7 +619,7 @@ impl<'c> Walker<'c> {
                 "fldSimple" => {
                     let mut inner = Vec::new();
                     self.inline_content(child, base, &mut inner, shared);
-                    match field_target(child.attr("instr").unwrap_or("")) {
+                    match field::target(child.attr("instr").unwrap_or("")) {
                         Some(target) => push_link(out, target, inner),
                         None => out.extend(inner),
                     }
@@ -648,38 +656,34 @@ impl<'c> Walker<'c> {
             return;
         }
         let mut marks = base;
-        if let Some(style) = rpr
+        let char_style = rpr
             .and_then(|p| p.child_val("rStyle"))
-            .map(|s| self.ctx.char_style(s))
-        {
-            marks.strong |= style.marks.strong;
-            marks.emph |= style.marks.emph;
-            marks.strike |= style.marks.strike;
-            marks.code |= style.code || style.marks.code;
-        }
-        if let Some(b) = toggle(rpr, "b") {
-            marks.strong = b;
-        }
-        if let Some(i) = toggle(rpr, "i") {
-            marks.emph = i;
-        }
-        if let Some(s) = toggle(rpr, "strike").or_else(|| toggle(rpr, "dstrike")) {
-            marks.strike = s;
-        }
-        if rpr
-            .and_then(|p| p.child("rFonts"))
-            .is_some_and(styles::is_monospace_fonts)
-        {
-            marks.code = true;
-        }
-        match rpr.and_then(|p| p.child_val("vertAlign")) {
-            Some("superscript") => marks.superscript = true,
-            Some("subscript") => marks.subscript = true,
-            Some("baseline") => {
+            .map(|s| self.ctx.char_style(s));
+        let no_style = &self.ctx.no_style;
+        let char_style = char_style.unwrap_or(no_style);
+        let text: String = r.children_named("t").map(|t| t.text()).collect();
+        let (strong, emph, strike) = styles::run_toggles(
+            &Toggles::read(rpr),
+            &char_style.toggles,
+            &self.paragraph_toggles,
+            styles::is_complex_run(rpr, &text),
+        );
+        marks.strong |= strong;
+        marks.emph |= emph;
+        marks.strike |= strike;
+        marks.code |= char_style.code
+            || char_style.monospace
+            || rpr
+                .and_then(|p| p.child("rFonts"))
+                .is_some_and(styles::is_monospace_fonts);
+        match VertAlign::read(rpr).or(char_style.vert_align) {
+            Some(VertAlign::Superscript) => marks.superscript = true,
+            Some(VertAlign::Subscript) => marks.subscript = true,
+            Some(VertAlign::Baseline) => {
                 marks.superscript = false;
                 marks.subscript = false;
             }
-            _ => {}
+            None => {}
         }
         let in_instruction =
             |fields: &[Field]| fields.last().is_some_and(|f| f.result_start.is_none());
@@ -729,7 +733,7 @@ impl<'c> Walker<'c> {
                         Some("end") => {
                             if let Some(field) = self.fields.pop()
                                 && let Some(start) = field.result_start
-                                && let Some(target) = field_target(&field.instr)
+                                && let Some(target) = field::target(&field.instr)
                                 && start <= out.len()
                             {
                                 let inner: Vec<Run> = out.drain(start..).collect();
@@ -1041,73 +1045,6 @@ fn list_id(num_id: &str) -> usize {
     })
 }
 
-/// Where a field links to: `HYPERLINK "url" \l "anchor"`, `REF bookmark \h`, `PAGEREF ...`.
-fn field_target(instr: &str) -> Option<String> {
-    let mut words = split_field(instr).into_iter();
-    let kind = words.next()?.to_uppercase();
-    match kind.as_str() {
-        "HYPERLINK" => {
-            let mut url = String::new();
-            let mut anchor = None;
-            let rest: Vec<String> = words.collect();
-            let mut i = 0;
-            while i < rest.len() {
-                match rest[i].as_str() {
-                    "\\l" => {
-                        anchor = rest.get(i + 1).cloned();
-                        i += 2;
-                    }
-                    s if s.starts_with('\\') => i += 2,
-                    s => {
-                        if url.is_empty() {
-                            url = s.to_string();
-                        }
-                        i += 1;
-                    }
-                }
-            }
-            match anchor {
-                Some(a) if url.is_empty() => Some(format!("#{a}")),
-                Some(a) => Some(format!("{url}#{a}")),
-                None if !url.is_empty() => Some(url),
-                None => None,
-            }
-        }
-        "REF" | "PAGEREF" | "NOTEREF" => {
-            let bookmark = words.next()?;
-            (!bookmark.starts_with('\\')).then(|| format!("#{bookmark}"))
-        }
-        _ => None,
-    }
-}
-
-/// Splits a field instruction into words, honouring double quotes.
-fn split_field(instr: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for c in instr.chars() {
-        match c {
-            '"' => {
-                if quoted {
-                    out.push(std::mem::take(&mut current));
-                }
-                quoted = !quoted;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
-                }
-            }
-            c => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
-
 fn push_link(out: &mut Vec<Run>, target: String, inner: Vec<Run>) {
     let content = markdown::nest_runs(inner);
     if target.is_empty() || target == "#" {
@@ -1198,23 +1135,6 @@ mod tests {
         assert_eq!(symbol_char("F0B7"), Some('·'));
         assert_eq!(symbol_char("2022"), Some('•'));
         assert_eq!(symbol_char("zz"), None);
-    }
-
-    #[test]
-    fn field_instructions() {
-        assert_eq!(
-            field_target(r#" HYPERLINK "https://example.com/a b" "#).as_deref(),
-            Some("https://example.com/a b")
-        );
-        assert_eq!(
-            field_target(r#"HYPERLINK \l "_Toc1""#).as_deref(),
-            Some("#_Toc1")
-        );
-        assert_eq!(
-            field_target("PAGEREF _Ref123 \\h").as_deref(),
-            Some("#_Ref123")
-        );
-        assert_eq!(field_target("DATE \\@ \"yyyy\""), None);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use crate::convert::xml::{Element, toggle};
-use crate::markdown::Marks;
 
 /// How a numbering level marks its paragraphs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,9 +25,122 @@ pub struct StyleInfo {
     pub list_paragraph: bool,
     /// (numId, ilvl) from the style's own numbering.
     pub list: Option<(String, usize)>,
-    pub marks: Marks,
+    /// Bold, italic and strike as the style sets them (the nearest value up its chain).
+    pub toggles: Toggles,
+    /// A monospace font somewhere up the chain.
+    pub monospace: bool,
+    /// `w:vertAlign` from the nearest style that sets it.
+    pub vert_align: Option<VertAlign>,
     /// Left indentation minus hanging indentation, in twips (from the nearest style that sets it).
     pub indent: Option<i64>,
+}
+
+/// Super- or subscript, or explicitly neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VertAlign {
+    Superscript,
+    Subscript,
+    Baseline,
+}
+
+impl VertAlign {
+    pub fn read(rpr: Option<&Element>) -> Option<VertAlign> {
+        match rpr?.child_val("vertAlign")? {
+            "superscript" => Some(VertAlign::Superscript),
+            "subscript" => Some(VertAlign::Subscript),
+            "baseline" => Some(VertAlign::Baseline),
+            _ => None,
+        }
+    }
+}
+
+/// The toggle properties docproc marks (ECMA-376 17.7.3), each as one set of run properties sets
+/// it: `None` where it says nothing. Bold and italic have complex-script twins (`w:bCs`, `w:iCs`)
+/// that apply instead to right-to-left and complex-script text, never to Latin text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Toggles {
+    pub bold: Option<bool>,
+    pub italic: Option<bool>,
+    pub bold_cs: Option<bool>,
+    pub italic_cs: Option<bool>,
+    pub strike: Option<bool>,
+    pub dstrike: Option<bool>,
+}
+
+impl Toggles {
+    pub fn read(rpr: Option<&Element>) -> Toggles {
+        Toggles {
+            bold: toggle(rpr, "b"),
+            italic: toggle(rpr, "i"),
+            bold_cs: toggle(rpr, "bCs"),
+            italic_cs: toggle(rpr, "iCs"),
+            strike: toggle(rpr, "strike"),
+            dstrike: toggle(rpr, "dstrike"),
+        }
+    }
+
+    /// Fills what this style leaves unset from the style it is based on: within one style's
+    /// chain the nearest value wins (17.7.3, step 1).
+    fn inherit(&mut self, base: Toggles) {
+        self.bold = self.bold.or(base.bold);
+        self.italic = self.italic.or(base.italic);
+        self.bold_cs = self.bold_cs.or(base.bold_cs);
+        self.italic_cs = self.italic_cs.or(base.italic_cs);
+        self.strike = self.strike.or(base.strike);
+        self.dstrike = self.dstrike.or(base.dstrike);
+    }
+}
+
+/// A run's bold, italic and strike under Word's model. Direct formatting, when it sets a toggle,
+/// is the value, `w:val="0"` included. Otherwise the styles combine: the character style's value
+/// and the paragraph style's are XORed (17.7.3: bold in both cancels out), and what the paragraph
+/// style alone turns on is presentation (a bold heading style, an italic quote style), not
+/// emphasis, as pandoc reads it. `complex` picks the complex-script twins.
+pub fn run_toggles(
+    direct: &Toggles,
+    character: &Toggles,
+    paragraph: &Toggles,
+    complex: bool,
+) -> (bool, bool, bool) {
+    let value = |pick: fn(&Toggles) -> Option<bool>| match pick(direct) {
+        Some(v) => v,
+        None => pick(character) == Some(true) && pick(paragraph) != Some(true),
+    };
+    let (bold, italic) = if complex {
+        (value(|t| t.bold_cs), value(|t| t.italic_cs))
+    } else {
+        (value(|t| t.bold), value(|t| t.italic))
+    };
+    let strike = value(|t| t.strike) || value(|t| t.dstrike);
+    (bold, italic, strike)
+}
+
+/// Whether a run is complex-script text (17.3.2.7 `w:cs`, 17.3.2.30 `w:rtl`, or, failing those,
+/// its letters are mostly of a complex script: Hebrew, Arabic, Syriac, Thaana, Indic, Thai, Lao,
+/// Tibetan, Khmer), so that `w:bCs`/`w:iCs` rather than `w:b`/`w:i` decide its look.
+pub fn is_complex_run(rpr: Option<&Element>, text: &str) -> bool {
+    if let Some(flag) = toggle(rpr, "cs").or_else(|| toggle(rpr, "rtl")) {
+        return flag;
+    }
+    let (mut complex, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if is_complex_char(c) {
+            complex += 1;
+        } else {
+            other += 1;
+        }
+    }
+    complex > other
+}
+
+fn is_complex_char(c: char) -> bool {
+    matches!(c as u32,
+        0x0590..=0x08FF // Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Arabic supplements
+        | 0x0900..=0x0DFF // Devanagari to Sinhala
+        | 0x0E00..=0x0FFF // Thai, Lao, Tibetan
+        | 0x1780..=0x17FF // Khmer
+        | 0xFB1D..=0xFDFF // Hebrew and Arabic presentation forms
+        | 0xFE70..=0xFEFF)
 }
 
 /// `w:ind` as one number: left (or start) minus hanging, in twips.
@@ -72,9 +184,6 @@ pub fn read_styles(root: Option<&Element>) -> (HashMap<String, StyleInfo>, Optio
 fn resolve_style(style: &Element, by_id: &HashMap<&str, &Element>) -> StyleInfo {
     let mut info = StyleInfo::default();
     let mut current = Some(style);
-    let mut set_bold = false;
-    let mut set_italic = false;
-    let mut set_strike = false;
     let mut named_heading = None;
     let mut outline_heading = None;
     for _ in 0..16 {
@@ -129,23 +238,13 @@ fn resolve_style(style: &Element, by_id: &HashMap<&str, &Element>) -> StyleInfo 
             info.list = numbering_ref(num);
         }
         let rpr = s.child("rPr");
-        if !set_bold && let Some(b) = toggle(rpr, "b") {
-            info.marks.strong = b;
-            set_bold = true;
-        }
-        if !set_italic && let Some(i) = toggle(rpr, "i") {
-            info.marks.emph = i;
-            set_italic = true;
-        }
-        if !set_strike && let Some(st) = toggle(rpr, "strike").or_else(|| toggle(rpr, "dstrike")) {
-            info.marks.strike = st;
-            set_strike = true;
-        }
+        info.toggles.inherit(Toggles::read(rpr));
+        info.vert_align = info.vert_align.or_else(|| VertAlign::read(rpr));
         if rpr
             .and_then(|r| r.child("rFonts"))
             .is_some_and(is_monospace_fonts)
         {
-            info.marks.code = true;
+            info.monospace = true;
         }
         current = s.child_val("basedOn").and_then(|b| by_id.get(b).copied());
     }
@@ -273,6 +372,6 @@ mod tests {
         .unwrap();
         let (map, _) = read_styles(Some(&styles));
         assert_eq!(map["Mine"].heading, Some(2));
-        assert!(map["Src"].code && map["Src"].marks.code);
+        assert!(map["Src"].code && map["Src"].monospace);
     }
 }

@@ -28,7 +28,8 @@ impl Converter for RtfConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: HYPERLINK switches read as DOCX reads them (one field reader).
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {

@@ -551,7 +551,7 @@ impl<'t> Reader<'t> {
         );
         inner.flush();
         let runs = std::mem::take(&mut inner.runs);
-        match hyperlink_target(&instr) {
+        match crate::convert::field::hyperlink(&instr) {
             Some(target) => {
                 let content = crate::markdown::nest_runs(
                     runs.into_iter()
@@ -769,65 +769,6 @@ impl Out {
         self.proportional = false;
         self.any_text = false;
     }
-}
-
-/// The target of a `HYPERLINK "url" \l "anchor"` field.
-fn hyperlink_target(instr: &str) -> Option<String> {
-    let instr = instr.trim();
-    let rest = instr
-        .strip_prefix("HYPERLINK")
-        .or_else(|| instr.strip_prefix("hyperlink"))?;
-    let mut url = String::new();
-    let mut anchor = None;
-    let mut words = split_quoted(rest).into_iter();
-    while let Some(w) = words.next() {
-        if w == "\\l" {
-            anchor = words.next();
-        } else if w.starts_with('\\') {
-            if matches!(w.as_str(), "\\o" | "\\t") {
-                words.next();
-            }
-        } else if url.is_empty() {
-            url = w;
-        }
-    }
-    match (url.is_empty(), anchor) {
-        (false, Some(a)) => Some(format!("{url}#{a}")),
-        (false, None) => Some(url),
-        (true, Some(a)) => Some(format!("#{a}")),
-        (true, None) => None,
-    }
-}
-
-fn split_quoted(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-        } else if c == '"' {
-            chars.next();
-            let mut w = String::new();
-            for c in chars.by_ref() {
-                if c == '"' {
-                    break;
-                }
-                w.push(c);
-            }
-            out.push(w);
-        } else {
-            let mut w = String::new();
-            while let Some(&c) = chars.peek() {
-                if c.is_whitespace() {
-                    break;
-                }
-                w.push(c);
-                chars.next();
-            }
-            out.push(w);
-        }
-    }
-    out
 }
 
 fn decode_hex(hex: &[u8]) -> Vec<u8> {
