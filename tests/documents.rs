@@ -111,3 +111,94 @@ fn word_6_and_encrypted_word_documents_fail_with_their_codes() {
         "{word6}"
     );
 }
+
+/// `report.doc` with a loop in one of its compound file's sector chains: the directory's
+/// (`None`) or a stream's.
+fn doc_with_cycle(stream: Option<&str>) -> Vec<u8> {
+    let mut bytes = std::fs::read(crate::support::fixtures().join("docs/report.doc")).unwrap();
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    assert_eq!(
+        u16::from_le_bytes([bytes[0x1E], bytes[0x1F]]),
+        9,
+        "512-byte sectors"
+    );
+    let fat_slot = |b: &[u8], sector: u32| {
+        let fat_sector = u32_at(b, 0x4C + 4 * (sector as usize / 128));
+        (fat_sector as usize + 1) * 512 + (sector as usize % 128) * 4
+    };
+    let dir_start = u32_at(&bytes, 0x30);
+    let start = match stream {
+        None => dir_start,
+        Some(name) => {
+            let wanted: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let mut sector = dir_start;
+            loop {
+                let base = (sector as usize + 1) * 512;
+                if let Some(entry) = (0..4)
+                    .map(|i| base + i * 128)
+                    .find(|&e| bytes[e..].starts_with(&wanted))
+                {
+                    break u32_at(&bytes, entry + 116);
+                }
+                sector = u32_at(&bytes, fat_slot(&bytes, sector));
+                assert!(sector < 0xFFFF_FFFA, "{name} not in the directory");
+            }
+        }
+    };
+    // The chain's second sector points back to its first (the first to itself if it has one).
+    let next = u32_at(&bytes, fat_slot(&bytes, start));
+    let at = if next < 0xFFFF_FFFA {
+        fat_slot(&bytes, next)
+    } else {
+        fat_slot(&bytes, start)
+    };
+    bytes[at..at + 4].copy_from_slice(&start.to_le_bytes());
+    bytes
+}
+
+#[test]
+fn damaged_word_and_rtf_files_fail_alone_or_recover() {
+    let t = Tree::new();
+    t.write("in/directory-cycle.doc", doc_with_cycle(None));
+    t.write("in/stream-cycle.doc", doc_with_cycle(Some("WordDocument")));
+    t.write("in/table-cycle.doc", doc_with_cycle(Some("1Table")));
+    // Unbalanced braces: a group never closed, closes with no group, and a nesting far deeper
+    // than the reader's cap.
+    t.write("in/unclosed.rtf", r"{\rtf1\ansi {\b bold} and {\i open");
+    t.write("in/overclosed.rtf", r"{\rtf1\ansi one}} two} {\b three}");
+    t.write(
+        "in/deep.rtf",
+        format!(
+            r"{{\rtf1\ansi {}deep{} after}}",
+            "{".repeat(100_000),
+            "}".repeat(100_000)
+        ),
+    );
+    t.write("in/ok.txt", "fine\n");
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 1, "{report}");
+    let rows = crate::support::statuses(&t.db("out/.docproc/docproc.db"));
+    for name in ["directory-cycle.doc", "stream-cycle.doc", "table-cycle.doc"] {
+        assert_eq!(
+            (rows[name].0.as_str(), rows[name].1.as_deref()),
+            ("failed", Some("corrupt")),
+            "{name}"
+        );
+    }
+    assert_eq!(t.read("out/unclosed.rtf.md"), "**bold** and *open*\n");
+    assert_eq!(t.read("out/overclosed.rtf.md"), "one two **three**\n");
+    assert!(t.read("out/deep.rtf.md").contains("after"));
+    assert_eq!(t.read("out/ok.txt.md"), "fine\n");
+    let message = |path: &str| {
+        report["failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert!(message("in/directory-cycle.doc").contains("sector chain loops"));
+    assert!(message("in/stream-cycle.doc").contains("stream WordDocument"));
+    assert!(message("in/table-cycle.doc").contains("stream 1Table"));
+}

@@ -31,7 +31,8 @@ impl Converter for OdtConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: a list header is unnumbered.
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -296,6 +297,15 @@ impl Writer<'_, '_, '_> {
             if blocks.is_empty() {
                 continue;
             }
+            // A list header (ODF 1.3 5.3.3) is the list's unnumbered first paragraph: it takes
+            // no number, so it stands before the list (or continues an item that precedes it).
+            if item.name == "list-header" {
+                match items.last_mut() {
+                    Some(last) => last.extend(blocks),
+                    None => out.extend(blocks),
+                }
+                continue;
+            }
             if blocks.iter().all(|b| matches!(b, Block::Heading { .. })) {
                 if !items.is_empty() {
                     out.push(Block::List(List {
@@ -528,6 +538,13 @@ mod tests {
             flat(body, styles),
             "1. one\n   - bullet\n\nbetween\n\n2. two\n\n<table>\n<thead>\n<tr>\n<th colspan=\"2\">H</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n</tbody>\n</table>\n"
         );
+    }
+
+    #[test]
+    fn a_list_header_is_unnumbered() {
+        let styles = r#"<text:list-style style:name="L1"><text:list-level-style-number text:level="1"/></text:list-style>"#;
+        let body = r#"<text:list text:style-name="L1"><text:list-header><text:p>Intro</text:p></text:list-header><text:list-item><text:p>first</text:p></text:list-item><text:list-item><text:p>second</text:p></text:list-item></text:list>"#;
+        assert_eq!(flat(body, styles), "Intro\n\n1. first\n2. second\n");
     }
 
     #[test]
