@@ -14,10 +14,12 @@
 //! on another file system than the state directory, the temporary file is created beside the
 //! destination instead (rename cannot cross file systems).
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tempfile::NamedTempFile;
@@ -102,13 +104,31 @@ fn replace_atomic(
     fill: impl Fn(&mut fs::File) -> io::Result<()>,
 ) -> io::Result<()> {
     let parent = dest.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
     let mut tmp = tmp_builder().tempfile_in(tmp_dir)?;
     fill(tmp.as_file_mut())?;
     if !DEFERRED.load(Ordering::SeqCst) {
         tmp.as_file().sync_data()?;
     }
-    match tmp.persist(dest) {
+    // The directory usually exists (the output's was checked, a cache shard is made once):
+    // create it only when the rename says it is missing, which saves a mkdir per file.
+    let tmp = match tmp.persist(dest) {
+        Err(e) if e.error.kind() == io::ErrorKind::NotFound && !parent.is_dir() => {
+            fs::create_dir_all(parent)?;
+            e.file
+        }
+        other => return finish(other, dest, parent, &fill),
+    };
+    finish(tmp.persist(dest), dest, parent, &fill)
+}
+
+/// The end of [`replace_atomic`]: a rename across file systems writes again beside `dest`.
+fn finish(
+    persisted: Result<fs::File, tempfile::PersistError>,
+    dest: &Path,
+    parent: &Path,
+    fill: &impl Fn(&mut fs::File) -> io::Result<()>,
+) -> io::Result<()> {
+    match persisted {
         Ok(_) => Ok(()),
         Err(e) if e.error.kind() == io::ErrorKind::CrossesDevices => {
             drop(e.file);
@@ -177,9 +197,25 @@ pub fn place_markdown(
 /// elsewhere. Creates the directory.
 pub fn ensure_inside(root: &Path, dest: &Path) -> io::Result<()> {
     let parent = dest.parent().unwrap_or(root);
+    // Directories already checked in this process (a run writes many files to each): the check
+    // costs a mkdir and a readlink per path component.
+    static CHECKED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    let known = |dir: &Path| {
+        CHECKED
+            .lock()
+            .map(|set| set.as_ref().is_some_and(|s| s.contains(dir)))
+            .unwrap_or(false)
+    };
+    if known(parent) {
+        return Ok(());
+    }
     fs::create_dir_all(parent)?;
     let real = parent.canonicalize()?;
     if real.starts_with(root) {
+        if let Ok(mut set) = CHECKED.lock() {
+            set.get_or_insert_with(HashSet::new)
+                .insert(parent.to_path_buf());
+        }
         Ok(())
     } else {
         Err(io::Error::new(
