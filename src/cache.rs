@@ -36,6 +36,18 @@ impl CacheKey {
         CacheKey(hasher.finalize().to_hex().to_string())
     }
 
+    /// The key of a document that needed OCR: this key and the run's OCR settings
+    /// ([`crate::ocr::OcrSettings::stamp`]), so that changing them converts exactly those
+    /// documents again.
+    pub fn with_ocr(&self, stamp: &str) -> CacheKey {
+        let mut hasher = blake3::Hasher::new();
+        for part in ["docproc-cache-ocr-v1", self.as_str(), stamp] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+        CacheKey(hasher.finalize().to_hex().to_string())
+    }
+
     pub fn from_stored(key: String) -> CacheKey {
         CacheKey(key)
     }

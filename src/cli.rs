@@ -415,6 +415,48 @@ pub struct RunArgs {
     )]
     pub max_xml_depth: Option<usize>,
 
+    /// OCR of scanned pages and images with Tesseract: pages without a text layer that are
+    /// images (auto), none (off), or every page, ignoring the text layer (force) [default: auto]
+    #[arg(long, value_name = "MODE", env = "DOCPROC_OCR", hide_env_values = true)]
+    pub ocr: Option<crate::ocr::OcrMode>,
+
+    /// Tesseract languages, joined with + (eng+deu) [default: eng]
+    #[arg(
+        long,
+        value_name = "LANGS",
+        env = "DOCPROC_OCR_LANG",
+        hide_env_values = true
+    )]
+    pub ocr_lang: Option<String>,
+
+    /// Resolution PDF pages are rendered at for OCR [default: 300]
+    #[arg(
+        long,
+        value_name = "DPI",
+        env = "DOCPROC_OCR_DPI",
+        hide_env_values = true
+    )]
+    pub ocr_dpi: Option<u32>,
+
+    /// Seconds Tesseract may spend on one page before the page fails (0: no limit)
+    /// [default: 120]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "DOCPROC_OCR_TIMEOUT",
+        hide_env_values = true
+    )]
+    pub ocr_timeout: Option<u64>,
+
+    /// The tesseract program [default: tesseract on PATH]
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "DOCPROC_TESSERACT",
+        hide_env_values = true
+    )]
+    pub tesseract: Option<PathBuf>,
+
     /// Append one JSON line per document event to FILE ('-' for stdout)
     #[arg(
         long,

@@ -14,6 +14,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::cli::{Isolation, RunArgs, StateArgs};
 use crate::convert::{ConvertOptions, Limits};
 use crate::formats::FormatSpec;
+use crate::ocr::{OcrMode, OcrSettings};
 
 /// Name of the state directory created inside the output tree by default.
 pub const STATE_DIR_NAME: &str = ".docproc";
@@ -173,6 +174,75 @@ pub struct Config {
     pub report: ReportOptions,
     /// The command line, recorded in the `runs` table.
     pub command_line: String,
+    /// OCR as asked for; Tesseract is looked for when a document first needs it.
+    pub ocr_request: OcrRequest,
+    ocr: std::sync::OnceLock<OcrSettings>,
+}
+
+/// `--ocr`, `--ocr-lang`, `--ocr-dpi`, `--ocr-timeout` and `--tesseract`, validated.
+#[derive(Debug, Clone)]
+pub struct OcrRequest {
+    pub mode: OcrMode,
+    pub languages: String,
+    pub dpi: u32,
+    pub page_timeout_secs: u64,
+    pub program: Option<PathBuf>,
+}
+
+impl OcrRequest {
+    pub fn from_args(args: &RunArgs) -> OcrRequest {
+        OcrRequest {
+            mode: args.ocr.unwrap_or_default(),
+            languages: args.ocr_lang.clone().unwrap_or_else(|| "eng".into()),
+            dpi: args.ocr_dpi.unwrap_or(300),
+            page_timeout_secs: args.ocr_timeout.unwrap_or(120),
+            program: args.tesseract.clone(),
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !(50..=1200).contains(&self.dpi) {
+            bail!("--ocr-dpi must be between 50 and 1200");
+        }
+        let valid = |l: &str| {
+            !l.is_empty()
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        };
+        if !self.languages.split('+').all(valid) {
+            bail!(
+                "--ocr-lang takes Tesseract language names joined with + (eng, eng+deu), not '{}'",
+                self.languages
+            );
+        }
+        Ok(())
+    }
+
+    /// Looks for Tesseract (unless OCR is off).
+    fn resolve(&self) -> (OcrSettings, Option<crate::ocr::Unavailable>) {
+        let mut settings = OcrSettings {
+            mode: self.mode,
+            engine: None,
+            languages: self.languages.clone(),
+            dpi: self.dpi,
+            page_timeout_secs: self.page_timeout_secs,
+        };
+        if self.mode == OcrMode::Off {
+            return (settings, None);
+        }
+        match crate::ocr::probe(self.program.as_deref(), &self.languages) {
+            Ok(engine) => {
+                log::debug!(
+                    "OCR with tesseract {} ({})",
+                    engine.version,
+                    engine.program.display()
+                );
+                settings.engine = Some(engine);
+                (settings, None)
+            }
+            Err(missing) => (settings, Some(missing)),
+        }
+    }
 }
 
 impl Config {
@@ -227,6 +297,17 @@ impl Config {
         if !formats.iter().any(|f| f.enabled) {
             bail!("no format is enabled: check --formats and the [formats.NAME] enabled settings");
         }
+        let ocr_request = OcrRequest::from_args(&args);
+        ocr_request.validate()?;
+        let ocr = std::sync::OnceLock::new();
+        // --ocr force cannot do without Tesseract: say so before anything is converted.
+        if ocr_request.mode == OcrMode::Force {
+            let (settings, missing) = ocr_request.resolve();
+            if let Some(missing) = missing {
+                bail!("--ocr force: {missing}");
+            }
+            let _ = ocr.set(settings);
+        }
         Ok(Config {
             roots,
             state,
@@ -253,7 +334,37 @@ impl Config {
                 progress: stderr_is_terminal && !args.quiet && !args.no_progress,
             },
             command_line,
+            ocr_request,
+            ocr,
         })
+    }
+
+    /// The OCR settings of this run: Tesseract is looked for the first time a document may
+    /// need it (a run without scans never starts it). When it is missing, one warning says how
+    /// to install it and scans keep `needs_ocr`.
+    pub fn ocr(&self) -> &OcrSettings {
+        self.ocr.get_or_init(|| {
+            let (settings, missing) = self.ocr_request.resolve();
+            if let Some(missing) = missing {
+                log::warn!(
+                    "{missing}; scanned pages and images are converted without text (needs_ocr)"
+                );
+            }
+            settings
+        })
+    }
+
+    /// The options a document of this format is converted with, OCR settings included for the
+    /// formats that use them.
+    pub fn conversion_options(&self, format: &FormatSpec) -> std::borrow::Cow<'_, ConvertOptions> {
+        let options = self.options_for(format);
+        if format.converter.uses_ocr() {
+            let mut options = options.clone();
+            options.ocr = self.ocr().clone();
+            std::borrow::Cow::Owned(options)
+        } else {
+            std::borrow::Cow::Borrowed(options)
+        }
     }
 
     /// Whether files of this format are converted in this run.

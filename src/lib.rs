@@ -22,6 +22,7 @@ pub mod interrupt;
 pub mod lock;
 pub mod logging;
 pub mod markdown;
+pub mod ocr;
 pub mod panic_hook;
 pub mod pipeline;
 pub mod report;

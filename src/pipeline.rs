@@ -25,6 +25,7 @@ use crate::discover::{self, Job};
 use crate::events::{EventDocument, Events};
 use crate::formats::{self, FormatSpec, Identified};
 use crate::hash::{self, ContentHash};
+use crate::ocr::OcrMode;
 use crate::report::{DocumentCounts, Failure, Notice, Progress, Summary, WalkError, printable};
 use crate::sniff::{self, Probe};
 use crate::store::{
@@ -419,7 +420,18 @@ fn plan<'a>(
         }
         Err(error) => Some(error),
     };
-    let key = CacheKey::new(&hash, planned.format, config.options_for(planned.format));
+    let base = CacheKey::new(&hash, planned.format, config.options_for(planned.format));
+    let key = match known.and_then(|k| k.row.cache_key.as_deref()) {
+        // A document that needed OCR was stored under its key with its run's OCR settings; under
+        // --ocr force no key without them matches (every page is recognised again).
+        Some(stored)
+            if planned.format.converter.uses_ocr()
+                && (stored != base.as_str() || config.ocr_request.mode == OcrMode::Force) =>
+        {
+            ocr_key(config, &base)
+        }
+        _ => base,
+    };
     if let Some(k) = known.filter(|_| !config.force)
         && k.row.cache_key.as_deref() == Some(key.as_str())
     {
@@ -455,6 +467,11 @@ fn plan<'a>(
         planned.action = Action::Fail(error);
     }
     planned
+}
+
+/// The cache key of a document that needed OCR: its key with the run's OCR settings.
+fn ocr_key(config: &Config, base: &CacheKey) -> CacheKey {
+    base.with_ocr(&config.ocr().stamp())
 }
 
 /// What a document's content is: the format to convert it as, with the `rerouted` warning when
@@ -560,7 +577,21 @@ fn with_cache_lookups<'a>(
             continue;
         }
         let Some(key) = &p.key else { continue };
-        if let Some(entry) = store::cache_entry(conn, key)?
+        let uses_ocr = p.format.converter.uses_ocr();
+        let mut entry = if uses_ocr && config.ocr_request.mode == OcrMode::Force {
+            None
+        } else {
+            store::cache_entry(conn, key)?
+        };
+        // Converted elsewhere with OCR: stored under the key with the OCR settings.
+        if entry.is_none()
+            && uses_ocr
+            && let Some(hash) = &p.hash
+        {
+            let base = CacheKey::new(hash, p.format, config.options_for(p.format));
+            entry = store::cache_entry(conn, &ocr_key(config, &base))?;
+        }
+        if let Some(entry) = entry
             && std::path::Path::new(&entry.markdown_path).is_file()
         {
             p.action = Action::Restore(Box::new(entry));
@@ -833,7 +864,12 @@ impl WorkContext<'_> {
         let result = produced.result;
         // The file may have changed since it was hashed: what is recorded describes these bytes.
         let changed = Some(hash) != p.hash;
-        let key = CacheKey::new(&hash, p.format, self.config.options_for(p.format));
+        let mut key = CacheKey::new(&hash, p.format, self.config.options_for(p.format));
+        if let Ok(converted) = &result
+            && converted.metadata.contains_key(convert::OCR_KEY)
+        {
+            key = ocr_key(self.config, &key);
+        }
         match &result {
             Ok(_) => log::debug!(
                 "{}: converted in {duration_ms} ms",
@@ -891,12 +927,16 @@ impl WorkContext<'_> {
         let mut attempt = 0;
         loop {
             let produced = match self.pool {
-                Some(pool) => {
-                    pool.convert(&p.job.path, p.format, self.config.options_for(p.format))
-                }
-                None => {
-                    convert::convert_file(&p.job.path, p.format, self.config.options_for(p.format))
-                }
+                Some(pool) => pool.convert(
+                    &p.job.path,
+                    p.format,
+                    &self.config.conversion_options(p.format),
+                ),
+                None => convert::convert_file(
+                    &p.job.path,
+                    p.format,
+                    &self.config.conversion_options(p.format),
+                ),
             };
             match &produced.result {
                 Err(e)

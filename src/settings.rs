@@ -55,6 +55,11 @@ pub struct FileSettings {
     pub max_unzipped_size: Option<ByteSize>,
     pub max_zip_ratio: Option<u64>,
     pub max_xml_depth: Option<usize>,
+    pub ocr: Option<crate::ocr::OcrMode>,
+    pub ocr_lang: Option<String>,
+    pub ocr_dpi: Option<u32>,
+    pub ocr_timeout: Option<u64>,
+    pub tesseract: Option<PathBuf>,
     /// `[formats.NAME]` tables as written; checked against the registry by [`Settings::load`].
     #[serde(default)]
     pub formats: std::collections::BTreeMap<String, toml::Table>,
@@ -343,6 +348,11 @@ impl Settings {
         take!(max_unzipped_size, "max_unzipped_size");
         take!(max_zip_ratio, "max_zip_ratio");
         take!(max_xml_depth, "max_xml_depth");
+        take!(ocr, "ocr");
+        take!(ocr_lang, "ocr_lang");
+        take!(ocr_dpi, "ocr_dpi");
+        take!(ocr_timeout, "ocr_timeout");
+        take!(tesseract, "tesseract");
         // Per-format settings are resolved later, format by format (`resolve_formats`): keep
         // the file's sections and where each command-line value came from.
         run.file_formats = FormatSections::parse(&f.formats).unwrap_or_default();
@@ -445,6 +455,12 @@ impl Settings {
         );
         show!("max-zip-ratio", max_zip_ratio, limits.max_zip_ratio.into());
         show!("max-xml-depth", max_xml_depth, limits.max_xml_depth.into());
+        let ocr = crate::config::OcrRequest::from_args(run);
+        show!("ocr", ocr, ocr.mode.as_str().into());
+        show!("ocr-lang", ocr_lang, ocr.languages.clone().into());
+        show!("ocr-dpi", ocr_dpi, ocr.dpi.into());
+        show!("ocr-timeout", ocr_timeout, ocr.page_timeout_secs.into());
+        show!("tesseract", tesseract, path(&ocr.program));
         match resolve_formats(run, &self.file_label()) {
             Ok(resolved) => {
                 for r in resolved {

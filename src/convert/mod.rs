@@ -76,6 +76,10 @@ pub struct ConvertOptions {
     pub main_only: bool,
     /// E-mail: write attachments beside the Markdown (they are always listed).
     pub extract_attachments: bool,
+    /// OCR of scanned pages and images: resolved by the run (Tesseract found or not). Its
+    /// settings enter the cache key only of documents that needed OCR (see `cache.rs`).
+    #[serde(default)]
+    pub ocr: crate::ocr::OcrSettings,
     /// Limits on hostile input; they decide whether a document converts, not what its Markdown
     /// looks like, so they are not part of the cache key.
     #[serde(skip)]
@@ -94,6 +98,7 @@ impl Default for ConvertOptions {
             max_rows: 1_048_576,
             main_only: false,
             extract_attachments: false,
+            ocr: crate::ocr::OcrSettings::default(),
             limits: Limits::default(),
         }
     }
@@ -255,7 +260,16 @@ pub trait Converter: Sync {
     fn version(&self) -> &'static str;
     /// Converts one document held in memory.
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError>;
+    /// Whether it may recognise text with OCR (`options.ocr`). A converted document that
+    /// needed OCR says so in its metadata ([`OCR_KEY`]).
+    fn uses_ocr(&self) -> bool {
+        false
+    }
 }
+
+/// The metadata key of a document that needed OCR (`applied` or `needed`): its cache key then
+/// includes the run's OCR settings.
+pub const OCR_KEY: &str = "ocr";
 
 /// Converts `bytes`, planned as a document of format `spec`: checks the content, runs the
 /// converter with panics caught (a panic becomes [`ConvertError::Internal`]), and adds shared

@@ -15,6 +15,7 @@
 mod fonts;
 mod interpret;
 mod layout;
+mod scan;
 mod structure;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -34,6 +35,10 @@ impl Converter for PdfConverter {
 
     fn version(&self) -> &'static str {
         "1"
+    }
+
+    fn uses_ocr(&self) -> bool {
+        true
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -63,18 +68,12 @@ impl Converter for PdfConverter {
         if doc.was_encrypted() {
             metadata.insert("encrypted".into(), "true (empty user password)".into());
         }
-        let pages = read_pages(&doc, &mut metadata)?;
+        let mut pages = read_pages(&doc, &mut metadata)?;
+        let text_layer = pages.iter().any(|p| !p.glyphs.is_empty());
+        let ocr = scan::recognize_pages(bytes, &mut pages, &options.ocr);
         let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
-        // A PDF without text (scanned pages) converts to Markdown without text, flagged so that a
-        // later OCR pass can select it (`error_code = 'needs_ocr'` on a completed document).
-        let warning = (glyphs == 0).then(|| Warning {
-            code: "needs_ocr".into(),
-            message: format!(
-                "no text layer in {page_count} page{}: the pages are images (scanned?) and need OCR",
-                if page_count == 1 { "" } else { "s" }
-            ),
-        });
-        metadata.insert("has_text_layer".into(), (glyphs > 0).to_string());
+        let warning = ocr_metadata(&ocr, &options.ocr, &mut metadata, page_count, glyphs == 0);
+        metadata.insert("has_text_layer".into(), text_layer.to_string());
         Ok(Converted {
             markdown: markdown::render(&layout::layout(
                 &pages,
@@ -86,6 +85,95 @@ impl Converter for PdfConverter {
             attachments: Vec::new(),
         })
     }
+}
+
+/// Records what OCR did (pages, confidence, engine) and returns the document's warning: scans
+/// that OCR could not read are `needs_ocr`, failed pages `ocr_failed`, unsure pages
+/// `ocr_low_confidence`. A document that needed OCR is marked (`ocr`), so that its cache key
+/// includes the OCR settings.
+fn ocr_metadata(
+    ocr: &scan::Outcome,
+    settings: &crate::ocr::OcrSettings,
+    metadata: &mut Metadata,
+    page_count: usize,
+    no_text: bool,
+) -> Option<Warning> {
+    let list = |pages: &mut dyn Iterator<Item = u32>| {
+        pages.map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    if !ocr.recognized.is_empty() {
+        metadata.insert(super::OCR_KEY.into(), "applied".into());
+        metadata.insert("ocr_pages".into(), ocr.recognized.len().to_string());
+        let mean = ocr.recognized.iter().map(|(_, c)| c).sum::<f32>() / ocr.recognized.len() as f32;
+        metadata.insert("ocr_confidence".into(), format!("{mean:.1}"));
+        let per_page: Vec<String> = ocr
+            .recognized
+            .iter()
+            .map(|(p, c)| format!("{p}:{c:.0}"))
+            .collect();
+        metadata.insert("ocr_page_confidence".into(), per_page.join(" "));
+        if let Some(engine) = &settings.engine {
+            metadata.insert("ocr_engine".into(), format!("tesseract {}", engine.version));
+        }
+        metadata.insert("ocr_languages".into(), settings.languages.clone());
+        if !ocr.rotated.is_empty() {
+            let turned: Vec<String> = ocr
+                .rotated
+                .iter()
+                .map(|(p, t)| format!("{p}:{}", *t as u32 * 90))
+                .collect();
+            metadata.insert("ocr_rotated".into(), turned.join(" "));
+        }
+    } else if !ocr.needed.is_empty() || no_text {
+        metadata.insert(super::OCR_KEY.into(), "needed".into());
+    }
+    if !ocr.failed.is_empty() {
+        let detail = ocr
+            .failed
+            .iter()
+            .map(|(p, why)| format!("page {p}: {why}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Some(Warning {
+            code: "ocr_failed".into(),
+            message: format!("OCR failed on {} page(s): {detail}", ocr.failed.len()),
+        });
+    }
+    if ocr.recognized.is_empty() && (no_text || !ocr.needed.is_empty()) {
+        let pages = if ocr.needed.is_empty() {
+            format!(
+                "{page_count} page{}",
+                if page_count == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("page(s) {}", list(&mut ocr.needed.iter().copied()))
+        };
+        let why = match (settings.mode, &settings.engine) {
+            (crate::ocr::OcrMode::Off, _) => "OCR is off (--ocr off)",
+            (_, None) => "Tesseract is not installed",
+            _ => "they could not be read",
+        };
+        return Some(Warning {
+            code: "needs_ocr".into(),
+            message: format!(
+                "no text layer in {pages}: the pages are images (scanned?) and need OCR; {why}"
+            ),
+        });
+    }
+    let unsure: Vec<u32> = ocr
+        .recognized
+        .iter()
+        .filter(|(_, c)| *c < scan::LOW_CONFIDENCE)
+        .map(|(p, _)| *p)
+        .collect();
+    (!unsure.is_empty()).then(|| Warning {
+        code: "ocr_low_confidence".into(),
+        message: format!(
+            "OCR is unsure of page(s) {} (mean confidence under {:.0}): check the text",
+            list(&mut unsure.iter().copied()),
+            scan::LOW_CONFIDENCE
+        ),
+    })
 }
 
 /// The characters of every page: from pdf-extract, or from docproc's interpreter where

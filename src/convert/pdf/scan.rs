@@ -1,0 +1,265 @@
+//! Scanned pages: which pages need OCR (little text, an image over much of the page), their
+//! rendering into gray images with hayro, and the words Tesseract reads turned back into
+//! [`Glyph`]s, so that recognised pages go through the same layout as born-digital ones
+//! (paragraphs, headings by size, lists, reading order).
+
+use hayro::hayro_interpret::util::TransformExt;
+use hayro::hayro_interpret::{
+    BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
+    InterpreterCache, InterpreterSettings, SoftMask, font::GlyphRun, interpret_page,
+};
+use hayro::hayro_syntax::Pdf;
+use hayro::kurbo::{BezPath, Rect};
+use hayro::vello_cpu::color::palette::css::WHITE;
+use hayro::{PixmapSettings, RenderCache, RenderSettings};
+
+use super::layout::{FontStyle, Glyph, Page};
+use crate::ocr::{Gray, Word};
+
+/// A page with fewer visible characters than this has no real text layer.
+pub(super) const NEARLY_EMPTY: usize = 20;
+/// The share of the page images must cover for an empty page to count as a scan.
+pub(super) const SCAN_COVERAGE: f64 = 0.4;
+/// Rendered pages are capped at this many pixels (a poster at 300 dpi would be gigabytes);
+/// larger pages are rendered at a lower resolution.
+pub(super) const MAX_PIXELS: f64 = 50_000_000.0;
+
+/// The PDF as hayro reads it (None when it cannot: then no page can be rendered).
+pub(super) fn open(bytes: &[u8]) -> Option<Pdf> {
+    std::panic::catch_unwind(|| Pdf::new(bytes.to_vec()).ok())
+        .ok()
+        .flatten()
+}
+
+/// The share of each page that images cover (0..1).
+pub(super) fn image_coverage(pdf: &Pdf) -> Vec<f64> {
+    let cache = InterpreterCache::new();
+    pdf.pages()
+        .iter()
+        .map(|page| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let (w, h) = page.render_dimensions();
+                let target = Rect::new(0.0, 0.0, w as f64, h as f64);
+                let transform = page.initial_transform(true).to_kurbo();
+                let mut ctx = Context::new(
+                    transform,
+                    target,
+                    &cache,
+                    page.xref(),
+                    InterpreterSettings::default(),
+                );
+                let mut device = Coverage {
+                    page: target,
+                    area: 0.0,
+                };
+                interpret_page(page, &mut ctx, &mut device);
+                let page_area = target.area().max(1.0);
+                (device.area / page_area).min(1.0)
+            }))
+            .unwrap_or(0.0)
+        })
+        .collect()
+}
+
+/// A device that only adds up the page area images are drawn on.
+struct Coverage {
+    page: Rect,
+    area: f64,
+}
+
+impl<'a> Device<'a> for Coverage {
+    fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
+    fn draw_glyph_run(&mut self, _: &GlyphRun<'_, 'a>, _: DrawProps<'a>, _: &DrawMode) {}
+    fn draw_image(&mut self, image: Image<'a, '_>, props: ImageDrawProps<'a>) {
+        // The transform maps the image's pixels (one unit each) onto the page.
+        let (w, h) = (image.width() as f64, image.height() as f64);
+        let bbox = props
+            .transform
+            .transform_rect_bbox(Rect::new(0.0, 0.0, w, h))
+            .intersect(self.page);
+        if bbox.width() > 0.0 && bbox.height() > 0.0 {
+            self.area += bbox.area();
+        }
+    }
+    fn pop_clip(&mut self) {}
+    fn pop_transparency_group(&mut self) {}
+}
+
+/// Page `index` (0-based) rendered in gray at `dpi` (lower if the page would exceed
+/// [`MAX_PIXELS`]), and the dpi used. None when hayro cannot render it.
+pub(super) fn render(pdf: &Pdf, index: usize, dpi: u32) -> Option<(Gray, f64)> {
+    let page = pdf.pages().get(index)?;
+    let (w, h) = page.render_dimensions();
+    let mut scale = dpi as f64 / 72.0;
+    let pixels = w as f64 * h as f64 * scale * scale;
+    if pixels > MAX_PIXELS {
+        scale *= (MAX_PIXELS / pixels).sqrt();
+    }
+    // Pixmaps are addressed in u16.
+    scale = scale.min(65_000.0 / w.max(h).max(1.0) as f64);
+    let pixmap = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let cache = RenderCache::new();
+        hayro::render(
+            page,
+            &cache,
+            &InterpreterSettings::default(),
+            &RenderSettings {
+                force_image_interpolation: true,
+                ..RenderSettings::default()
+            },
+            &PixmapSettings {
+                x_scale: scale as f32,
+                y_scale: scale as f32,
+                bg_color: WHITE,
+            },
+        )
+    }))
+    .ok()?;
+    let (width, height) = (pixmap.width() as u32, pixmap.height() as u32);
+    if width == 0 || height == 0 {
+        return None;
+    }
+    let pixels = pixmap
+        .data()
+        .iter()
+        .map(|p| {
+            // Over white, so alpha is opaque: premultiplied values are the colour.
+            ((p.r as u32 * 299 + p.g as u32 * 587 + p.b as u32 * 114) / 1000) as u8
+        })
+        .collect();
+    Some((Gray::new(width, height, pixels), scale * 72.0))
+}
+
+/// The words of one recognised image as a page of glyphs, in PDF points (y upwards) at `dpi`.
+/// Each word's characters share its box evenly; a word sits on its line's baseline and is as
+/// large as its line is tall, so that the layout finds lines, paragraphs and headings by size.
+pub(super) fn page_of_words(number: u32, words: &[Word], image_height: u32, dpi: f64) -> Page {
+    let scale = 72.0 / dpi.max(1.0);
+    let mut glyphs = Vec::new();
+    for word in words {
+        let chars: Vec<char> = word.text.chars().collect();
+        if chars.is_empty() {
+            continue;
+        }
+        let line_height = word.line_height.max(word.height).max(1) as f64;
+        let baseline = word.line_top as f64 + line_height * 0.8;
+        let y = (image_height as f64 - baseline) * scale;
+        let size = line_height * scale * 0.85;
+        let advance = word.width as f64 / chars.len() as f64 * scale;
+        for (i, c) in chars.iter().enumerate() {
+            glyphs.push(Glyph {
+                x: (word.left as f64) * scale + i as f64 * advance,
+                y,
+                size,
+                advance,
+                quarter_turns: 0,
+                text: c.to_string(),
+                style: FontStyle::default(),
+            });
+        }
+    }
+    Page {
+        number,
+        glyphs,
+        links: Vec::new(),
+    }
+}
+
+/// What OCR did to a document's pages.
+#[derive(Debug, Default)]
+pub(super) struct Outcome {
+    /// Pages that needed OCR (scans; every page under `--ocr force`).
+    pub(super) needed: Vec<u32>,
+    /// Pages recognised, with their mean confidence.
+    pub(super) recognized: Vec<(u32, f32)>,
+    /// Pages whose recognition failed, and why.
+    pub(super) failed: Vec<(u32, String)>,
+    /// Pages Tesseract found turned, and by how many quarter turns.
+    pub(super) rotated: Vec<(u32, u8)>,
+}
+
+/// Mean confidences below this name the page in a warning.
+pub(super) const LOW_CONFIDENCE: f32 = 50.0;
+
+/// Finds the pages that need OCR and, when OCR can run, replaces their glyphs with what
+/// Tesseract reads on them.
+pub(super) fn recognize_pages(
+    bytes: &[u8],
+    pages: &mut [Page],
+    settings: &crate::ocr::OcrSettings,
+) -> Outcome {
+    use crate::ocr::OcrMode;
+    let mut outcome = Outcome::default();
+    let visible = |p: &Page| {
+        p.glyphs
+            .iter()
+            .flat_map(|g| g.text.chars())
+            .filter(|c| !c.is_whitespace())
+            .count()
+    };
+    let candidates: Vec<usize> = match settings.mode {
+        OcrMode::Force => (0..pages.len()).collect(),
+        _ => (0..pages.len())
+            .filter(|&i| visible(&pages[i]) < NEARLY_EMPTY)
+            .collect(),
+    };
+    if candidates.is_empty() {
+        return outcome;
+    }
+    let Some(pdf) = open(bytes) else {
+        // hayro cannot read it: pages without text still need OCR, none can get it.
+        outcome.needed = candidates
+            .iter()
+            .filter(|&&i| visible(&pages[i]) == 0)
+            .map(|&i| pages[i].number)
+            .collect();
+        return outcome;
+    };
+    let needed: Vec<usize> = if settings.mode == OcrMode::Force {
+        candidates
+    } else {
+        let coverage = image_coverage(&pdf);
+        log::debug!("image coverage of the pages: {coverage:?}");
+        candidates
+            .into_iter()
+            .filter(|&i| coverage.get(i).is_some_and(|&c| c >= SCAN_COVERAGE))
+            .collect()
+    };
+    outcome.needed = needed.iter().map(|&i| pages[i].number).collect();
+    let Some(engine) = settings
+        .engine
+        .as_ref()
+        .filter(|_| settings.mode != OcrMode::Off)
+    else {
+        return outcome;
+    };
+    for i in needed {
+        let number = pages[i].number;
+        let Some((image, dpi)) = render(&pdf, i, settings.dpi) else {
+            outcome
+                .failed
+                .push((number, "the page could not be rendered".into()));
+            continue;
+        };
+        match crate::ocr::recognize(settings, engine, &image) {
+            Ok(found) => {
+                let height = if found.rotated % 2 == 1 {
+                    image.width
+                } else {
+                    image.height
+                };
+                let mut page = page_of_words(number, &found.words, height, dpi);
+                page.links = std::mem::take(&mut pages[i].links);
+                pages[i] = page;
+                outcome.recognized.push((number, found.confidence));
+                if found.rotated != 0 {
+                    outcome.rotated.push((number, found.rotated));
+                }
+            }
+            Err(e) => outcome.failed.push((number, e.to_string())),
+        }
+    }
+    outcome
+}
