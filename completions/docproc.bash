@@ -235,7 +235,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__config__subcmd__show)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --ocr --ocr-lang --ocr-dpi --ocr-timeout --tesseract --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,7 +274,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html image ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -337,6 +337,26 @@ _docproc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ocr)
+                    COMPREPLY=($(compgen -W "auto off force" -- "${cur}"))
+                    return 0
+                    ;;
+                --ocr-lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr-dpi)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tesseract)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --events)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -357,7 +377,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__convert)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --ocr --ocr-lang --ocr-dpi --ocr-timeout --tesseract --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,7 +416,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html image ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -456,6 +476,26 @@ _docproc() {
                     return 0
                     ;;
                 --max-xml-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr)
+                    COMPREPLY=($(compgen -W "auto off force" -- "${cur}"))
+                    return 0
+                    ;;
+                --ocr-lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr-dpi)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tesseract)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1070,7 +1110,7 @@ _docproc() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html image ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --error-code)
@@ -1105,7 +1145,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__retry)
-            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --error-code --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --ocr --ocr-lang --ocr-dpi --ocr-timeout --tesseract --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1148,7 +1188,7 @@ _docproc() {
                     return 0
                     ;;
                 --formats)
-                    COMPREPLY=($(compgen -W "csv doc docx eml epub html ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "csv doc docx eml epub html image ipynb json md mhtml msg odp ods odt pdf pptx rtf tsv txt xls xlsb xlsx xml yaml" -- "${cur}"))
                     return 0
                     ;;
                 --set)
@@ -1208,6 +1248,26 @@ _docproc() {
                     return 0
                     ;;
                 --max-xml-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr)
+                    COMPREPLY=($(compgen -W "auto off force" -- "${cur}"))
+                    return 0
+                    ;;
+                --ocr-lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr-dpi)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ocr-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tesseract)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -56,6 +56,7 @@ docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+image\t'image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)'
 ipynb\t'Jupyter notebook (.ipynb)'
 json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
 md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
@@ -93,6 +94,13 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-output-s
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-unzipped-size -d 'Zip containers (DOCX) that would inflate to more fail with resource_limit [default: 2G]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-zip-ratio -d 'Zip containers inflating to over 100 MiB at a higher compression ratio fail [default: 200]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-xml-depth -d 'XML nested deeper fails with resource_limit [default: 1000]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l ocr -d 'OCR of scanned pages and images with Tesseract: pages without a text layer that are images (auto), none (off), or every page, ignoring the text layer (force) [default: auto]' -r -f -a "auto\t'Pages without a text layer that paint an image over much of the page, and image files'
+off\t'No OCR: scans are flagged needs_ocr'
+force\t'Every page, ignoring the text layer (for PDFs whose text layer is garbage)'"
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l ocr-lang -d 'Tesseract languages, joined with + (eng+deu) [default: eng]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l ocr-dpi -d 'Resolution PDF pages are rendered at for OCR [default: 300]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l ocr-timeout -d 'Seconds Tesseract may spend on one page before the page fails (0: no limit) [default: 120]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l tesseract -d 'The tesseract program [default: tesseract on PATH]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
 json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
@@ -122,6 +130,7 @@ docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+image\t'image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)'
 ipynb\t'Jupyter notebook (.ipynb)'
 json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
 md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
@@ -159,6 +168,13 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-output-siz
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-unzipped-size -d 'Zip containers (DOCX) that would inflate to more fail with resource_limit [default: 2G]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-zip-ratio -d 'Zip containers inflating to over 100 MiB at a higher compression ratio fail [default: 200]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-xml-depth -d 'XML nested deeper fails with resource_limit [default: 1000]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l ocr -d 'OCR of scanned pages and images with Tesseract: pages without a text layer that are images (auto), none (off), or every page, ignoring the text layer (force) [default: auto]' -r -f -a "auto\t'Pages without a text layer that paint an image over much of the page, and image files'
+off\t'No OCR: scans are flagged needs_ocr'
+force\t'Every page, ignoring the text layer (for PDFs whose text layer is garbage)'"
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l ocr-lang -d 'Tesseract languages, joined with + (eng+deu) [default: eng]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l ocr-dpi -d 'Resolution PDF pages are rendered at for OCR [default: 300]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l ocr-timeout -d 'Seconds Tesseract may spend on one page before the page fails (0: no limit) [default: 120]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l tesseract -d 'The tesseract program [default: tesseract on PATH]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
 json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
@@ -199,6 +215,7 @@ docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+image\t'image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)'
 ipynb\t'Jupyter notebook (.ipynb)'
 json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
 md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
@@ -339,6 +356,7 @@ docx\t'Word (OOXML) (.docx, .docm, .dotx, .dotm)'
 eml\t'e-mail (RFC 5322/MIME) (.eml)'
 epub\t'EPUB (.epub)'
 html\t'HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)'
+image\t'image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)'
 ipynb\t'Jupyter notebook (.ipynb)'
 json\t'JSON (data) (.json, .jsonl, .geojson); off by default'
 md\t'Markdown (.md, .markdown, .mdown, .mkd, .mkdn)'
@@ -376,6 +394,13 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-unzipped-size -d 'Zip containers (DOCX) that would inflate to more fail with resource_limit [default: 2G]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-zip-ratio -d 'Zip containers inflating to over 100 MiB at a higher compression ratio fail [default: 200]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-xml-depth -d 'XML nested deeper fails with resource_limit [default: 1000]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l ocr -d 'OCR of scanned pages and images with Tesseract: pages without a text layer that are images (auto), none (off), or every page, ignoring the text layer (force) [default: auto]' -r -f -a "auto\t'Pages without a text layer that paint an image over much of the page, and image files'
+off\t'No OCR: scans are flagged needs_ocr'
+force\t'Every page, ignoring the text layer (for PDFs whose text layer is garbage)'"
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l ocr-lang -d 'Tesseract languages, joined with + (eng+deu) [default: eng]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l ocr-dpi -d 'Resolution PDF pages are rendered at for OCR [default: 300]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l ocr-timeout -d 'Seconds Tesseract may spend on one page before the page fails (0: no limit) [default: 120]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l tesseract -d 'The tesseract program [default: tesseract on PATH]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l events -d 'Append one JSON line per document event to FILE (\'-\' for stdout)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
 json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"

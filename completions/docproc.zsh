@@ -50,6 +50,7 @@ docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+image\:"image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)"
 ipynb\:"Jupyter notebook (.ipynb)"
 json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
 md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
@@ -87,6 +88,13 @@ none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted in
 '--max-unzipped-size=[Zip containers (DOCX) that would inflate to more fail with resource_limit \[default\: 2G\]]:SIZE:_default' \
 '--max-zip-ratio=[Zip containers inflating to over 100 MiB at a higher compression ratio fail \[default\: 200\]]:N:_default' \
 '--max-xml-depth=[XML nested deeper fails with resource_limit \[default\: 1000\]]:N:_default' \
+'--ocr=[OCR of scanned pages and images with Tesseract\: pages without a text layer that are images (auto), none (off), or every page, ignoring the text layer (force) \[default\: auto\]]:MODE:((auto\:"Pages without a text layer that paint an image over much of the page, and image files"
+off\:"No OCR\: scans are flagged needs_ocr"
+force\:"Every page, ignoring the text layer (for PDFs whose text layer is garbage)"))' \
+'--ocr-lang=[Tesseract languages, joined with + (eng+deu) \[default\: eng\]]:LANGS:_default' \
+'--ocr-dpi=[Resolution PDF pages are rendered at for OCR \[default\: 300\]]:DPI:_default' \
+'--ocr-timeout=[Seconds Tesseract may spend on one page before the page fails (0\: no limit) \[default\: 120\]]:SECONDS:_default' \
+'--tesseract=[The tesseract program \[default\: tesseract on PATH\]]:PATH:_files' \
 '--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
 '--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
 json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
@@ -127,6 +135,7 @@ docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+image\:"image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)"
 ipynb\:"Jupyter notebook (.ipynb)"
 json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
 md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
@@ -164,6 +173,13 @@ none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted in
 '--max-unzipped-size=[Zip containers (DOCX) that would inflate to more fail with resource_limit \[default\: 2G\]]:SIZE:_default' \
 '--max-zip-ratio=[Zip containers inflating to over 100 MiB at a higher compression ratio fail \[default\: 200\]]:N:_default' \
 '--max-xml-depth=[XML nested deeper fails with resource_limit \[default\: 1000\]]:N:_default' \
+'--ocr=[OCR of scanned pages and images with Tesseract\: pages without a text layer that are images (auto), none (off), or every page, ignoring the text layer (force) \[default\: auto\]]:MODE:((auto\:"Pages without a text layer that paint an image over much of the page, and image files"
+off\:"No OCR\: scans are flagged needs_ocr"
+force\:"Every page, ignoring the text layer (for PDFs whose text layer is garbage)"))' \
+'--ocr-lang=[Tesseract languages, joined with + (eng+deu) \[default\: eng\]]:LANGS:_default' \
+'--ocr-dpi=[Resolution PDF pages are rendered at for OCR \[default\: 300\]]:DPI:_default' \
+'--ocr-timeout=[Seconds Tesseract may spend on one page before the page fails (0\: no limit) \[default\: 120\]]:SECONDS:_default' \
+'--tesseract=[The tesseract program \[default\: tesseract on PATH\]]:PATH:_files' \
 '--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
 '--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
 json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
@@ -216,6 +232,7 @@ docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+image\:"image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)"
 ipynb\:"Jupyter notebook (.ipynb)"
 json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
 md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
@@ -470,6 +487,7 @@ docx\:"Word (OOXML) (.docx, .docm, .dotx, .dotm)"
 eml\:"e-mail (RFC 5322/MIME) (.eml)"
 epub\:"EPUB (.epub)"
 html\:"HTML (.html, .htm, .xhtml, .xht, .shtml, .html5)"
+image\:"image (OCR) (.png, .jpg, .jpeg, .jpe, .tif, .tiff, .bmp, .gif, .webp)"
 ipynb\:"Jupyter notebook (.ipynb)"
 json\:"JSON (data) (.json, .jsonl, .geojson); off by default"
 md\:"Markdown (.md, .markdown, .mdown, .mkd, .mkdn)"
@@ -507,6 +525,13 @@ none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted in
 '--max-unzipped-size=[Zip containers (DOCX) that would inflate to more fail with resource_limit \[default\: 2G\]]:SIZE:_default' \
 '--max-zip-ratio=[Zip containers inflating to over 100 MiB at a higher compression ratio fail \[default\: 200\]]:N:_default' \
 '--max-xml-depth=[XML nested deeper fails with resource_limit \[default\: 1000\]]:N:_default' \
+'--ocr=[OCR of scanned pages and images with Tesseract\: pages without a text layer that are images (auto), none (off), or every page, ignoring the text layer (force) \[default\: auto\]]:MODE:((auto\:"Pages without a text layer that paint an image over much of the page, and image files"
+off\:"No OCR\: scans are flagged needs_ocr"
+force\:"Every page, ignoring the text layer (for PDFs whose text layer is garbage)"))' \
+'--ocr-lang=[Tesseract languages, joined with + (eng+deu) \[default\: eng\]]:LANGS:_default' \
+'--ocr-dpi=[Resolution PDF pages are rendered at for OCR \[default\: 300\]]:DPI:_default' \
+'--ocr-timeout=[Seconds Tesseract may spend on one page before the page fails (0\: no limit) \[default\: 120\]]:SECONDS:_default' \
+'--tesseract=[The tesseract program \[default\: tesseract on PATH\]]:PATH:_files' \
 '--events=[Append one JSON line per document event to FILE ('\''-'\'' for stdout)]:FILE:_files' \
 '--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
 json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \

@@ -391,6 +391,31 @@ pub static HTML: FormatSpec = FormatSpec {
     enabled_by_default: true,
 };
 
+pub static IMAGE: FormatSpec = FormatSpec {
+    name: "image",
+    label: "an image",
+    title: "image (OCR)",
+    extensions: &[
+        "png", "jpg", "jpeg", "jpe", "tif", "tiff", "bmp", "gif", "webp",
+    ],
+    container: Container::Png,
+    identify: |p| {
+        strong_if(matches!(
+            p.container,
+            Container::Png
+                | Container::Jpeg
+                | Container::Tiff
+                | Container::Bmp
+                | Container::Gif
+                | Container::Webp
+        ))
+    },
+    rank: 0,
+    converter: &convert::image::ImageConverter,
+    options: &[&PAGE_MARKERS],
+    enabled_by_default: true,
+};
+
 pub static IPYNB: FormatSpec = FormatSpec {
     name: "ipynb",
     label: "a Jupyter notebook",
@@ -693,8 +718,8 @@ pub static YAML: FormatSpec = FormatSpec {
 
 /// Every format, sorted by name (a test checks).
 pub static ALL: &[&FormatSpec] = &[
-    &CSV, &DOC, &DOCX, &EML, &EPUB, &HTML, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS, &ODT,
-    &PDF, &PPTX, &RTF, &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
+    &CSV, &DOC, &DOCX, &EML, &EPUB, &HTML, &IMAGE, &IPYNB, &JSON, &MD, &MHTML, &MSG, &ODP, &ODS,
+    &ODT, &PDF, &PPTX, &RTF, &TSV, &TXT, &XLS, &XLSB, &XLSX, &XML, &YAML,
 ];
 
 /// `Strong` when `yes`, else `No`.

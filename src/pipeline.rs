@@ -577,19 +577,22 @@ fn with_cache_lookups<'a>(
             continue;
         }
         let Some(key) = &p.key else { continue };
-        let uses_ocr = p.format.converter.uses_ocr();
-        let mut entry = if uses_ocr && config.ocr_request.mode == OcrMode::Force {
-            None
-        } else {
-            store::cache_entry(conn, key)?
-        };
-        // Converted elsewhere with OCR: stored under the key with the OCR settings.
-        if entry.is_none()
-            && uses_ocr
+        let entry;
+        if p.format.converter.uses_ocr()
             && let Some(hash) = &p.hash
         {
+            // A document that needed OCR is stored under its key with the OCR settings; one
+            // that did not, under its plain key (which --ocr force never reuses).
             let base = CacheKey::new(hash, p.format, config.options_for(p.format));
-            entry = store::cache_entry(conn, &ocr_key(config, &base))?;
+            let with_ocr = store::cache_entry(conn, &ocr_key(config, &base))?;
+            entry = match with_ocr {
+                None if config.ocr_request.mode != OcrMode::Force => {
+                    store::cache_entry(conn, &base)?
+                }
+                found => found,
+            };
+        } else {
+            entry = store::cache_entry(conn, key)?;
         }
         if let Some(entry) = entry
             && std::path::Path::new(&entry.markdown_path).is_file()

@@ -9,8 +9,8 @@ use crate::support::{Tree, stderr, stdout, wait_for};
 fn json_report_has_the_documented_shape() {
     let t = Tree::new();
     t.write("in/a.txt", "a\n");
-    t.write("in/b.pdf", b"GIF89a\x01\x00\x01\x00 an image saved as PDF");
-    t.write("in/c.png", "x");
+    t.write("in/b.pdf", b"\x1f\x8b\x08\x00 a gzip archive saved as PDF");
+    t.write("in/c.mp3", "x");
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 1);
     assert!(
@@ -234,7 +234,7 @@ fn environment_variables_set_options() {
 fn runs_are_recorded() {
     let t = Tree::new();
     t.write("in/a.txt", "a\n");
-    t.write("in/b.pdf", b"GIF89a\x01\x00\x01\x00 an image saved as PDF");
+    t.write("in/b.pdf", b"\x1f\x8b\x08\x00 a gzip archive saved as PDF");
     t.convert(&["in", "-o", "out"]);
     t.convert(&["in", "-o", "out"]);
     let conn = t.db("out/.docproc/docproc.db");

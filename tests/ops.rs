@@ -18,7 +18,7 @@ fn state() -> Tree {
     t.write("in/empty.txt", "");
     t.write(
         "in/web.pdf",
-        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+        b"\x1f\x8b\x08\x00 a gzip archive saved as PDF",
     );
     t.copy_fixture("broken/corrupt.docx", "in/corrupt.docx");
     t.copy_fixture("broken/scanned.pdf", "in/scanned.pdf");
@@ -224,7 +224,7 @@ fn retry_converts_failed_documents_again_and_only_those() {
     t.write("in/flaky.txt", "converts once the fault is gone\n");
     t.write(
         "in/web.pdf",
-        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+        b"\x1f\x8b\x08\x00 a gzip archive saved as PDF",
     );
     t.write("in/gone.txt", "soon deleted\n");
     let out = t
@@ -577,7 +577,7 @@ fn events_follow_the_spec_shape() {
     t.write("in/b.txt", "beta\n");
     t.write(
         "in/bad.pdf",
-        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+        b"\x1f\x8b\x08\x00 a gzip archive saved as PDF",
     );
     let out = t.convert(&["in", "-o", "out", "--events", "events.jsonl"]);
     assert_eq!(out.status.code(), Some(1));
@@ -688,7 +688,7 @@ fn json_log_lines_have_the_spec_shape() {
     t.write("in/a.txt", "alpha\n");
     t.write(
         "in/bad.pdf",
-        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+        b"\x1f\x8b\x08\x00 a gzip archive saved as PDF",
     );
     let out = t.convert(&["in", "-o", "out", "--log-format", "json", "-v"]);
     assert_eq!(out.status.code(), Some(1));

@@ -13,6 +13,7 @@ mod docx;
 mod failures;
 mod generated;
 mod hostile;
+mod ocr;
 mod office;
 mod ops;
 mod snapshots;

@@ -26,7 +26,7 @@ fn same_stem_different_types_never_collide() {
 fn unsupported_files_are_ignored_and_counted() {
     let t = Tree::new();
     t.write("in/a.txt", "a\n");
-    t.write("in/image.png", b"\x89PNG\r\n");
+    t.write("in/song.mp3", b"ID3\x04");
     t.write("in/program.exe", "MZ");
     t.write("in/noext", "plain");
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
@@ -171,7 +171,7 @@ fn odd_file_names_are_converted_and_printed_safely() {
     std::fs::write(&weird, "not UTF-8 name\n").unwrap();
     t.write(
         "in/new\nline.pdf",
-        b"GIF89a\x01\x00\x01\x00 an image saved as PDF",
+        b"\x1f\x8b\x08\x00 a gzip archive saved as PDF",
     );
     let out = t.convert(&["in", "-o", "out"]);
     assert_eq!(out.status.code(), Some(1));

@@ -14,6 +14,7 @@ pub mod docx;
 pub mod eml;
 pub mod epub;
 pub mod html;
+pub mod image;
 pub mod ipynb;
 pub mod md;
 pub mod mhtml;

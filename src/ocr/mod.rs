@@ -235,7 +235,12 @@ pub fn recognize(
     page: &Gray,
 ) -> Result<Recognized, PageError> {
     let first = run(settings, engine, page, "3")?;
-    if first.words.len() >= UNSURE_WORDS && first.confidence >= UNSURE_CONFIDENCE {
+    // Tesseract reads a sideways page as vertical lines of text, and reads it well: the
+    // confidence does not tell, the shape of the words does.
+    if first.words.len() >= UNSURE_WORDS
+        && first.confidence >= UNSURE_CONFIDENCE
+        && !mostly_vertical(&first.words)
+    {
         return Ok(first);
     }
     // Orientation and script detection needs the `osd` data; without it the page stays as read.
@@ -248,11 +253,24 @@ pub fn recognize(
     let upright = page.rotated_clockwise(turns);
     let mut second = run(settings, engine, &upright, "3")?;
     second.rotated = turns;
-    if second.confidence * second.words.len() as f32 > first.confidence * first.words.len() as f32 {
+    let score = |r: &Recognized| r.confidence * r.words.len() as f32;
+    let upright = mostly_vertical(&first.words) && !mostly_vertical(&second.words);
+    if upright || score(&second) > score(&first) {
         Ok(second)
     } else {
         Ok(first)
     }
+}
+
+/// Whether most words of three letters or more are taller than wide: text running up or down
+/// the image.
+fn mostly_vertical(words: &[Word]) -> bool {
+    let long: Vec<&Word> = words
+        .iter()
+        .filter(|w| w.text.chars().count() >= 3)
+        .collect();
+    let vertical = long.iter().filter(|w| w.height > w.width).count();
+    !long.is_empty() && vertical * 2 > long.len()
 }
 
 /// `--psm 0`: how many quarter turns clockwise make the page upright.
@@ -289,6 +307,13 @@ fn run(
     )?;
     let words = tsv::parse(&out);
     let confidence = tsv::mean_confidence(&words);
+    log::trace!(
+        "tesseract read {} words (mean confidence {confidence:.1}) from a {}x{} image; first: {:?}",
+        words.len(),
+        page.width,
+        page.height,
+        words.first()
+    );
     Ok(Recognized {
         words,
         confidence,

@@ -91,7 +91,7 @@ mod tests {
             (words[1].left, words[1].line_top, words[1].line_height),
             (140, 20, 40)
         );
-        assert!((mean_confidence(&words) - 94.0).abs() < 0.1);
+        assert!((mean_confidence(&words) - 93.75).abs() < 0.01);
         assert!(parse("").is_empty());
         assert!(parse("garbage\nx\ty").is_empty());
     }

@@ -87,6 +87,20 @@ impl Converter for PdfConverter {
     }
 }
 
+/// The Markdown blocks of recognised images, one page each (words, image height in pixels,
+/// resolution): image files go through the same layout as scanned PDF pages.
+pub(crate) fn recognized_blocks(
+    pages: &[(Vec<crate::ocr::Word>, u32, f64)],
+    page_markers: bool,
+) -> Vec<markdown::Block> {
+    let pages: Vec<Page> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, (words, height, dpi))| scan::page_of_words(i as u32 + 1, words, *height, *dpi))
+        .collect();
+    layout::layout(&pages, page_markers, &[])
+}
+
 /// Records what OCR did (pages, confidence, engine) and returns the document's warning: scans
 /// that OCR could not read are `needs_ocr`, failed pages `ocr_failed`, unsure pages
 /// `ocr_low_confidence`. A document that needed OCR is marked (`ocr`), so that its cache key

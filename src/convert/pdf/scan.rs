@@ -138,8 +138,15 @@ pub(super) fn render(pdf: &Pdf, index: usize, dpi: u32) -> Option<(Gray, f64)> {
 pub(super) fn page_of_words(number: u32, words: &[Word], image_height: u32, dpi: f64) -> Page {
     let scale = 72.0 / dpi.max(1.0);
     let mut glyphs = Vec::new();
+    let mut line = None;
     for word in words {
-        let chars: Vec<char> = word.text.chars().collect();
+        let first_of_line = line != Some((word.page, word.block, word.paragraph, word.line));
+        line = Some((word.page, word.block, word.paragraph, word.line));
+        let chars: Vec<char> = if first_of_line && looks_like_bullet(word) {
+            vec!['•']
+        } else {
+            word.text.chars().collect()
+        };
         if chars.is_empty() {
             continue;
         }
@@ -165,6 +172,21 @@ pub(super) fn page_of_words(number: u32, words: &[Word], image_height: u32, dpi:
         glyphs,
         links: Vec::new(),
     }
+}
+
+/// Tesseract reads a bullet (•) as whatever small blot it resembles (`¢`, `«`, `*`, `°`): a
+/// line that starts with one such mark, narrower than half the line is tall, starts a list item.
+fn looks_like_bullet(word: &Word) -> bool {
+    let mut chars = word.text.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    !c.is_alphanumeric()
+        && !matches!(
+            c,
+            '(' | '[' | '"' | '\'' | '$' | '#' | '&' | '@' | '“' | '‘'
+        )
+        && (word.width as f64) <= word.line_height.max(1) as f64 * 0.6
 }
 
 /// What OCR did to a document's pages.
