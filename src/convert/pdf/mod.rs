@@ -165,6 +165,9 @@ fn ocr_metadata(
         let why = match (settings.mode, &settings.engine) {
             (crate::ocr::OcrMode::Off, _) => "OCR is off (--ocr off)",
             (_, None) => "Tesseract is not installed",
+            _ if ocr.needed.is_empty() => {
+                "they draw no image to recognise (--ocr force reads text drawn as shapes)"
+            }
             _ => "they could not be read",
         };
         return Some(Warning {

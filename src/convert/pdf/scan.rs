@@ -18,8 +18,10 @@ use crate::ocr::{Gray, Word};
 
 /// A page with fewer visible characters than this has no real text layer.
 pub(super) const NEARLY_EMPTY: usize = 20;
-/// The share of the page images must cover for an empty page to count as a scan.
-pub(super) const SCAN_COVERAGE: f64 = 0.4;
+/// The share of the page images must cover for a page without text to be recognised: on such a
+/// page an image is the only place text can be (a scan, a slide's picture of a text), and one
+/// a tenth of the page is large enough to hold legible lines.
+pub(super) const SCAN_COVERAGE: f64 = 0.1;
 /// Rendered pages are capped at this many pixels (a poster at 300 dpi would be gigabytes);
 /// larger pages are rendered at a lower resolution.
 pub(super) const MAX_PIXELS: f64 = 50_000_000.0;
