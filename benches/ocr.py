@@ -4,7 +4,8 @@
 Makes scanned copies of the corpus's known-text PDFs (../shared/tools/make_scans.py: 150 dpi gray
 JPEG pages, no text layer) unless --scans names a directory of them, then times, best of --runs:
 
-  tesseract   the pages rendered beforehand (pdftoppm -r 300 -gray, outside the timing), each read
+  tesseract   the pages rendered beforehand (pdftoppm -r DPI -gray, outside the timing; --dpi, 200:
+              what docproc renders make_scans.py's 150 dpi scans at), each read
               by `tesseract PAGE - --psm 3 tsv` with OMP_THREAD_LIMIT=1, --jobs at a time
               (what docproc asks of Tesseract, without anything around it)
   docproc     `docproc convert SCANS -o OUT --jobs N`: rendering (hayro), Tesseract, the
@@ -38,6 +39,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="at most this many scanned PDFs")
+    ap.add_argument("--dpi", type=int, default=200)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="docproc-ocr-bench-")
     try:
@@ -57,13 +59,13 @@ def main():
         os.makedirs(pages_dir)
         for p in pdfs:
             stem = os.path.join(pages_dir, os.path.basename(p)[:-4])
-            subprocess.run(["pdftoppm", "-r", "300", "-gray", p, stem], check=True)
+            subprocess.run(["pdftoppm", "-r", str(args.dpi), "-gray", p, stem], check=True)
         pages = sorted(glob.glob(os.path.join(pages_dir, "*.pgm")))
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
         def tesseract_alone():
             def one(page):
-                subprocess.run(["tesseract", page, "-", "--psm", "3", "tsv"], env=env,
+                subprocess.run(["tesseract", page, "-", "--psm", "3", "--dpi", str(args.dpi), "tsv"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
             with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
                 list(pool.map(one, pages))

@@ -33,8 +33,16 @@ pub(super) fn open(bytes: &[u8]) -> Option<Pdf> {
         .flatten()
 }
 
-/// The share of each page that images cover (0..1).
-pub(super) fn image_coverage(pdf: &Pdf) -> Vec<f64> {
+/// What images draw on a page: the share of the page they cover (0..1), and the resolution of
+/// the largest one (its pixels per inch on the page): a scan's own resolution.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct PageImages {
+    pub(super) coverage: f64,
+    pub(super) dpi: Option<f64>,
+}
+
+/// What images draw on each page.
+pub(super) fn page_images(pdf: &Pdf) -> Vec<PageImages> {
     let cache = InterpreterCache::new();
     pdf.pages()
         .iter()
@@ -53,12 +61,16 @@ pub(super) fn image_coverage(pdf: &Pdf) -> Vec<f64> {
                 let mut device = Coverage {
                     page: target,
                     area: 0.0,
+                    largest: (0.0, None),
                 };
                 interpret_page(page, &mut ctx, &mut device);
                 let page_area = target.area().max(1.0);
-                (device.area / page_area).min(1.0)
+                PageImages {
+                    coverage: (device.area / page_area).min(1.0),
+                    dpi: device.largest.1,
+                }
             }))
-            .unwrap_or(0.0)
+            .unwrap_or_default()
         })
         .collect()
 }
@@ -67,6 +79,8 @@ pub(super) fn image_coverage(pdf: &Pdf) -> Vec<f64> {
 struct Coverage {
     page: Rect,
     area: f64,
+    /// The largest image's area on the page and resolution.
+    largest: (f64, Option<f64>),
 }
 
 impl<'a> Device<'a> for Coverage {
@@ -77,17 +91,43 @@ impl<'a> Device<'a> for Coverage {
     fn draw_image(&mut self, image: Image<'a, '_>, props: ImageDrawProps<'a>) {
         // The transform maps the image's pixels (one unit each) onto the page.
         let (w, h) = (image.width() as f64, image.height() as f64);
-        let bbox = props
+        let placed = props
             .transform
-            .transform_rect_bbox(Rect::new(0.0, 0.0, w, h))
-            .intersect(self.page);
+            .transform_rect_bbox(Rect::new(0.0, 0.0, w, h));
+        let bbox = placed.intersect(self.page);
         if bbox.width() > 0.0 && bbox.height() > 0.0 {
             self.area += bbox.area();
+            if bbox.area() > self.largest.0 {
+                // Pixels per inch along the longer side (points are 1/72 inch).
+                let (pixels, points) = if placed.width() >= placed.height() {
+                    (w.max(h), placed.width())
+                } else {
+                    (w.max(h), placed.height())
+                };
+                let dpi = (points > 0.0).then(|| pixels / (points / 72.0));
+                self.largest = (bbox.area(), dpi);
+            }
         }
     }
     fn pop_clip(&mut self) {}
     fn pop_transparency_group(&mut self) {}
 }
+
+/// The resolution to render a scanned page at: its image's own, but at least [`MIN_SCAN_DPI`]
+/// and at most `dpi` (`--ocr-dpi`). Upsampling a scan adds no detail, and smoothed it blurs
+/// clean strokes (on clean 150 dpi scans Tesseract read 0.978 of the words at 150 dpi, 0.975 at
+/// 200, 0.969 at 300); but a noisy low-resolution scan needs some (a 150 dpi camera scan lost a
+/// seventh of its words at 150 dpi, none at 200). Pages without an image of known resolution
+/// (text drawn as shapes, `--ocr force`) are rendered at `dpi`.
+pub(super) fn scan_dpi(images: Option<&PageImages>, dpi: u32) -> u32 {
+    match images.and_then(|i| i.dpi) {
+        Some(native) => (native.round() as u32).clamp(MIN_SCAN_DPI.min(dpi), dpi),
+        None => dpi,
+    }
+}
+
+/// Scans of lower resolution are rendered up to this.
+pub(super) const MIN_SCAN_DPI: u32 = 200;
 
 /// Page `index` (0-based) rendered in gray at `dpi` (lower if the page would exceed
 /// [`MAX_PIXELS`]), and the dpi used. None when hayro cannot render it.
@@ -241,14 +281,14 @@ pub(super) fn recognize_pages(
             .collect();
         return outcome;
     };
+    let images = page_images(&pdf);
+    log::debug!("images on the pages: {images:?}");
     let needed: Vec<usize> = if settings.mode == OcrMode::Force {
         candidates
     } else {
-        let coverage = image_coverage(&pdf);
-        log::debug!("image coverage of the pages: {coverage:?}");
         candidates
             .into_iter()
-            .filter(|&i| coverage.get(i).is_some_and(|&c| c >= SCAN_COVERAGE))
+            .filter(|&i| images.get(i).is_some_and(|p| p.coverage >= SCAN_COVERAGE))
             .collect()
     };
     outcome.needed = needed.iter().map(|&i| pages[i].number).collect();
@@ -261,7 +301,8 @@ pub(super) fn recognize_pages(
     };
     for i in needed {
         let number = pages[i].number;
-        let Some((image, dpi)) = render(&pdf, i, settings.dpi) else {
+        let dpi = scan_dpi(images.get(i), settings.dpi);
+        let Some((image, dpi)) = render(&pdf, i, dpi) else {
             outcome
                 .failed
                 .push((number, "the page could not be rendered".into()));
