@@ -179,6 +179,18 @@ pub struct Config {
     ocr: std::sync::OnceLock<OcrSettings>,
 }
 
+/// One Tesseract per job: the run's worker processes share `--jobs` slots in the state's
+/// `tmp/ocr-slots/` (removed when the run ends).
+fn ocr_slots(state: &StatePaths, jobs: usize) -> Option<crate::ocr::Slots> {
+    Some(crate::ocr::Slots {
+        dir: state.tmp_dir.join(OCR_SLOTS_DIR),
+        count: jobs,
+    })
+}
+
+/// The directory of the OCR slots, under the state's `tmp/`.
+pub const OCR_SLOTS_DIR: &str = "ocr-slots";
+
 /// `--ocr`, `--ocr-lang`, `--ocr-dpi`, `--ocr-timeout` and `--tesseract`, validated.
 #[derive(Debug, Clone)]
 pub struct OcrRequest {
@@ -218,14 +230,19 @@ impl OcrRequest {
         Ok(())
     }
 
-    /// Looks for Tesseract (unless OCR is off).
-    fn resolve(&self) -> (OcrSettings, Option<crate::ocr::Unavailable>) {
+    /// Looks for Tesseract (unless OCR is off); `slots` is the run's budget of Tesseract
+    /// processes.
+    fn resolve(
+        &self,
+        slots: Option<crate::ocr::Slots>,
+    ) -> (OcrSettings, Option<crate::ocr::Unavailable>) {
         let mut settings = OcrSettings {
             mode: self.mode,
             engine: None,
             languages: self.languages.clone(),
             dpi: self.dpi,
             page_timeout_secs: self.page_timeout_secs,
+            slots,
         };
         if self.mode == OcrMode::Off {
             return (settings, None);
@@ -302,7 +319,7 @@ impl Config {
         let ocr = std::sync::OnceLock::new();
         // --ocr force cannot do without Tesseract: say so before anything is converted.
         if ocr_request.mode == OcrMode::Force {
-            let (settings, missing) = ocr_request.resolve();
+            let (settings, missing) = ocr_request.resolve(ocr_slots(&state, jobs));
             if let Some(missing) = missing {
                 bail!("--ocr force: {missing}");
             }
@@ -344,7 +361,7 @@ impl Config {
     /// to install it and scans keep `needs_ocr`.
     pub fn ocr(&self) -> &OcrSettings {
         self.ocr.get_or_init(|| {
-            let (settings, missing) = self.ocr_request.resolve();
+            let (settings, missing) = self.ocr_request.resolve(ocr_slots(&self.state, self.jobs));
             if let Some(missing) = missing {
                 log::warn!(
                     "{missing}; scanned pages and images are converted without text (needs_ocr)"

@@ -210,6 +210,8 @@ pub fn convert(config: &Config) -> Result<Summary> {
         outcomes[index] = Some(outcome);
     }
     progress.finish();
+    // The OCR slots' lock files (made only when a page was recognised).
+    let _ = std::fs::remove_dir_all(config.state.tmp_dir.join(crate::config::OCR_SLOTS_DIR));
     let recorder_failed = ctx.recorder_failed.load(Ordering::SeqCst);
     let conn = recorder
         .finish()

@@ -67,6 +67,59 @@ pub struct OcrSettings {
     pub dpi: u32,
     /// Per page; 0: no limit.
     pub page_timeout_secs: u64,
+    /// The run's budget of Tesseract processes (None: one page at a time per document).
+    #[serde(default)]
+    pub slots: Option<Slots>,
+}
+
+/// At most `count` Tesseract processes at once across all of a run's worker processes: a page
+/// holds one of `count` lock files in `dir` while Tesseract reads it (advisory locks, released
+/// when the page is done or its process dies).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slots {
+    pub dir: PathBuf,
+    pub count: usize,
+}
+
+impl Slots {
+    /// Waits for a free slot; None when the lock files cannot be used (then no limit applies).
+    pub fn acquire(&self) -> Option<std::fs::File> {
+        std::fs::create_dir_all(&self.dir).ok()?;
+        let open = |i: usize| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(self.dir.join(format!("slot-{i}")))
+                .ok()
+        };
+        for i in 0..self.count.max(1) {
+            if let Some(file) = open(i)
+                && file.try_lock().is_ok()
+            {
+                return Some(file);
+            }
+        }
+        // All taken: wait on one, picked by process and thread so that waiters spread out.
+        let pick = (std::process::id() as usize + std::thread::current().id().as_u64_hash())
+            % self.count.max(1);
+        let file = open(pick)?;
+        file.lock().ok()?;
+        Some(file)
+    }
+}
+
+trait ThreadIdHash {
+    fn as_u64_hash(&self) -> usize;
+}
+
+impl ThreadIdHash for std::thread::ThreadId {
+    fn as_u64_hash(&self) -> usize {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.hash(&mut h);
+        h.finish() as usize
+    }
 }
 
 impl Default for OcrSettings {
@@ -77,6 +130,7 @@ impl Default for OcrSettings {
             languages: "eng".into(),
             dpi: 300,
             page_timeout_secs: 0,
+            slots: None,
         }
     }
 }

@@ -299,21 +299,55 @@ pub(super) fn recognize_pages(
     else {
         return outcome;
     };
-    for i in needed {
+    // Pages are rendered here one after another and read by up to `slots.count` Tesseracts at
+    // once (the run's budget, shared with the other documents in flight); a rendered page
+    // waits for a reader, so at most one more image than readers is held.
+    let readers = settings.slots.as_ref().map_or(1, |s| s.count.clamp(1, 16));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Gray, f64)>(0);
+    let rx = std::sync::Mutex::new(rx);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..readers.min(needed.len()) {
+            scope.spawn(|| {
+                loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((i, image, dpi)) = job else { return };
+                    let _slot = settings.slots.as_ref().and_then(|s| s.acquire());
+                    let found = crate::ocr::recognize(settings, engine, &image);
+                    if let Ok(mut results) = results.lock() {
+                        results.push((i, image.width, image.height, dpi, found));
+                    }
+                }
+            });
+        }
+        for &i in &needed {
+            let dpi = scan_dpi(images.get(i), settings.dpi);
+            match render(&pdf, i, dpi) {
+                Some((image, dpi)) => {
+                    if tx.send((i, image, dpi)).is_err() {
+                        break;
+                    }
+                }
+                None => outcome
+                    .failed
+                    .push((pages[i].number, "the page could not be rendered".into())),
+            }
+        }
+        drop(tx);
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|r| r.0);
+    for (i, width, height, dpi, found) in results {
         let number = pages[i].number;
-        let dpi = scan_dpi(images.get(i), settings.dpi);
-        let Some((image, dpi)) = render(&pdf, i, dpi) else {
-            outcome
-                .failed
-                .push((number, "the page could not be rendered".into()));
-            continue;
-        };
-        match crate::ocr::recognize(settings, engine, &image) {
+        match found {
             Ok(found) => {
                 let height = if found.rotated % 2 == 1 {
-                    image.width
+                    width
                 } else {
-                    image.height
+                    height
                 };
                 let mut page = page_of_words(number, &found.words, height, dpi);
                 page.links = std::mem::take(&mut pages[i].links);
@@ -326,5 +360,6 @@ pub(super) fn recognize_pages(
             Err(e) => outcome.failed.push((number, e.to_string())),
         }
     }
+    outcome.failed.sort_by_key(|f| f.0);
     outcome
 }
