@@ -118,12 +118,21 @@ fn ocr_metadata(
     if !ocr.recognized.is_empty() {
         metadata.insert(super::OCR_KEY.into(), "applied".into());
         metadata.insert("ocr_pages".into(), ocr.recognized.len().to_string());
-        let mean = ocr.recognized.iter().map(|(_, c)| c).sum::<f32>() / ocr.recognized.len() as f32;
-        metadata.insert("ocr_confidence".into(), format!("{mean:.1}"));
+        // Pages where nothing was read have no confidence to count.
+        let read: Vec<f32> = ocr
+            .recognized
+            .iter()
+            .filter(|r| r.2 > 0)
+            .map(|r| r.1)
+            .collect();
+        if !read.is_empty() {
+            let mean = read.iter().sum::<f32>() / read.len() as f32;
+            metadata.insert("ocr_confidence".into(), format!("{mean:.1}"));
+        }
         let per_page: Vec<String> = ocr
             .recognized
             .iter()
-            .map(|(p, c)| format!("{p}:{c:.0}"))
+            .map(|(p, c, _)| format!("{p}:{c:.0}"))
             .collect();
         metadata.insert("ocr_page_confidence".into(), per_page.join(" "));
         if let Some(engine) = &settings.engine {
@@ -177,11 +186,22 @@ fn ocr_metadata(
             ),
         });
     }
+    if !ocr.recognized.is_empty() && no_text {
+        let n = ocr.recognized.len();
+        return Some(Warning {
+            code: "needs_ocr".into(),
+            message: format!(
+                "no text layer in {n} page{}, and OCR found no words on {} (an image without text?)",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" }
+            ),
+        });
+    }
     let unsure: Vec<u32> = ocr
         .recognized
         .iter()
-        .filter(|(_, c)| *c < scan::LOW_CONFIDENCE)
-        .map(|(p, _)| *p)
+        .filter(|(_, c, words)| *words > 0 && *c < scan::LOW_CONFIDENCE)
+        .map(|(p, _, _)| *p)
         .collect();
     (!unsure.is_empty()).then(|| Warning {
         code: "ocr_low_confidence".into(),

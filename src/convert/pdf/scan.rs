@@ -236,8 +236,8 @@ fn looks_like_bullet(word: &Word) -> bool {
 pub(super) struct Outcome {
     /// Pages that needed OCR (scans; every page under `--ocr force`).
     pub(super) needed: Vec<u32>,
-    /// Pages recognised, with their mean confidence.
-    pub(super) recognized: Vec<(u32, f32)>,
+    /// Pages recognised, with their mean confidence and how many words were read.
+    pub(super) recognized: Vec<(u32, f32, usize)>,
     /// Pages whose recognition failed, and why.
     pub(super) failed: Vec<(u32, String)>,
     /// Pages Tesseract found turned, and by how many quarter turns.
@@ -352,7 +352,9 @@ pub(super) fn recognize_pages(
                 let mut page = page_of_words(number, &found.words, height, dpi);
                 page.links = std::mem::take(&mut pages[i].links);
                 pages[i] = page;
-                outcome.recognized.push((number, found.confidence));
+                outcome
+                    .recognized
+                    .push((number, found.confidence, found.words.len()));
                 if found.rotated != 0 {
                     outcome.rotated.push((number, found.rotated));
                 }
