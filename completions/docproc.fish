@@ -84,7 +84,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand convert" -l attachments 
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
-complete -c docproc -n "__fish_docproc_using_subcommand convert" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit) [default: 60]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit; ten times as long for scans and images that OCR reads) [default: 60]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l max-memory -d 'Memory (address space) each worker may use, e.g. 2G (code out_of_memory) [default: 2G]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l retries -d 'Times a document that failed for a transient reason (io, crashed) is tried again [default: 2]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l wait -d 'Wait up to SECONDS for another run on the same database to finish [default: 0: exit 2 at once]' -r
@@ -158,7 +158,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand retry" -l attachments -d
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
-complete -c docproc -n "__fish_docproc_using_subcommand retry" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit) [default: 60]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand retry" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit; ten times as long for scans and images that OCR reads) [default: 60]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l max-memory -d 'Memory (address space) each worker may use, e.g. 2G (code out_of_memory) [default: 2G]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l retries -d 'Times a document that failed for a transient reason (io, crashed) is tried again [default: 2]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand retry" -l wait -d 'Wait up to SECONDS for another run on the same database to finish [default: 0: exit 2 at once]' -r
@@ -384,7 +384,7 @@ complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_
 none\t'Write no files; keep only the alt text'"
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l isolation -d 'Where conversions run: in supervised worker processes, or inside docproc (trusted input)' -r -f -a "process\t'Each conversion in a worker process with a timeout and a memory cap'
 none\t'Conversions in docproc\'s own threads: a little faster, for trusted input only'"
-complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit) [default: 60]' -r
+complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds one document may take before its worker is killed (code timeout; 0: no limit; ten times as long for scans and images that OCR reads) [default: 60]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l max-memory -d 'Memory (address space) each worker may use, e.g. 2G (code out_of_memory) [default: 2G]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Times a document that failed for a transient reason (io, crashed) is tried again [default: 2]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand config; and __fish_seen_subcommand_from show" -l wait -d 'Wait up to SECONDS for another run on the same database to finish [default: 0: exit 2 at once]' -r

@@ -78,7 +78,7 @@ none\:"Write no files; keep only the alt text"))' \
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
-'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
+'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit; ten times as long for scans and images that OCR reads) \[default\: 60\]]:SECONDS:_default' \
 '--max-memory=[Memory (address space) each worker may use, e.g. 2G (code out_of_memory) \[default\: 2G\]]:SIZE:_default' \
 '--retries=[Times a document that failed for a transient reason (io, crashed) is tried again \[default\: 2\]]:N:_default' \
 '--wait=[Wait up to SECONDS for another run on the same database to finish \[default\: 0\: exit 2 at once\]]:SECONDS:_default' \
@@ -163,7 +163,7 @@ none\:"Write no files; keep only the alt text"))' \
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
-'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
+'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit; ten times as long for scans and images that OCR reads) \[default\: 60\]]:SECONDS:_default' \
 '--max-memory=[Memory (address space) each worker may use, e.g. 2G (code out_of_memory) \[default\: 2G\]]:SIZE:_default' \
 '--retries=[Times a document that failed for a transient reason (io, crashed) is tried again \[default\: 2\]]:N:_default' \
 '--wait=[Wait up to SECONDS for another run on the same database to finish \[default\: 0\: exit 2 at once\]]:SECONDS:_default' \
@@ -515,7 +515,7 @@ none\:"Write no files; keep only the alt text"))' \
 none\:"Write no files; keep only the alt text"))' \
 '--isolation=[Where conversions run\: in supervised worker processes, or inside docproc (trusted input)]:MODE:((process\:"Each conversion in a worker process with a timeout and a memory cap"
 none\:"Conversions in docproc'\''s own threads\: a little faster, for trusted input only"))' \
-'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit) \[default\: 60\]]:SECONDS:_default' \
+'--timeout=[Seconds one document may take before its worker is killed (code timeout; 0\: no limit; ten times as long for scans and images that OCR reads) \[default\: 60\]]:SECONDS:_default' \
 '--max-memory=[Memory (address space) each worker may use, e.g. 2G (code out_of_memory) \[default\: 2G\]]:SIZE:_default' \
 '--retries=[Times a document that failed for a transient reason (io, crashed) is tried again \[default\: 2\]]:N:_default' \
 '--wait=[Wait up to SECONDS for another run on the same database to finish \[default\: 0\: exit 2 at once\]]:SECONDS:_default' \

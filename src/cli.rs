@@ -321,7 +321,8 @@ pub struct RunArgs {
     )]
     pub isolation: Option<Isolation>,
 
-    /// Seconds one document may take before its worker is killed (code timeout; 0: no limit)
+    /// Seconds one document may take before its worker is killed (code timeout; 0: no limit;
+    /// ten times as long for scans and images that OCR reads)
     /// [default: 60]
     #[arg(
         long,

@@ -42,6 +42,8 @@ const DOCUMENTS_PER_WORKER: u32 = 1_000;
 const STACK: usize = 64 * 1024 * 1024;
 /// What Rust's allocator prints before aborting when an allocation fails.
 const OOM_MARKER: &str = "memory allocation of ";
+/// How many times `--timeout` a document gets when OCR may read it.
+pub const OCR_TIMEOUT_FACTOR: u32 = 10;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Request {
@@ -263,7 +265,15 @@ impl Pool {
             return failed(worker.died(&format!("cannot send it the document: {e}")));
         }
         let started = Instant::now();
-        let answer = match self.timeout {
+        // A document that OCR reads takes seconds per page: it gets ten times the budget (each
+        // of its pages is also limited by --ocr-timeout).
+        let timeout = match self.timeout {
+            Some(limit) if format.converter.uses_ocr() && options.ocr.active() => {
+                Some(limit.saturating_mul(OCR_TIMEOUT_FACTOR))
+            }
+            other => other,
+        };
+        let answer = match timeout {
             Some(limit) => worker.responses.recv_timeout(limit),
             None => worker
                 .responses
@@ -280,8 +290,7 @@ impl Pool {
                     };
                     let mut files = Vec::with_capacity(wanted);
                     for _ in 0..wanted {
-                        let left = self
-                            .timeout
+                        let left = timeout
                             .map(|t| t.saturating_sub(started.elapsed()))
                             .unwrap_or(Duration::from_secs(3600));
                         match worker.responses.recv_timeout(left) {
