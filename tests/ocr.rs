@@ -48,8 +48,13 @@ fn scans_images_and_sideways_pages_read_as_the_page_they_were_made_from() {
     t.copy_fixture("docs/paper.pdf", "in/paper.pdf");
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(counts(&report), (4, 0, 0, 0));
-    for name in ["paper.scan.pdf.md", "paper.png.md", "paper.turned.pdf.md"] {
+    assert_eq!(counts(&report), (5, 0, 0, 0));
+    for name in [
+        "paper.scan.pdf.md",
+        "paper.png.md",
+        "paper.turned.pdf.md",
+        "paper.tiff.md",
+    ] {
         assert_eq!(t.read(&format!("out/{name}")), expected(name), "{name}");
     }
     let scan = metadata(&t, "paper.scan.pdf");
@@ -67,6 +72,14 @@ fn scans_images_and_sideways_pages_read_as_the_page_they_were_made_from() {
     assert_eq!(
         (png["width"].as_str(), png["height"].as_str()),
         ("1275", "1650")
+    );
+    // Every page of a TIFF, and its description and date (baseline tags EXIF readers report).
+    let tiff = metadata(&t, "paper.tiff");
+    assert_eq!(tiff["page_count"], "2");
+    assert_eq!(tiff["created"], "2024-01-02 03:04:05");
+    assert_eq!(
+        tiff["description"],
+        "Converting Document Collections, scanned"
     );
     // The born-digital PDF keeps its text layer: no OCR, not even a look.
     let text = metadata(&t, "paper.pdf");
