@@ -82,7 +82,7 @@ impl Converter for ImageConverter {
                     } else {
                         frame.height
                     };
-                    confidences.push(found.confidence);
+                    confidences.push((found.confidence, found.words.len()));
                     pages.push((found.words, height, settings.dpi as f64));
                 }
                 Err(e) => {
@@ -91,30 +91,21 @@ impl Converter for ImageConverter {
                 }
             }
         }
-        metadata.insert(OCR_KEY.into(), "applied".into());
-        metadata.insert("ocr_engine".into(), format!("tesseract {}", engine.version));
-        metadata.insert("ocr_languages".into(), settings.languages.clone());
-        let mean = if confidences.is_empty() {
-            0.0
-        } else {
-            confidences.iter().sum::<f32>() / confidences.len() as f32
-        };
-        metadata.insert("ocr_confidence".into(), format!("{mean:.1}"));
+        let mean = crate::ocr::record(settings, &confidences, &mut metadata);
         let blocks = super::pdf::recognized_blocks(&pages, options.page_markers && pages.len() > 1);
         let warning = if !failed.is_empty() {
             Some(Warning {
                 code: "ocr_failed".into(),
                 message: format!("OCR failed on {}", failed.join("; ")),
             })
-        } else if !confidences.is_empty() && mean < 50.0 {
-            Some(Warning {
-                code: "ocr_low_confidence".into(),
-                message: format!(
-                    "OCR is unsure of this image (mean confidence {mean:.0}): check the text"
-                ),
-            })
         } else {
-            None
+            mean.filter(|&m| m < crate::ocr::LOW_CONFIDENCE)
+                .map(|mean| Warning {
+                    code: "ocr_low_confidence".into(),
+                    message: format!(
+                        "OCR is unsure of this image (mean confidence {mean:.0}): check the text"
+                    ),
+                })
         };
         Ok(Converted {
             markdown: crate::markdown::render(&blocks),

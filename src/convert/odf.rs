@@ -56,6 +56,22 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// `content.xml` and the styles of the document: those of `content.xml` and, in a package,
+    /// of `styles.xml` (a flat file holds both in one tree).
+    pub fn content_and_styles(&mut self) -> Result<(Element, Styles), ConvertError> {
+        let content = self
+            .part("content.xml")?
+            .ok_or_else(|| ConvertError::Corrupt("the package has no content.xml".into()))?;
+        let styles_part = match self {
+            Document::Package(_) => self.part("styles.xml").ok().flatten(),
+            Document::Flat(..) => None,
+        };
+        let mut roots = vec![&content];
+        roots.extend(styles_part.as_ref());
+        let styles = Styles::read(&roots);
+        Ok((content, styles))
+    }
+
     /// The bytes of a picture the document refers to (`Pictures/image1.png`).
     pub fn package(&mut self) -> Option<&mut Package<'a>> {
         match self {

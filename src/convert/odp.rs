@@ -29,19 +29,7 @@ impl Converter for OdpConverter {
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
         let mut doc = Document::open(bytes, &options.limits, "ODP")?;
-        let content = doc
-            .part("content.xml")?
-            .ok_or_else(|| ConvertError::Corrupt("the package has no content.xml".into()))?;
-        let styles_part = if matches!(doc, Document::Package(_)) {
-            doc.part("styles.xml").ok().flatten()
-        } else {
-            None
-        };
-        let mut roots = vec![&content];
-        if let Some(s) = &styles_part {
-            roots.push(s);
-        }
-        let styles = Styles::read(&roots);
+        let (content, styles) = doc.content_and_styles()?;
         let pages: Vec<&Element> = content
             .child("body")
             .and_then(|b| b.child("presentation"))

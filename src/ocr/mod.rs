@@ -159,6 +159,31 @@ impl OcrSettings {
     }
 }
 
+/// Pages whose mean confidence is under this are named in an `ocr_low_confidence` warning.
+pub const LOW_CONFIDENCE: f32 = 50.0;
+
+/// Records a document's recognition in its metadata: `ocr` = `applied`, the engine, the
+/// languages, and the mean confidence of the pages on which words were read (`pages`: each
+/// page's confidence and word count). Returns that mean (None when no word was read).
+pub fn record(
+    settings: &OcrSettings,
+    pages: &[(f32, usize)],
+    metadata: &mut crate::convert::Metadata,
+) -> Option<f32> {
+    metadata.insert(crate::convert::OCR_KEY.into(), "applied".into());
+    if let Some(engine) = &settings.engine {
+        metadata.insert("ocr_engine".into(), format!("tesseract {}", engine.version));
+    }
+    metadata.insert("ocr_languages".into(), settings.languages.clone());
+    let read: Vec<f32> = pages.iter().filter(|p| p.1 > 0).map(|p| p.0).collect();
+    if read.is_empty() {
+        return None;
+    }
+    let mean = read.iter().sum::<f32>() / read.len() as f32;
+    metadata.insert("ocr_confidence".into(), format!("{mean:.1}"));
+    Some(mean)
+}
+
 /// Why OCR cannot run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unavailable {

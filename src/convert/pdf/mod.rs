@@ -116,29 +116,15 @@ fn ocr_metadata(
         pages.map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
     };
     if !ocr.recognized.is_empty() {
-        metadata.insert(super::OCR_KEY.into(), "applied".into());
+        let pages: Vec<(f32, usize)> = ocr.recognized.iter().map(|r| (r.1, r.2)).collect();
+        crate::ocr::record(settings, &pages, metadata);
         metadata.insert("ocr_pages".into(), ocr.recognized.len().to_string());
-        // Pages where nothing was read have no confidence to count.
-        let read: Vec<f32> = ocr
-            .recognized
-            .iter()
-            .filter(|r| r.2 > 0)
-            .map(|r| r.1)
-            .collect();
-        if !read.is_empty() {
-            let mean = read.iter().sum::<f32>() / read.len() as f32;
-            metadata.insert("ocr_confidence".into(), format!("{mean:.1}"));
-        }
         let per_page: Vec<String> = ocr
             .recognized
             .iter()
             .map(|(p, c, _)| format!("{p}:{c:.0}"))
             .collect();
         metadata.insert("ocr_page_confidence".into(), per_page.join(" "));
-        if let Some(engine) = &settings.engine {
-            metadata.insert("ocr_engine".into(), format!("tesseract {}", engine.version));
-        }
-        metadata.insert("ocr_languages".into(), settings.languages.clone());
         if !ocr.rotated.is_empty() {
             let turned: Vec<String> = ocr
                 .rotated
@@ -200,7 +186,7 @@ fn ocr_metadata(
     let unsure: Vec<u32> = ocr
         .recognized
         .iter()
-        .filter(|(_, c, words)| *words > 0 && *c < scan::LOW_CONFIDENCE)
+        .filter(|(_, c, words)| *words > 0 && *c < crate::ocr::LOW_CONFIDENCE)
         .map(|(p, _, _)| *p)
         .collect();
     (!unsure.is_empty()).then(|| Warning {
@@ -208,7 +194,7 @@ fn ocr_metadata(
         message: format!(
             "OCR is unsure of page(s) {} (mean confidence under {:.0}): check the text",
             list(&mut unsure.iter().copied()),
-            scan::LOW_CONFIDENCE
+            crate::ocr::LOW_CONFIDENCE
         ),
     })
 }

@@ -244,9 +244,6 @@ pub(super) struct Outcome {
     pub(super) rotated: Vec<(u32, u8)>,
 }
 
-/// Mean confidences below this name the page in a warning.
-pub(super) const LOW_CONFIDENCE: f32 = 50.0;
-
 /// Finds the pages that need OCR and, when OCR can run, replaces their glyphs with what
 /// Tesseract reads on them.
 pub(super) fn recognize_pages(
