@@ -78,9 +78,15 @@ impl MarkdownStore {
         self.dir.join(&key[..2]).join(format!("{key}.md"))
     }
 
-    /// Stores Markdown atomically; returns its path.
+    /// Stores Markdown atomically (a temporary file renamed into place); returns its path.
+    /// The Markdown of a key is always the same, so an entry another process (a shard sharing
+    /// this cache) has already written is success, and two writers racing both leave a whole
+    /// file: no lock is needed.
     pub fn put(&self, key: &CacheKey, markdown: &[u8]) -> io::Result<PathBuf> {
         let path = self.path(key);
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == markdown.len() as u64) {
+            return Ok(path);
+        }
         write::write_atomic(&path, markdown, &self.tmp_dir)?;
         Ok(path)
     }

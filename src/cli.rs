@@ -89,6 +89,10 @@ pub enum Command {
     /// Remove outputs, cached Markdown and rows of documents whose source is gone
     Gc(GcArgs),
 
+    /// Fold the databases of shards (convert --shard K/N) into the output's database
+    #[command(long_about = MERGE_LONG_ABOUT)]
+    Merge(MergeArgs),
+
     /// Back up, check or compact the database
     #[command(subcommand)]
     Db(DbCommand),
@@ -186,7 +190,28 @@ pub struct ConvertArgs {
     pub state: StateArgs,
 
     #[command(flatten)]
+    pub select: SelectArgs,
+
+    #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// Which of the documents under the PATHs this invocation converts: one shard of many, or a list.
+#[derive(Debug, Args, Default, Clone)]
+pub struct SelectArgs {
+    /// Convert only shard K of N (0-based): the documents whose path hashes to K; `auto` reads
+    /// the batch engine's variables (Kubernetes, Slurm, AWS Batch, Cloud Run, Google Batch)
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
+
+    /// Convert exactly the files listed in FILE, one path per line (relative to the PATH or
+    /// absolute inside it); - reads standard input
+    #[arg(long, value_name = "FILE", conflicts_with = "files_from0")]
+    pub files_from: Option<PathBuf>,
+
+    /// Like --files-from, with the paths separated by NUL bytes (find -print0)
+    #[arg(long, value_name = "FILE")]
+    pub files_from0: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -738,6 +763,34 @@ pub enum DbCommand {
     Check(DbArgs),
     /// Rebuild the database file to reclaim free space (waits for no run: fails if one is going)
     Vacuum(DbArgs),
+}
+
+const MERGE_LONG_ABOUT: &str = "\
+Fold the databases of shards (convert --shard K/N) into the output's database.
+
+Each shard of a sharded run records its documents in its own database (by default \
+OUTPUT/.docproc/shards/KKKK-of-NNNN.db). merge folds documents, metadata, cache entries, runs \
+and attempts into OUTPUT/.docproc/docproc.db (or --db), so that status, list, stats, gc, db \
+check and the next plain convert see the whole collection. Of two records of one document the \
+newer wins, and merging again changes nothing. Shards of different plans (another N), a shard \
+given twice or a missing shard are refused unless --allow-partial.";
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard databases [default: OUTPUT/.docproc/shards/*.db]
+    #[arg(value_name = "SHARD_DB")]
+    pub shards: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Merge the shards there are, even when some of the plan's shards are missing
+    #[arg(long)]
+    pub allow_partial: bool,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,13 +11,27 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::cli::{Isolation, RunArgs, StateArgs};
+use crate::cli::{Isolation, RunArgs, SelectArgs, StateArgs};
 use crate::convert::{ConvertOptions, Limits};
 use crate::formats::FormatSpec;
 use crate::ocr::{OcrMode, OcrSettings};
+use crate::shard::Shard;
 
 /// Name of the state directory created inside the output tree by default.
 pub const STATE_DIR_NAME: &str = ".docproc";
+/// Where, inside the state directory, shards keep their databases by default.
+pub const SHARDS_DIR_NAME: &str = "shards";
+
+/// The temporary directory of a database's runs: `tmp/` beside `docproc.db`, `tmp-NAME/` beside
+/// any other database, so that runs on two databases in one directory (the shards of a plan)
+/// never empty each other's.
+fn tmp_dir_of(db: &Path) -> PathBuf {
+    let dir = db.parent().unwrap_or(Path::new("."));
+    match db.file_stem().and_then(|s| s.to_str()) {
+        Some("docproc") | None => dir.join("tmp"),
+        Some(stem) => dir.join(format!("tmp-{stem}")),
+    }
+}
 
 /// One PATH argument, resolved.
 #[derive(Debug, Clone)]
@@ -53,8 +67,10 @@ pub struct StatePaths {
 }
 
 impl StatePaths {
-    /// Resolves `--output`, `--db` and `--cache-dir`, creating the directories.
-    pub fn from_args(args: &StateArgs) -> Result<StatePaths> {
+    /// Resolves `--output`, `--db` and `--cache-dir`, creating the directories. A shard's
+    /// database defaults to `OUTPUT/.docproc/shards/KKKK-of-NNNN.db`, and its cache to the
+    /// output's (all shards share it) wherever its database is.
+    pub fn from_args(args: &StateArgs, shard: Option<Shard>) -> Result<StatePaths> {
         let given = required_output(args)?;
         std::fs::create_dir_all(given)
             .with_context(|| format!("cannot create output directory {}", given.display()))?;
@@ -67,9 +83,13 @@ impl StatePaths {
         // Fail now, not once per document, when nothing can be written there.
         tempfile::tempfile_in(&output)
             .with_context(|| format!("output directory {} is not writable", output.display()))?;
-        let db = match &args.db {
-            Some(db) => absolute(db)?,
-            None => output.join(STATE_DIR_NAME).join("docproc.db"),
+        let db = match (&args.db, shard) {
+            (Some(db), _) => absolute(db)?,
+            (None, Some(shard)) => output
+                .join(STATE_DIR_NAME)
+                .join(SHARDS_DIR_NAME)
+                .join(shard.db_name()),
+            (None, None) => output.join(STATE_DIR_NAME).join("docproc.db"),
         };
         let state_dir = db
             .parent()
@@ -77,13 +97,14 @@ impl StatePaths {
             .unwrap_or_else(|| output.clone());
         std::fs::create_dir_all(&state_dir)
             .with_context(|| format!("cannot create state directory {}", state_dir.display()))?;
-        let cache_dir = match &args.cache_dir {
-            Some(dir) => absolute(dir)?,
-            None => state_dir.join("cache"),
+        let cache_dir = match (&args.cache_dir, shard) {
+            (Some(dir), _) => absolute(dir)?,
+            (None, Some(_)) => output.join(STATE_DIR_NAME).join("cache"),
+            (None, None) => state_dir.join("cache"),
         };
         std::fs::create_dir_all(&cache_dir)
             .with_context(|| format!("cannot create cache directory {}", cache_dir.display()))?;
-        let tmp_dir = state_dir.join("tmp");
+        let tmp_dir = tmp_dir_of(&db);
         std::fs::create_dir_all(&tmp_dir)
             .with_context(|| format!("cannot create directory {}", tmp_dir.display()))?;
         // Canonical forms, so that discovery can recognise them and never walk them as input.
@@ -128,7 +149,7 @@ impl StatePaths {
         Ok(StatePaths {
             output,
             cache_dir: cache_dir.canonicalize().unwrap_or(cache_dir),
-            tmp_dir: state_dir.join("tmp"),
+            tmp_dir: tmp_dir_of(&db),
             db,
         })
     }
@@ -177,6 +198,10 @@ pub struct Config {
     /// OCR as asked for; Tesseract is looked for when a document first needs it.
     pub ocr_request: OcrRequest,
     ocr: std::sync::OnceLock<OcrSettings>,
+    /// `--shard K/N`: the documents of one shard only.
+    pub shard: Option<Shard>,
+    /// `--files-from`/`--files-from0`: exactly these files, as listed (not walked).
+    pub file_list: Option<Vec<PathBuf>>,
 }
 
 /// One Tesseract per job: the run's worker processes share `--jobs` slots in the state's
@@ -267,6 +292,7 @@ impl Config {
     pub fn new(
         paths: &[PathBuf],
         state: &StateArgs,
+        select: &SelectArgs,
         args: RunArgs,
         retry: Option<Vec<String>>,
         stderr_is_terminal: bool,
@@ -290,7 +316,16 @@ impl Config {
             follow_symlinks: args.follow_symlinks,
         };
         let roots = resolve_roots(paths)?;
-        let state = StatePaths::from_args(state)?;
+        let shard = match &select.shard {
+            Some(value) => Some(Shard::parse(value, &|name| std::env::var(name).ok())?),
+            None => None,
+        };
+        let file_list = match (&select.files_from, &select.files_from0) {
+            (Some(file), _) => Some(read_file_list(file, b'\n')?),
+            (None, Some(file)) => Some(read_file_list(file, 0)?),
+            (None, None) => None,
+        };
+        let state = StatePaths::from_args(state, shard)?;
         let defaults = RunDefaults::resolve(&args);
         if !defaults.timeout_secs.is_finite() || defaults.timeout_secs < 0.0 {
             bail!("--timeout must be a number of seconds (0 for no limit)");
@@ -353,6 +388,8 @@ impl Config {
             command_line,
             ocr_request,
             ocr,
+            shard,
+            file_list,
         })
     }
 
@@ -454,6 +491,52 @@ pub fn limits(args: &RunArgs) -> Limits {
         max_unzipped_size: args.max_unzipped_size.map_or(d.max_unzipped_size, |s| s.0),
         max_zip_ratio: args.max_zip_ratio.unwrap_or(d.max_zip_ratio),
         max_xml_depth: args.max_xml_depth.unwrap_or(d.max_xml_depth),
+    }
+}
+
+/// The paths of `--files-from` (one per line; a trailing CR is dropped) or `--files-from0` (NUL
+/// separated); `-` is standard input. Empty entries are skipped.
+fn read_file_list(file: &Path, separator: u8) -> Result<Vec<PathBuf>> {
+    use std::io::Read;
+    let flag = if separator == 0 {
+        "--files-from0"
+    } else {
+        "--files-from"
+    };
+    let mut bytes = Vec::new();
+    if file == Path::new("-") {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{flag}: cannot read standard input"))?;
+    } else {
+        bytes = std::fs::read(file)
+            .with_context(|| format!("{flag}: cannot read {}", file.display()))?;
+    }
+    let mut paths = Vec::new();
+    for entry in bytes.split(|&b| b == separator) {
+        let entry = match (separator, entry) {
+            (b'\n', [rest @ .., b'\r']) => rest,
+            _ => entry,
+        };
+        if entry.is_empty() {
+            continue;
+        }
+        paths.push(path_from_bytes(entry)?);
+    }
+    Ok(paths)
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(PathBuf::from(s)),
+        Err(_) => bail!("a listed path is not UTF-8: {}", String::from_utf8_lossy(bytes)),
     }
 }
 

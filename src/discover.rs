@@ -48,6 +48,8 @@ pub struct Discovery {
     pub jobs: Vec<Job>,
     /// Files of types docproc does not convert (and symbolic links not followed).
     pub ignored: u64,
+    /// Documents left to the other shards of a `--shard` plan (never opened or stat-ed).
+    pub other_shards: u64,
     pub problems: Vec<WalkProblem>,
 }
 
@@ -61,6 +63,12 @@ pub fn discover(config: &Config) -> Discovery {
         config.state.state_dir().to_path_buf(),
         config.state.cache_dir.clone(),
     ];
+    if let Some(list) = &config.file_list {
+        for listed in list {
+            add_listed(config, listed, &mut seen, &mut discovery);
+        }
+        return discovery;
+    }
     for root in &config.roots {
         if root.is_dir {
             walk_dir(config, root, &never_walk, &mut seen, &mut discovery);
@@ -154,6 +162,15 @@ fn walk_dir(
             .strip_prefix(&root.path)
             .unwrap_or(entry.path())
             .to_path_buf();
+        // Another shard's document is not even stat-ed.
+        if !in_shard(config, root, &rel) {
+            if is_candidate(config, entry.path()) {
+                discovery.other_shards += 1;
+            } else {
+                discovery.ignored += 1;
+            }
+            continue;
+        }
         match entry.metadata() {
             Ok(meta) => {
                 let path = entry.into_path();
@@ -166,6 +183,105 @@ fn walk_dir(
             }),
         }
     }
+}
+
+/// Whether a file at `rel_in_root` under `root` belongs to this run's shard.
+fn in_shard(config: &Config, root: &Root, rel_in_root: &Path) -> bool {
+    config
+        .shard
+        .is_none_or(|shard| shard.contains(&out_rel(root, rel_in_root)))
+}
+
+/// Whether the file's name makes it a document this run converts.
+fn is_candidate(config: &Config, path: &Path) -> bool {
+    path.extension()
+        .and_then(formats::by_extension)
+        .is_some_and(|f| config.converts(f))
+}
+
+/// Where a file at `rel_in_root` under `root` goes in the output tree (before `.md`).
+fn out_rel(root: &Root, rel_in_root: &Path) -> PathBuf {
+    if rel_in_root.as_os_str().is_empty() {
+        root.out_prefix.clone()
+    } else {
+        root.out_prefix.join(rel_in_root)
+    }
+}
+
+/// One path of `--files-from`: relative to a PATH (the first under which it exists) or absolute
+/// inside one. A listed file that is missing or outside every PATH is reported (exit 1); its
+/// name and the filters decide the rest as for a walked file, hidden names included (it was
+/// asked for by name).
+fn add_listed(
+    config: &Config,
+    listed: &Path,
+    seen: &mut HashSet<PathBuf>,
+    discovery: &mut Discovery,
+) {
+    let problem = |discovery: &mut Discovery, message: String| {
+        discovery.problems.push(WalkProblem {
+            path: listed.to_path_buf(),
+            message,
+            missed_documents: true,
+        });
+    };
+    let located = if listed.is_absolute() {
+        let lexical = lexically_normal(listed).unwrap_or_default();
+        let inside = |path: &Path| {
+            config.roots.iter().find_map(|root| {
+                let rel = path.strip_prefix(&root.path).ok()?;
+                (root.is_dir || rel.as_os_str().is_empty()).then(|| (root, rel.to_path_buf()))
+            })
+        };
+        inside(&lexical).or_else(|| {
+            let canonical = listed.canonicalize().ok()?;
+            inside(&canonical)
+        })
+    } else {
+        config
+            .roots
+            .iter()
+            .filter(|root| root.is_dir)
+            .filter_map(|root| Some((root, lexically_normal(listed)?)))
+            .find(|(root, rel)| std::fs::symlink_metadata(root.path.join(rel)).is_ok())
+            .or_else(|| {
+                // A single file given as PATH and listed by its name.
+                config.roots.iter().find_map(|root| {
+                    (!root.is_dir && root.path.file_name() == Some(listed.as_os_str()))
+                        .then(|| (root, PathBuf::new()))
+                })
+            })
+    };
+    let Some((root, rel)) = located else {
+        let message = if listed.is_absolute() {
+            "listed, but not inside any PATH given to convert"
+        } else {
+            "listed, but not found under any PATH given to convert"
+        };
+        problem(discovery, message.to_string());
+        return;
+    };
+    if !in_shard(config, root, &rel) {
+        if is_candidate(config, listed) {
+            discovery.other_shards += 1;
+        } else {
+            discovery.ignored += 1;
+        }
+        return;
+    }
+    let path = root.path.join(&rel);
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => meta,
+        Ok(_) => {
+            problem(discovery, "listed, but not a regular file".to_string());
+            return;
+        }
+        Err(e) => {
+            problem(discovery, format!("listed, but cannot be read: {e}"));
+            return;
+        }
+    };
+    add_file(config, root, &path, &rel, &meta, seen, discovery);
 }
 
 fn add_file(
@@ -208,14 +324,29 @@ fn add_file(
         } else {
             root.display.join(rel_in_root)
         },
-        rel: if rel_in_root.as_os_str().is_empty() {
-            root.out_prefix.clone()
-        } else {
-            root.out_prefix.join(rel_in_root)
-        },
+        rel: out_rel(root, rel_in_root),
         claimed,
         stat: FileStat::from_metadata(meta),
     });
+}
+
+/// `path` with `.` dropped and `..` applied, without touching the file system; None when a
+/// relative path climbs above where it starts.
+fn lexically_normal(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Some(out)
 }
 
 fn matches(set: Option<&GlobSet>, path: &Path) -> bool {

@@ -27,6 +27,7 @@ pub mod panic_hook;
 pub mod pipeline;
 pub mod report;
 pub mod settings;
+pub mod shard;
 pub mod sniff;
 pub mod store;
 pub mod worker;
@@ -81,12 +82,13 @@ fn dispatch(
         Command::Convert(args) => {
             let mut run = args.run;
             settings.apply_run(&mut run, m);
-            convert(&args.paths, &state(args.state), run, None)
+            convert(&args.paths, &state(args.state), &args.select, run, None)
         }
         Command::Retry(args) => {
             let mut run = args.run;
             settings.apply_run(&mut run, m);
-            convert(&[], &state(args.state), run, Some(args.error_code))
+            let select = cli::SelectArgs::default();
+            convert(&[], &state(args.state), &select, run, Some(args.error_code))
         }
         Command::Status(mut args) => {
             args.state = state(args.state);
@@ -111,6 +113,10 @@ fn dispatch(
         Command::Export(mut args) => {
             args.state = state(args.state);
             ok(commands::export(&args))
+        }
+        Command::Merge(mut args) => {
+            args.state = state(args.state);
+            commands::merge(&args)
         }
         Command::Db(DbCommand::Backup(mut args)) => {
             args.state = state(args.state);
@@ -141,10 +147,12 @@ fn dispatch(
 fn convert(
     paths: &[std::path::PathBuf],
     state: &StateArgs,
+    select: &cli::SelectArgs,
     run: RunArgs,
     retry: Option<Vec<String>>,
 ) -> anyhow::Result<ExitStatus> {
-    let config = config::Config::new(paths, state, run, retry, std::io::stderr().is_terminal())?;
+    let terminal = std::io::stderr().is_terminal();
+    let config = config::Config::new(paths, state, select, run, retry, terminal)?;
     interrupt::install();
     let summary = pipeline::convert(&config)?;
     summary.print(&config.report);
@@ -188,6 +196,7 @@ fn wants_json(command: &Command) -> bool {
         Command::Show(a) => a.json,
         Command::Stats(a) => a.format == StatsFormat::Json,
         Command::Gc(a) => a.json,
+        Command::Merge(a) => a.json,
         Command::Db(DbCommand::Backup(a)) => a.json,
         Command::Db(DbCommand::Check(a) | DbCommand::Vacuum(a)) => a.json,
         Command::Config(ConfigCommand::Show(a)) => a.run.json,

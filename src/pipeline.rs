@@ -133,7 +133,14 @@ pub fn convert(config: &Config) -> Result<Summary> {
     // Opened before the run is recorded: an events file that cannot be written is a usage error,
     // not a run left "running" in the history.
     let events = Events::open(config.events.as_deref())?;
-    store::start_run(&conn, &run_id, &store::now_rfc3339(), &config.command_line)?;
+    store::claim_for(&conn, &config.state.db, config.shard)?;
+    store::start_run(
+        &conn,
+        &run_id,
+        &store::now_rfc3339(),
+        &config.command_line,
+        config.shard,
+    )?;
     // Taken before any file is read: a file modified after this moment is never trusted later.
     let hashed_at_ns = hash::system_time_ns(SystemTime::now());
 
@@ -597,7 +604,8 @@ fn with_cache_lookups<'a>(
             entry = store::cache_entry(conn, key)?;
         }
         if let Some(entry) = entry
-            && std::path::Path::new(&entry.markdown_path).is_file()
+            && std::fs::metadata(&entry.markdown_path)
+                .is_ok_and(|m| m.is_file() && m.len() == entry.markdown_size)
         {
             p.action = Action::Restore(Box::new(entry));
         }
@@ -781,9 +789,21 @@ impl WorkContext<'_> {
         };
         let source = PathBuf::from(&entry.markdown_path);
         let key = CacheKey::from_stored(entry.cache_key.clone());
-        let written = match std::fs::read(&source)
-            .and_then(|template| self.place(p, &template, &key))
-        {
+        // Another process may share the cache (the shards of a plan): what is read is checked
+        // against the entry, and an entry that does not hold up is converted again.
+        let template = match std::fs::read(&source) {
+            Ok(template) if template.len() as u64 == entry.markdown_size => template,
+            other => {
+                log::debug!(
+                    "{}: cache entry {} unusable ({}); converting",
+                    printable(&p.job.display),
+                    source.display(),
+                    other.map_or_else(|e| e.to_string(), |t| format!("{} bytes", t.len()))
+                );
+                return self.convert_alone(p, tx);
+            }
+        };
+        let written = match self.place(p, &template, &key) {
             Ok(written) => written,
             Err(e) => {
                 let error = ConvertError::Io(format!("cannot write {}: {e}", printable(&p.output)));
@@ -1262,6 +1282,11 @@ fn summarize(
         exit_code: 0,
         output: config.state.output.to_string_lossy().into_owned(),
         database: config.state.db.to_string_lossy().into_owned(),
+        shard: config.shard.map(|s| crate::report::ShardReport {
+            index: s.index,
+            count: s.count,
+            other_shards: discovery.other_shards,
+        }),
         missed_documents: discovery.problems.iter().any(|p| p.missed_documents),
     };
     summary.exit_code = summary.exit_status().code();

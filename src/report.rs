@@ -66,15 +66,29 @@ pub struct Summary {
     pub exit_code: u8,
     pub output: String,
     pub database: String,
+    /// `--shard K/N`: the shard this run converted, and how many documents it left to the
+    /// other shards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardReport>,
     #[serde(skip)]
     pub missed_documents: bool,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct ShardReport {
+    pub index: u64,
+    pub count: u64,
+    pub other_shards: u64,
+}
+
 impl Summary {
     pub fn exit_status(&self) -> ExitStatus {
+        // A shard whose documents failed did its work: the failures are in its database, and an
+        // engine that retried the whole shard on exit 1 would only fail them again.
+        let failures_count = self.documents.failed > 0 && self.shard.is_none();
         if self.interrupted {
             ExitStatus::Interrupted
-        } else if self.documents.failed > 0 || self.missed_documents {
+        } else if failures_count || self.missed_documents {
             ExitStatus::Partial
         } else {
             ExitStatus::Success
@@ -127,6 +141,12 @@ impl Summary {
                 "; {} other file{} ignored",
                 self.ignored,
                 if self.ignored == 1 { "" } else { "s" }
+            ));
+        }
+        if let Some(shard) = &self.shard {
+            line.push_str(&format!(
+                "; shard {}/{} ({} documents left to the other shards)",
+                shard.index, shard.count, shard.other_shards
             ));
         }
         line.push_str(&format!(

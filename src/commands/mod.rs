@@ -11,6 +11,7 @@
 mod db;
 mod documents;
 mod gc;
+mod merge;
 mod stats;
 mod status;
 
@@ -25,6 +26,7 @@ use crate::config::StatePaths;
 pub use db::{backup, check, vacuum};
 pub use documents::{export, list, show};
 pub use gc::gc;
+pub use merge::merge;
 pub use stats::stats;
 pub use status::status;
 

@@ -25,6 +25,7 @@ pub use recorder::{Record, Recorder};
 use crate::cache::CacheKey;
 use crate::convert::{Metadata, Warning};
 use crate::hash::FileStat;
+use crate::shard::Shard;
 
 /// Migrations, oldest first. Never edit or remove one that has shipped: append a new one.
 const MIGRATIONS: &[&str] = &[
@@ -121,6 +122,16 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX attempts_finished_at ON attempts (finished_at);
     CREATE INDEX runs_started_at ON runs (started_at);
+    ",
+    // 3: shards. Which shard of which plan a run converted, what a database is (the `shard` of
+    // a shard's database), and which shard databases were merged into this one.
+    "
+    ALTER TABLE runs ADD COLUMN shard_index INTEGER;
+    ALTER TABLE runs ADD COLUMN shard_count INTEGER;
+    CREATE TABLE properties (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
     ",
 ];
 
@@ -394,13 +405,80 @@ pub struct RunCounts {
     pub ignored: u64,
 }
 
-pub fn start_run(conn: &Connection, id: &str, started_at: &str, command: &str) -> Result<()> {
+pub fn start_run(
+    conn: &Connection,
+    id: &str,
+    started_at: &str,
+    command: &str,
+    shard: Option<Shard>,
+) -> Result<()> {
     conn.execute(
-        "INSERT INTO runs (id, started_at, status, docproc_version, command)
-         VALUES (?1, ?2, 'running', ?3, ?4)",
-        params![id, started_at, env!("CARGO_PKG_VERSION"), command],
+        "INSERT INTO runs (id, started_at, status, docproc_version, command, shard_index, shard_count)
+         VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?6)",
+        params![
+            id,
+            started_at,
+            env!("CARGO_PKG_VERSION"),
+            command,
+            shard.map(|s| s.index as i64),
+            shard.map(|s| s.count as i64)
+        ],
     )?;
     Ok(())
+}
+
+/// A value of the `properties` table.
+pub fn property(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM properties WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub fn set_property(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO properties (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// The property naming the shard a shard's database belongs to (`K/N`).
+pub const SHARD_PROPERTY: &str = "shard";
+
+/// Makes sure a run of `shard` (None: a plain run) may use this database: a shard's database
+/// holds that shard only, and the database of a plain run (or a merge) is never a shard's. The
+/// first shard run on a new database claims it.
+pub fn claim_for(conn: &Connection, db: &Path, shard: Option<Shard>) -> Result<()> {
+    let recorded = property(conn, SHARD_PROPERTY)?;
+    let recorded_shard = recorded.as_deref().and_then(Shard::from_recorded);
+    match (shard, recorded_shard) {
+        (None, None) => Ok(()),
+        (Some(shard), Some(recorded)) if shard == recorded => Ok(()),
+        (None, Some(recorded)) => bail!(
+            "{} is the database of shard {recorded}; convert with --shard {recorded}, or merge it \
+             into the output's database with 'docproc merge'",
+            db.display()
+        ),
+        (Some(shard), Some(recorded)) => bail!(
+            "{} is the database of shard {recorded}, not {shard}; give each shard its own --db",
+            db.display()
+        ),
+        (Some(shard), None) => {
+            let documents: i64 =
+                conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?;
+            if documents > 0 {
+                bail!(
+                    "{} already holds the documents of unsharded runs; a shard needs its own \
+                     database (leave --db out, or point it at a new file)",
+                    db.display()
+                );
+            }
+            set_property(conn, SHARD_PROPERTY, &shard.to_string())
+        }
+    }
 }
 
 pub fn finish_run(
