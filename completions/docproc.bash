@@ -40,6 +40,9 @@ _docproc() {
             docproc,list)
                 cmd="docproc__subcmd__list"
                 ;;
+            docproc,merge)
+                cmd="docproc__subcmd__merge"
+                ;;
             docproc,retry)
                 cmd="docproc__subcmd__retry"
                 ;;
@@ -115,6 +118,9 @@ _docproc() {
             docproc__subcmd__help,list)
                 cmd="docproc__subcmd__help__subcmd__list"
                 ;;
+            docproc__subcmd__help,merge)
+                cmd="docproc__subcmd__help__subcmd__merge"
+                ;;
             docproc__subcmd__help,retry)
                 cmd="docproc__subcmd__help__subcmd__retry"
                 ;;
@@ -149,7 +155,7 @@ _docproc() {
 
     case "${cmd}" in
         docproc)
-            opts="-v -h -V --verbose --log-format --config --no-config --help --version convert retry status list show stats gc db export config generate worker help"
+            opts="-v -h -V --verbose --log-format --config --no-config --help --version convert retry status list show stats gc merge db export config generate worker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +383,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__convert)
-            opts="-o -j -L -q -v -h --output --db --cache-dir --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --ocr --ocr-lang --ocr-dpi --ocr-timeout --tesseract --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
+            opts="-o -j -L -q -v -h --output --db --cache-dir --shard --files-from --files-from0 --jobs --include --exclude --formats --set --hidden --follow-symlinks --force --rehash --retry-failed --page-markers --images --attachments --front-matter --isolation --timeout --max-memory --retries --wait --max-file-size --max-pages --max-output-size --max-unzipped-size --max-zip-ratio --max-xml-depth --ocr --ocr-lang --ocr-dpi --ocr-timeout --tesseract --events --json --no-progress --quiet --verbose --log-format --config --no-config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,6 +402,18 @@ _docproc() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --files-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --files-from0)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -831,7 +849,7 @@ _docproc() {
             return 0
             ;;
         docproc__subcmd__help)
-            opts="convert retry status list show stats gc db export config generate worker help"
+            opts="convert retry status list show stats gc merge db export config generate worker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,6 +1030,20 @@ _docproc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        docproc__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         docproc__subcmd__help__subcmd__retry)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1126,6 +1158,44 @@ _docproc() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        docproc__subcmd__merge)
+            opts="-o -v -h --output --db --cache-dir --allow-partial --json --verbose --log-format --config --no-config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

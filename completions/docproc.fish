@@ -38,6 +38,7 @@ complete -c docproc -n "__fish_docproc_needs_command" -f -a "list" -d 'List docu
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "show" -d 'Show one document: status, error, metadata, output and cache paths'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "stats" -d 'Throughput, cache hit rate, success rate, conversion times and failures over a period'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "gc" -d 'Remove outputs, cached Markdown and rows of documents whose source is gone'
+complete -c docproc -n "__fish_docproc_needs_command" -f -a "merge" -d 'Fold the databases of shards (convert --shard K/N) into the output\'s database'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "db" -d 'Back up, check or compact the database'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
 complete -c docproc -n "__fish_docproc_needs_command" -f -a "config" -d 'Inspect docproc\'s configuration'
@@ -47,6 +48,9 @@ complete -c docproc -n "__fish_docproc_needs_command" -f -a "help" -d 'Print thi
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l shard -d 'Convert only shard K of N (0-based): the documents whose path hashes to K; `auto` reads the batch engine\'s variables (Kubernetes, Slurm, AWS Batch, Cloud Run, Google Batch)' -r
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l files-from -d 'Convert exactly the files listed in FILE, one path per line (relative to the PATH or absolute inside it); - reads standard input' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand convert" -l files-from0 -d 'Like --files-from, with the paths separated by NUL bytes (find -print0)' -r -F
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -s j -l jobs -d 'Number of documents converted at once [default: number of CPUs]' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l include -d 'Only convert files whose path (relative to its PATH) matches GLOB; repeatable' -r
 complete -c docproc -n "__fish_docproc_using_subcommand convert" -l exclude -d 'Skip files and directories whose path (relative to its PATH) matches GLOB; repeatable' -r
@@ -281,6 +285,17 @@ complete -c docproc -n "__fish_docproc_using_subcommand gc" -l json -d 'Print JS
 complete -c docproc -n "__fish_docproc_using_subcommand gc" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
 complete -c docproc -n "__fish_docproc_using_subcommand gc" -l no-config -d 'Read no configuration file'
 complete -c docproc -n "__fish_docproc_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -s o -l output -d 'Directory the Markdown tree is written to (created if missing by convert)' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -l db -d 'SQLite database file [default: OUTPUT/.docproc/docproc.db]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -l cache-dir -d 'Directory of the content-addressed Markdown cache [default: cache/ beside the database]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
+json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -l allow-partial -d 'Merge the shards there are, even when some of the plan\'s shards are missing'
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -l json -d 'Print JSON instead of text'
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -l no-config -d 'Read no configuration file'
+complete -c docproc -n "__fish_docproc_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -l log-format -d 'Format of log and failure lines on stderr' -r -f -a "human\t'`docproc: <path>: <message>` lines for people'
 json\t'One JSON object per line: {"timestamp", "level", "service", "message", "context"}'"
 complete -c docproc -n "__fish_docproc_using_subcommand db; and not __fish_seen_subcommand_from backup check vacuum help" -l config -d 'Read settings from FILE [default: ./docproc.toml, else ~/.config/docproc/config.toml]' -r -F
@@ -432,19 +447,20 @@ complete -c docproc -n "__fish_docproc_using_subcommand worker" -l config -d 'Re
 complete -c docproc -n "__fish_docproc_using_subcommand worker" -s v -l verbose -d 'Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides'
 complete -c docproc -n "__fish_docproc_using_subcommand worker" -l no-config -d 'Read no configuration file'
 complete -c docproc -n "__fish_docproc_using_subcommand worker" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "convert" -d 'Convert documents under PATHS to Markdown in an output directory'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "retry" -d 'Convert the documents that failed in earlier runs again'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "status" -d 'Totals by status and type, cache hit rate, success rate, the last run, sizes'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "list" -d 'List documents, filtered and paginated'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "show" -d 'Show one document: status, error, metadata, output and cache paths'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "stats" -d 'Throughput, cache hit rate, success rate, conversion times and failures over a period'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "gc" -d 'Remove outputs, cached Markdown and rows of documents whose source is gone'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "db" -d 'Back up, check or compact the database'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "config" -d 'Inspect docproc\'s configuration'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "worker" -d 'Serve conversions on stdin/stdout for a parent docproc (internal)'
-complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc db export config generate worker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "convert" -d 'Convert documents under PATHS to Markdown in an output directory'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "retry" -d 'Convert the documents that failed in earlier runs again'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "status" -d 'Totals by status and type, cache hit rate, success rate, the last run, sizes'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "list" -d 'List documents, filtered and paginated'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "show" -d 'Show one document: status, error, metadata, output and cache paths'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "stats" -d 'Throughput, cache hit rate, success rate, conversion times and failures over a period'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "gc" -d 'Remove outputs, cached Markdown and rows of documents whose source is gone'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "merge" -d 'Fold the databases of shards (convert --shard K/N) into the output\'s database'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "db" -d 'Back up, check or compact the database'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "export" -d 'Write every document and its metadata as JSON lines or CSV'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "config" -d 'Inspect docproc\'s configuration'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "generate" -d 'Write the man page and shell completions into a directory (for packagers)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "worker" -d 'Serve conversions on stdin/stdout for a parent docproc (internal)'
+complete -c docproc -n "__fish_docproc_using_subcommand help; and not __fish_seen_subcommand_from convert retry status list show stats gc merge db export config generate worker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Copy the database to FILE with SQLite\'s online backup (safe while a run is going)'
 complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database\'s integrity and the state\'s invariants; exit 1 on a problem'
 complete -c docproc -n "__fish_docproc_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "vacuum" -d 'Rebuild the database file to reclaim free space (waits for no run: fails if one is going)'

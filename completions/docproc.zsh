@@ -40,6 +40,9 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
 '--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
 '--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--shard=[Convert only shard K of N (0-based)\: the documents whose path hashes to K; \`auto\` reads the batch engine'\''s variables (Kubernetes, Slurm, AWS Batch, Cloud Run, Google Batch)]:K/N|auto:_default' \
+'(--files-from0)--files-from=[Convert exactly the files listed in FILE, one path per line (relative to the PATH or absolute inside it); - reads standard input]:FILE:_files' \
+'--files-from0=[Like --files-from, with the paths separated by NUL bytes (find -print0)]:FILE:_files' \
 '-j+[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
 '--jobs=[Number of documents converted at once \[default\: number of CPUs\]]:N:_default' \
 '*--include=[Only convert files whose path (relative to its PATH) matches GLOB; repeatable]:GLOB:_default' \
@@ -323,6 +326,25 @@ json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "
 '(--config)--no-config[Read no configuration file]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(merge)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--output=[Directory the Markdown tree is written to (created if missing by convert)]:DIR:_files' \
+'--db=[SQLite database file \[default\: OUTPUT/.docproc/docproc.db\]]:FILE:_files' \
+'--cache-dir=[Directory of the content-addressed Markdown cache \[default\: cache/ beside the database\]]:DIR:_files' \
+'--log-format=[Format of log and failure lines on stderr]:FORMAT:((human\:"\`docproc\: <path>\: <message>\` lines for people"
+json\:"One JSON object per line\: {"timestamp", "level", "service", "message", "context"}"))' \
+'--config=[Read settings from FILE \[default\: ./docproc.toml, else ~/.config/docproc/config.toml\]]:FILE:_files' \
+'--allow-partial[Merge the shards there are, even when some of the plan'\''s shards are missing]' \
+'--json[Print JSON instead of text]' \
+'*-v[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'*--verbose[Show more log output on stderr (-v info, -vv debug, -vvv trace); DOCPROC_LOG overrides]' \
+'(--config)--no-config[Read no configuration file]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'*::shards -- Shard databases \[default\: OUTPUT/.docproc/shards/*.db\]:_files' \
 && ret=0
 ;;
 (db)
@@ -648,6 +670,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(merge)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (db)
 _arguments "${_arguments_options[@]}" : \
 ":: :_docproc__subcmd__help__subcmd__db_commands" \
@@ -731,6 +757,7 @@ _docproc_commands() {
 'show:Show one document\: status, error, metadata, output and cache paths' \
 'stats:Throughput, cache hit rate, success rate, conversion times and failures over a period' \
 'gc:Remove outputs, cached Markdown and rows of documents whose source is gone' \
+'merge:Fold the databases of shards (convert --shard K/N) into the output'\''s database' \
 'db:Back up, check or compact the database' \
 'export:Write every document and its metadata as JSON lines or CSV' \
 'config:Inspect docproc'\''s configuration' \
@@ -856,6 +883,7 @@ _docproc__subcmd__help_commands() {
 'show:Show one document\: status, error, metadata, output and cache paths' \
 'stats:Throughput, cache hit rate, success rate, conversion times and failures over a period' \
 'gc:Remove outputs, cached Markdown and rows of documents whose source is gone' \
+'merge:Fold the databases of shards (convert --shard K/N) into the output'\''s database' \
 'db:Back up, check or compact the database' \
 'export:Write every document and its metadata as JSON lines or CSV' \
 'config:Inspect docproc'\''s configuration' \
@@ -931,6 +959,11 @@ _docproc__subcmd__help__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'docproc help list commands' commands "$@"
 }
+(( $+functions[_docproc__subcmd__help__subcmd__merge_commands] )) ||
+_docproc__subcmd__help__subcmd__merge_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc help merge commands' commands "$@"
+}
 (( $+functions[_docproc__subcmd__help__subcmd__retry_commands] )) ||
 _docproc__subcmd__help__subcmd__retry_commands() {
     local commands; commands=()
@@ -960,6 +993,11 @@ _docproc__subcmd__help__subcmd__worker_commands() {
 _docproc__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'docproc list commands' commands "$@"
+}
+(( $+functions[_docproc__subcmd__merge_commands] )) ||
+_docproc__subcmd__merge_commands() {
+    local commands; commands=()
+    _describe -t commands 'docproc merge commands' commands "$@"
 }
 (( $+functions[_docproc__subcmd__retry_commands] )) ||
 _docproc__subcmd__retry_commands() {

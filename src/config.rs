@@ -536,7 +536,10 @@ fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf> {
 fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(PathBuf::from(s)),
-        Err(_) => bail!("a listed path is not UTF-8: {}", String::from_utf8_lossy(bytes)),
+        Err(_) => bail!(
+            "a listed path is not UTF-8: {}",
+            String::from_utf8_lossy(bytes)
+        ),
     }
 }
 

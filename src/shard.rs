@@ -182,7 +182,8 @@ mod tests {
 
     #[test]
     fn auto_reads_every_engine() {
-        let cases: &[(&[(&str, &str)], (u64, u64))] = &[
+        type Vars = &'static [(&'static str, &'static str)];
+        let cases: &[(Vars, (u64, u64))] = &[
             (
                 &[("DOCPROC_SHARD_INDEX", "2"), ("DOCPROC_SHARD_COUNT", "8")],
                 (2, 8),
@@ -192,7 +193,10 @@ mod tests {
                 (5, 8),
             ),
             (
-                &[("SLURM_ARRAY_TASK_ID", "7"), ("SLURM_ARRAY_TASK_COUNT", "8")],
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "7"),
+                    ("SLURM_ARRAY_TASK_COUNT", "8"),
+                ],
                 (7, 8),
             ),
             (
@@ -253,12 +257,20 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("step 2"), "{err}");
-        assert!(auto(&[("AWS_BATCH_JOB_ARRAY_INDEX", "3"), ("AWS_BATCH_JOB_ARRAY_SIZE", "3")]).is_err());
+        assert!(
+            auto(&[
+                ("AWS_BATCH_JOB_ARRAY_INDEX", "3"),
+                ("AWS_BATCH_JOB_ARRAY_SIZE", "3")
+            ])
+            .is_err()
+        );
     }
 
     #[test]
     fn paths_spread_over_shards_and_every_path_has_one() {
-        let paths: Vec<String> = (0..4000).map(|i| format!("dir{}/file {i}.txt", i % 7)).collect();
+        let paths: Vec<String> = (0..4000)
+            .map(|i| format!("dir{}/file {i}.txt", i % 7))
+            .collect();
         let mut counts = [0u32; 4];
         for p in &paths {
             let k = of_path(Path::new(p), 4);

@@ -16,6 +16,7 @@ mod hostile;
 mod ocr;
 mod office;
 mod ops;
+mod shards;
 mod snapshots;
 mod walk;
 mod web;

@@ -66,7 +66,9 @@ pub fn merge(args: &MergeArgs) -> Result<ExitStatus> {
     } else {
         args.shards
             .iter()
-            .map(|p| std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display())))
+            .map(|p| {
+                std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
+            })
             .collect::<Result<Vec<_>>>()?
     };
     if shard_paths.is_empty() {
@@ -79,11 +81,8 @@ pub fn merge(args: &MergeArgs) -> Result<ExitStatus> {
         ));
     }
     if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let _target_lock = crate::lock::acquire(&target)?;
-    let mut locks = Vec::new();
     let mut shards: Vec<(Shard, PathBuf)> = Vec::new();
     for path in &shard_paths {
         if same_file(path, &target) {
@@ -98,6 +97,12 @@ pub fn merge(args: &MergeArgs) -> Result<ExitStatus> {
                 format!("no shard database at {}", path.display()),
             ));
         }
+        shards.push((shard_of(path)?, path.clone()));
+    }
+    let plan = check_plan(&shards, args.allow_partial)?;
+    let _target_lock = crate::lock::acquire(&target)?;
+    let mut locks = Vec::new();
+    for (_, path) in &shards {
         locks.push(crate::lock::acquire(path).map_err(|e| {
             if e.downcast_ref::<crate::lock::Locked>().is_some() {
                 CommandError::error(
@@ -111,9 +116,7 @@ pub fn merge(args: &MergeArgs) -> Result<ExitStatus> {
                 e
             }
         })?);
-        shards.push((shard_of(path)?, path.clone()));
     }
-    let plan = check_plan(&shards, args.allow_partial)?;
 
     let mut conn = store::open(&target)?;
     if let Some(recorded) = store::property(&conn, store::SHARD_PROPERTY)? {
@@ -350,11 +353,9 @@ fn merge_attached(conn: &mut Connection) -> Result<MergeCounts> {
         .iter()
         .map(|c| match *c {
             // A shard killed mid-document left it 'processing': it was not done.
-            "processing_status" => {
-                "CASE s.processing_status WHEN 'processing' THEN 'pending' \
+            "processing_status" => "CASE s.processing_status WHEN 'processing' THEN 'pending' \
                  ELSE s.processing_status END"
-                    .to_string()
-            }
+                .to_string(),
             c => format!("s.{c}"),
         })
         .collect::<Vec<_>>()
