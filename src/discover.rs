@@ -42,10 +42,9 @@ pub struct WalkProblem {
     pub missed_documents: bool,
 }
 
-/// The result of walking every root.
+/// What the walk found besides the documents (which go to the caller as they are found).
 #[derive(Debug, Default)]
 pub struct Discovery {
-    pub jobs: Vec<Job>,
     /// Files of types docproc does not convert (and symbolic links not followed).
     pub ignored: u64,
     /// Documents left to the other shards of a `--shard` plan (never opened or stat-ed).
@@ -53,11 +52,18 @@ pub struct Discovery {
     pub problems: Vec<WalkProblem>,
 }
 
-/// Walks every root in order; the job list is in a stable order (roots as given, then paths
-/// sorted by name), so progress, reports and outputs are deterministic.
-pub fn discover(config: &Config) -> Discovery {
-    let mut discovery = Discovery::default();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+/// Walks every root in order and hands each document to `sink` as it is found, until the sink
+/// returns false. The order is stable and is the byte order of the paths within each root (roots
+/// as given), which is how SQLite sorts them: progress, reports and outputs are deterministic,
+/// and what the database knows is read alongside as a merge join ([`crate::store::KnownLookup`]).
+/// A `--files-from` list is followed in its own order.
+pub fn discover(config: &Config, sink: &mut dyn FnMut(Job) -> bool) -> Discovery {
+    let mut walk = Walk {
+        found: Discovery::default(),
+        sink,
+        stopped: false,
+        seen: (config.file_list.is_some() || roots_overlap(&config.roots)).then(HashSet::new),
+    };
     let never_walk: Vec<PathBuf> = vec![
         config.state.output.clone(),
         config.state.state_dir().to_path_buf(),
@@ -65,25 +71,23 @@ pub fn discover(config: &Config) -> Discovery {
     ];
     if let Some(list) = &config.file_list {
         for listed in list {
-            add_listed(config, listed, &mut seen, &mut discovery);
+            if walk.stopped {
+                break;
+            }
+            add_listed(config, listed, &mut walk);
         }
-        return discovery;
+        return walk.found;
     }
     for root in &config.roots {
+        if walk.stopped {
+            break;
+        }
         if root.is_dir {
-            walk_dir(config, root, &never_walk, &mut seen, &mut discovery);
+            walk_dir(config, root, &never_walk, &mut walk);
         } else {
             match std::fs::metadata(&root.path) {
-                Ok(meta) => add_file(
-                    config,
-                    root,
-                    &root.path,
-                    Path::new(""),
-                    &meta,
-                    &mut seen,
-                    &mut discovery,
-                ),
-                Err(e) => discovery.problems.push(WalkProblem {
+                Ok(meta) => add_file(config, root, &root.path, Path::new(""), &meta, &mut walk),
+                Err(e) => walk.found.problems.push(WalkProblem {
                     path: root.display.clone(),
                     message: e.to_string(),
                     missed_documents: true,
@@ -91,20 +95,47 @@ pub fn discover(config: &Config) -> Discovery {
             }
         }
     }
-    discovery
+    walk.found
 }
 
-fn walk_dir(
-    config: &Config,
-    root: &Root,
-    never_walk: &[PathBuf],
-    seen: &mut HashSet<PathBuf>,
-    discovery: &mut Discovery,
-) {
+/// A walk in progress.
+struct Walk<'s> {
+    found: Discovery,
+    sink: &'s mut dyn FnMut(Job) -> bool,
+    /// The sink wants no more.
+    stopped: bool,
+    /// Paths already found, when one file can be reached twice (roots inside roots, a list);
+    /// otherwise None, and the walk holds nothing per file.
+    seen: Option<HashSet<PathBuf>>,
+}
+
+/// Whether a root lies inside another (the same file could then be found twice).
+fn roots_overlap(roots: &[Root]) -> bool {
+    roots.iter().enumerate().any(|(i, a)| {
+        roots
+            .iter()
+            .enumerate()
+            .any(|(j, b)| i != j && a.is_dir && b.path.starts_with(&a.path))
+    })
+}
+
+/// Directories before files of the same name, as if their names ended in `/`: a depth-first
+/// walk in this order lists full paths in byte order.
+fn path_order(a: &DirEntry, b: &DirEntry) -> std::cmp::Ordering {
+    let slash = |e: &DirEntry| -> &'static [u8] { if e.file_type().is_dir() { b"/" } else { b"" } };
+    let a_name = a.file_name().as_encoded_bytes();
+    let b_name = b.file_name().as_encoded_bytes();
+    a_name
+        .iter()
+        .chain(slash(a))
+        .cmp(b_name.iter().chain(slash(b)))
+}
+
+fn walk_dir(config: &Config, root: &Root, never_walk: &[PathBuf], walk: &mut Walk<'_>) {
     let filters = &config.filters;
     let walker = WalkDir::new(&root.path)
         .follow_links(filters.follow_symlinks)
-        .sort_by_file_name()
+        .sort_by(path_order)
         .into_iter()
         .filter_entry(|entry| {
             if entry.depth() == 0 {
@@ -123,6 +154,9 @@ fn walk_dir(
             !matches(filters.exclude.as_ref(), rel)
         });
     for entry in walker {
+        if walk.stopped {
+            return;
+        }
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -137,7 +171,7 @@ fn walk_dir(
                     e.io_error()
                         .map_or_else(|| e.to_string(), |io| io.to_string())
                 };
-                discovery.problems.push(WalkProblem {
+                walk.found.problems.push(WalkProblem {
                     path,
                     message,
                     missed_documents: !is_loop,
@@ -151,7 +185,7 @@ fn walk_dir(
         }
         if file_type.is_symlink() {
             // Only reached when links are not followed (walkdir resolves them otherwise).
-            discovery.ignored += 1;
+            walk.found.ignored += 1;
             continue;
         }
         if !file_type.is_file() {
@@ -165,18 +199,18 @@ fn walk_dir(
         // Another shard's document is not even stat-ed.
         if !in_shard(config, root, &rel) {
             if is_candidate(config, entry.path()) {
-                discovery.other_shards += 1;
+                walk.found.other_shards += 1;
             } else {
-                discovery.ignored += 1;
+                walk.found.ignored += 1;
             }
             continue;
         }
         match entry.metadata() {
             Ok(meta) => {
                 let path = entry.into_path();
-                add_file(config, root, &path, &rel, &meta, seen, discovery);
+                add_file(config, root, &path, &rel, &meta, walk);
             }
-            Err(e) => discovery.problems.push(WalkProblem {
+            Err(e) => walk.found.problems.push(WalkProblem {
                 path: display_of(root, entry.path()),
                 message: e.to_string(),
                 missed_documents: true,
@@ -212,14 +246,9 @@ fn out_rel(root: &Root, rel_in_root: &Path) -> PathBuf {
 /// inside one. A listed file that is missing or outside every PATH is reported (exit 1); its
 /// name and the filters decide the rest as for a walked file, hidden names included (it was
 /// asked for by name).
-fn add_listed(
-    config: &Config,
-    listed: &Path,
-    seen: &mut HashSet<PathBuf>,
-    discovery: &mut Discovery,
-) {
-    let problem = |discovery: &mut Discovery, message: String| {
-        discovery.problems.push(WalkProblem {
+fn add_listed(config: &Config, listed: &Path, walk: &mut Walk<'_>) {
+    let problem = |walk: &mut Walk<'_>, message: String| {
+        walk.found.problems.push(WalkProblem {
             path: listed.to_path_buf(),
             message,
             missed_documents: true,
@@ -258,14 +287,14 @@ fn add_listed(
         } else {
             "listed, but not found under any PATH given to convert"
         };
-        problem(discovery, message.to_string());
+        problem(walk, message.to_string());
         return;
     };
     if !in_shard(config, root, &rel) {
         if is_candidate(config, listed) {
-            discovery.other_shards += 1;
+            walk.found.other_shards += 1;
         } else {
-            discovery.ignored += 1;
+            walk.found.ignored += 1;
         }
         return;
     }
@@ -273,15 +302,15 @@ fn add_listed(
     let meta = match std::fs::metadata(&path) {
         Ok(meta) if meta.is_file() => meta,
         Ok(_) => {
-            problem(discovery, "listed, but not a regular file".to_string());
+            problem(walk, "listed, but not a regular file".to_string());
             return;
         }
         Err(e) => {
-            problem(discovery, format!("listed, but cannot be read: {e}"));
+            problem(walk, format!("listed, but cannot be read: {e}"));
             return;
         }
     };
-    add_file(config, root, &path, &rel, &meta, seen, discovery);
+    add_file(config, root, &path, &rel, &meta, walk);
 }
 
 fn add_file(
@@ -290,8 +319,7 @@ fn add_file(
     path: &Path,
     rel_in_root: &Path,
     meta: &std::fs::Metadata,
-    seen: &mut HashSet<PathBuf>,
-    discovery: &mut Discovery,
+    walk: &mut Walk<'_>,
 ) {
     let name_for_globs = if rel_in_root.as_os_str().is_empty() {
         Path::new(path.file_name().unwrap_or_default())
@@ -311,13 +339,15 @@ fn add_file(
         .and_then(formats::by_extension)
         .filter(|f| config.converts(f))
     else {
-        discovery.ignored += 1;
+        walk.found.ignored += 1;
         return;
     };
-    if !seen.insert(path.to_path_buf()) {
-        return; // reached through two overlapping roots
+    if let Some(seen) = &mut walk.seen
+        && !seen.insert(path.to_path_buf())
+    {
+        return; // reached through two overlapping roots, or listed twice
     }
-    discovery.jobs.push(Job {
+    let job = Job {
         path: path.to_path_buf(),
         display: if rel_in_root.as_os_str().is_empty() {
             root.display.clone()
@@ -327,7 +357,10 @@ fn add_file(
         rel: out_rel(root, rel_in_root),
         claimed,
         stat: FileStat::from_metadata(meta),
-    });
+    };
+    if !(walk.sink)(job) {
+        walk.stopped = true;
+    }
 }
 
 /// `path` with `.` dropped and `..` applied, without touching the file system; None when a

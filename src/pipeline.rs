@@ -147,37 +147,18 @@ pub fn convert(config: &Config) -> Result<Summary> {
     crate::logging::set_run_id(Some(&run_id));
 
     let progress = Progress::new(&config.report);
-    let discovery = match &config.retry {
-        Some(codes) => failed_documents(config, &conn, codes)?,
-        None => discover::discover(config),
+    // Lookups during the run read on their own connection: the recorder owns `conn` and writes.
+    let reader = store::open(&config.state.db)?;
+    let retry_jobs = match &config.retry {
+        Some(codes) => Some(failed_documents(config, &reader, codes)?),
+        None => None,
     };
-    for problem in &discovery.problems {
-        progress.line(&problem.path, "walk", &problem.message);
-    }
-    let known = store::known_documents(&conn)?;
-
-    let pool = rayon::ThreadPoolBuilder::new()
+    let threads = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
         .stack_size(WORKER_STACK)
         .thread_name(|i| format!("docproc-worker-{i}"))
         .build()
         .context("cannot start worker threads")?;
-
-    progress.message("checking for changes");
-    let planned = pool.install(|| {
-        discovery
-            .jobs
-            .par_iter()
-            .with_max_len(1)
-            .map(|job| plan(config, job, known.get(&path_key(job)), hashed_at_ns))
-            .collect::<Vec<_>>()
-    });
-    let planned = with_cache_lookups(config, &conn, planned)?;
-    log_plan(&planned, &discovery);
-    if events.enabled() {
-        announce_uploads(&events, &planned);
-    }
-
     let workers = match config.supervision.isolation {
         crate::cli::Isolation::Process => Some(crate::worker::Pool::new(
             config.supervision.max_memory,
@@ -194,32 +175,60 @@ pub fn convert(config: &Config) -> Result<Summary> {
         progress: &progress,
         events: &events,
         pool: workers.as_ref(),
+        recorder: recorder.sender(),
         recorder_failed: AtomicBool::new(false),
     };
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; planned.len()];
-    let mut units = work_units(&planned, &mut outcomes, &ctx, &recorder.sender());
-    // Largest conversions first: a big document started last would keep one worker busy
-    // while the others wait (restores are cheap and go last).
-    units.sort_by_key(|u| std::cmp::Reverse(u.weight(&planned)));
-    progress.start_work(units.iter().map(|u| u.len() as u64).sum());
-    let results: Vec<Vec<(usize, Outcome)>> = pool.install(|| {
-        units
-            .par_iter()
-            // One task per unit: rayon's adaptive splitting would otherwise leave the first
-            // (largest) units to one thread.
-            .with_max_len(1)
-            .map_with(recorder.sender(), |tx, unit| {
-                ctx.run_unit(&planned, unit, tx)
-            })
-            .collect()
-    });
-    for (index, outcome) in results.into_iter().flatten() {
-        outcomes[index] = Some(outcome);
+    progress.start_work(0);
+    let mut tally = Tally::default();
+    // Discovery walks in its own thread, a chunk ahead at most; each chunk is planned, converted
+    // and recorded before the next is taken, so memory does not grow with the tree.
+    let discovery = std::thread::scope(|scope| -> Result<discover::Discovery> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(CHUNK);
+        let walker = scope.spawn(move || match retry_jobs {
+            Some((jobs, found)) => {
+                for job in jobs {
+                    if tx.send(job).is_err() {
+                        break;
+                    }
+                }
+                found
+            }
+            None => discover::discover(config, &mut |job| tx.send(job).is_ok()),
+        });
+        let mut lookup = store::KnownLookup::new(&reader);
+        let result = (|| -> Result<()> {
+            while let Some(jobs) = next_chunk(&rx) {
+                ctx.process_chunk(
+                    &threads,
+                    &reader,
+                    &mut lookup,
+                    &jobs,
+                    hashed_at_ns,
+                    &mut tally,
+                )?;
+                if ctx.stop_requested() {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(rx);
+        let discovery = walker
+            .join()
+            .map_err(|_| anyhow::anyhow!("the directory walk crashed"))?;
+        result.map(|()| discovery)
+    })?;
+    for problem in &discovery.problems {
+        progress.line(&problem.path, "walk", &problem.message);
     }
+    tally.log_plan(&discovery);
     progress.finish();
     // The OCR slots' lock files (made only when a page was recognised).
     let _ = std::fs::remove_dir_all(config.state.tmp_dir.join(crate::config::OCR_SLOTS_DIR));
     let recorder_failed = ctx.recorder_failed.load(Ordering::SeqCst);
+    // The recorder ends when every sender is gone.
+    drop(ctx);
+    drop(reader);
     let conn = recorder
         .finish()
         .context("cannot record results in the database")?;
@@ -227,7 +236,7 @@ pub fn convert(config: &Config) -> Result<Summary> {
         anyhow::bail!("the database writer stopped; results of this run were not all recorded");
     }
 
-    let summary = summarize(config, &run_id, &planned, &outcomes, &discovery, started);
+    let summary = summarize(config, &run_id, tally, &discovery, started);
     let status = if summary.interrupted {
         "interrupted"
     } else {
@@ -265,8 +274,9 @@ fn failed_documents(
     config: &Config,
     conn: &rusqlite::Connection,
     codes: &[String],
-) -> Result<discover::Discovery> {
+) -> Result<(Vec<Job>, discover::Discovery)> {
     let mut discovery = discover::Discovery::default();
+    let mut jobs = Vec::new();
     for failed in store::failed_documents(conn, codes)? {
         let path = PathBuf::from(&failed.file_path);
         let Some(target) = failed.target_path.as_deref().map(std::path::Path::new) else {
@@ -294,7 +304,7 @@ fn failed_documents(
             continue;
         };
         match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => discovery.jobs.push(Job {
+            Ok(meta) if meta.is_file() => jobs.push(Job {
                 display: path.clone(),
                 path,
                 rel,
@@ -308,7 +318,29 @@ fn failed_documents(
             }),
         }
     }
-    Ok(discovery)
+    Ok((jobs, discovery))
+}
+
+/// Documents planned and converted together: enough to keep every worker busy, few enough that
+/// a run's memory does not depend on the size of the tree.
+const CHUNK: usize = 4096;
+
+/// The next chunk of documents from discovery: waits for the first, then takes what comes
+/// within half a second (a slow walk, over NFS say, does not hold the work back), up to
+/// [`CHUNK`]. None when discovery has ended.
+fn next_chunk(rx: &std::sync::mpsc::Receiver<Job>) -> Option<Vec<Job>> {
+    let first = rx.recv().ok()?;
+    let deadline = Instant::now() + std::time::Duration::from_millis(500);
+    let mut jobs = Vec::with_capacity(CHUNK);
+    jobs.push(first);
+    while jobs.len() < CHUNK {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(jobs)
 }
 
 /// `DocumentUploaded` for every new or changed document about to be processed.
@@ -547,29 +579,17 @@ fn read_head(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// One line at `-v`: what the run is about to do.
-fn log_plan(planned: &[Planned<'_>], discovery: &discover::Discovery) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for p in planned {
-        let kind = match p.action {
-            Action::UpToDate { .. } => "up to date",
-            Action::Restore(_) => "from the cache",
-            Action::Convert => "to convert",
-            Action::Remembered { .. } => "failed before",
-            Action::Skip { .. } => "skipped",
-            Action::Fail(_) => "unreadable",
-            Action::Interrupted => "interrupted",
-        };
-        *counts.entry(kind).or_default() += 1;
+/// What a plan decided, for the line at `-v`.
+fn plan_kind(action: &Action) -> &'static str {
+    match action {
+        Action::UpToDate { .. } => "up to date",
+        Action::Restore(_) => "from the cache",
+        Action::Convert => "to convert",
+        Action::Remembered { .. } => "failed before",
+        Action::Skip { .. } => "skipped",
+        Action::Fail(_) => "unreadable",
+        Action::Interrupted => "interrupted",
     }
-    let mut parts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    parts.sort();
-    log::info!(
-        "{} documents ({}), {} other files ignored",
-        planned.len(),
-        parts.join(", "),
-        discovery.ignored
-    );
 }
 
 /// Turns `Convert` into `Restore` where the cache already has the Markdown.
@@ -629,13 +649,6 @@ impl Unit {
         match self {
             Unit::Convert { leader, .. } => planned[*leader].job.stat.size,
             Unit::Restore(_) => 0,
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Unit::Convert { followers, .. } => 1 + followers.len(),
-            Unit::Restore(_) => 1,
         }
     }
 }
@@ -743,6 +756,8 @@ struct WorkContext<'a> {
     events: &'a Events,
     /// Worker processes (`--isolation process`); None converts in these threads.
     pool: Option<&'a crate::worker::Pool>,
+    /// Where outcomes go to be recorded.
+    recorder: Sender<Record>,
     recorder_failed: AtomicBool,
 }
 
@@ -755,6 +770,55 @@ impl WorkContext<'_> {
 
     fn stop_requested(&self) -> bool {
         interrupt::requested() || self.recorder_failed.load(Ordering::SeqCst)
+    }
+
+    /// Plans, converts and records one chunk of documents, and adds their outcomes up.
+    fn process_chunk(
+        &self,
+        threads: &rayon::ThreadPool,
+        reader: &rusqlite::Connection,
+        lookup: &mut store::KnownLookup<'_>,
+        jobs: &[Job],
+        hashed_at_ns: i64,
+        tally: &mut Tally,
+    ) -> Result<()> {
+        let config = self.config;
+        let known = jobs
+            .iter()
+            .map(|job| lookup.find(&path_key(job)))
+            .collect::<Result<Vec<_>>>()?;
+        self.progress.add_work(jobs.len() as u64);
+        let planned = threads.install(|| {
+            jobs.par_iter()
+                .zip(known.par_iter())
+                .with_max_len(1)
+                .map(|(job, known)| plan(config, job, known.as_ref(), hashed_at_ns))
+                .collect::<Vec<_>>()
+        });
+        let planned = with_cache_lookups(config, reader, planned)?;
+        if self.events.enabled() {
+            announce_uploads(self.events, &planned);
+        }
+        let recorder = self.recorder.clone();
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; planned.len()];
+        let mut units = work_units(&planned, &mut outcomes, self, &recorder);
+        // Largest conversions first: a big document started last would keep one worker busy
+        // while the others wait (restores are cheap and go last).
+        units.sort_by_key(|u| std::cmp::Reverse(u.weight(&planned)));
+        let results: Vec<Vec<(usize, Outcome)>> = threads.install(|| {
+            units
+                .par_iter()
+                // One task per unit: rayon's adaptive splitting would otherwise leave the
+                // first (largest) units to one thread.
+                .with_max_len(1)
+                .map_with(recorder, |tx, unit| self.run_unit(&planned, unit, tx))
+                .collect()
+        });
+        for (index, outcome) in results.into_iter().flatten() {
+            outcomes[index] = Some(outcome);
+        }
+        tally.add(&planned, &outcomes);
+        Ok(())
     }
 
     fn run_unit(
@@ -1206,61 +1270,91 @@ impl WorkContext<'_> {
     }
 }
 
-fn summarize(
-    config: &Config,
-    run_id: &str,
-    planned: &[Planned<'_>],
-    outcomes: &[Option<Outcome>],
-    discovery: &discover::Discovery,
-    started: Instant,
-) -> Summary {
-    let mut counts = DocumentCounts {
-        total: planned.len() as u64,
-        ..DocumentCounts::default()
-    };
-    let mut failures = Vec::new();
-    let mut skips = Vec::new();
-    let mut warnings = Vec::new();
-    for (p, outcome) in planned.iter().zip(outcomes) {
-        let path = p.job.display.to_string_lossy().into_owned();
-        let notice = |w: Warning| Notice {
-            path: path.clone(),
-            code: w.code,
-            message: w.message,
-        };
-        match outcome.clone().unwrap_or(Outcome::NotDone) {
-            Outcome::Converted(warning) => {
-                counts.converted += 1;
-                warnings.extend(warning.map(notice));
-            }
-            Outcome::Cached(warning) => {
-                counts.cached += 1;
-                warnings.extend(warning.map(notice));
-            }
-            Outcome::Failed {
-                code,
-                message,
-                remembered,
-            } => {
-                counts.failed += 1;
-                failures.push(Failure {
-                    path,
+/// The outcomes of a run so far, added up chunk by chunk.
+#[derive(Default)]
+struct Tally {
+    counts: DocumentCounts,
+    failures: Vec<Failure>,
+    warnings: Vec<Notice>,
+    skips: Vec<Notice>,
+    /// How many documents each kind of plan had (for the line at `-v`).
+    plans: HashMap<&'static str, usize>,
+}
+
+impl Tally {
+    fn add(&mut self, planned: &[Planned<'_>], outcomes: &[Option<Outcome>]) {
+        let counts = &mut self.counts;
+        counts.total += planned.len() as u64;
+        for (p, outcome) in planned.iter().zip(outcomes) {
+            *self.plans.entry(plan_kind(&p.action)).or_default() += 1;
+            let path = p.job.display.to_string_lossy().into_owned();
+            let notice = |w: Warning| Notice {
+                path: path.clone(),
+                code: w.code,
+                message: w.message,
+            };
+            match outcome.clone().unwrap_or(Outcome::NotDone) {
+                Outcome::Converted(warning) => {
+                    counts.converted += 1;
+                    self.warnings.extend(warning.map(notice));
+                }
+                Outcome::Cached(warning) => {
+                    counts.cached += 1;
+                    self.warnings.extend(warning.map(notice));
+                }
+                Outcome::Failed {
                     code,
                     message,
                     remembered,
-                });
+                } => {
+                    counts.failed += 1;
+                    self.failures.push(Failure {
+                        path,
+                        code,
+                        message,
+                        remembered,
+                    });
+                }
+                Outcome::Skipped { code, message } => {
+                    counts.skipped += 1;
+                    self.skips.push(Notice {
+                        path,
+                        code,
+                        message,
+                    });
+                }
+                Outcome::NotDone => counts.pending += 1,
             }
-            Outcome::Skipped { code, message } => {
-                counts.skipped += 1;
-                skips.push(Notice {
-                    path,
-                    code,
-                    message,
-                });
-            }
-            Outcome::NotDone => counts.pending += 1,
         }
     }
+
+    /// One line at `-v`: what the run found to do.
+    fn log_plan(&self, discovery: &discover::Discovery) {
+        let mut parts: Vec<String> = self.plans.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        parts.sort();
+        log::info!(
+            "{} documents ({}), {} other files ignored",
+            self.counts.total,
+            parts.join(", "),
+            discovery.ignored
+        );
+    }
+}
+
+fn summarize(
+    config: &Config,
+    run_id: &str,
+    tally: Tally,
+    discovery: &discover::Discovery,
+    started: Instant,
+) -> Summary {
+    let Tally {
+        counts,
+        failures,
+        warnings,
+        skips,
+        ..
+    } = tally;
     let interrupted = counts.pending > 0 || interrupt::requested();
     let mut summary = Summary {
         run_id: run_id.to_string(),

@@ -226,6 +226,13 @@ impl Progress {
         }
     }
 
+    /// More documents found (discovery goes on while the first are converted).
+    pub fn add_work(&self, len: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc_length(len);
+        }
+    }
+
     pub fn message(&self, msg: &str) {
         if let Some(bar) = &self.bar {
             bar.set_message(msg.to_string());

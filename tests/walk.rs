@@ -218,3 +218,32 @@ fn an_unreadable_directory_is_reported_and_fails_the_run() {
         );
     }
 }
+
+#[test]
+fn documents_are_found_in_the_byte_order_of_their_paths() {
+    // Directories sort as if their names ended in '/': "a b.txt" < "a-b.txt" < "a.txt" < "a/".
+    let t = Tree::new();
+    for name in [
+        "a/z.txt",
+        "a.txt",
+        "a-b.txt",
+        "a b.txt",
+        "a/b/c.txt",
+        "b.txt",
+        "A.txt",
+    ] {
+        t.write(&format!("in/{name}"), "x\n");
+        t.write(&format!("in/{name}.broken.pdf"), "%PDF-1.4 broken\n");
+    }
+    let (report, _) = t.convert_json(&["in", "-o", "out"]);
+    let failed: Vec<String> = report["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = failed.clone();
+    sorted.sort();
+    assert_eq!(failed, sorted);
+    assert_eq!(failed.len(), 7);
+}

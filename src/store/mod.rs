@@ -13,7 +13,6 @@
 
 mod recorder;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -262,51 +261,119 @@ pub struct KnownDocument {
     pub markdown_size: Option<u64>,
 }
 
-/// Every known document by file path (the fast path needs them all; one query).
-pub fn known_documents(conn: &Connection) -> Result<HashMap<String, KnownDocument>> {
-    let mut stmt = conn.prepare(
-        "SELECT d.id, d.file_path, d.file_type, d.file_size, d.content_hash, d.processing_status,
-                d.error_code, d.error_message, d.output_path, d.cached_markdown_path, d.converter,
-                d.converter_version, d.cache_key, d.duration_ms, d.mtime_ns, d.ctime_ns, d.inode,
-                d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size, d.target_path, d.output_size
-         FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let row = DocumentRow {
-            id: r.get(0)?,
-            file_path: r.get(1)?,
-            file_type: r.get(2)?,
-            stat: FileStat {
-                size: r.get::<_, i64>(3)? as u64,
-                mtime_ns: r.get::<_, Option<i64>>(14)?.unwrap_or(0),
-                ctime_ns: r.get::<_, Option<i64>>(15)?.unwrap_or(0),
-                inode: r.get::<_, Option<i64>>(16)?.unwrap_or(0) as u64,
-            },
-            content_hash: r.get(4)?,
-            status: Status::parse(&r.get::<_, String>(5)?),
-            error_code: r.get(6)?,
-            error_message: r.get(7)?,
-            output_path: r.get(8)?,
-            target_path: r.get(21)?,
-            output_size: r.get::<_, Option<i64>>(22)?.map(|s| s as u64),
-            cached_markdown_path: r.get(9)?,
-            converter: r.get(10)?,
-            converter_version: r.get(11)?,
-            cache_key: r.get(12)?,
-            duration_ms: r.get::<_, Option<i64>>(13)?.map(|d| d as u64),
-            hashed_at_ns: r.get(17)?,
-            processed_at: r.get(18)?,
-            run_id: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
-        };
-        let markdown_size = r.get::<_, Option<i64>>(20)?.map(|s| s as u64);
-        Ok(KnownDocument { row, markdown_size })
-    })?;
-    let mut out = HashMap::new();
-    for known in rows {
-        let known = known?;
-        out.insert(known.row.file_path.clone(), known);
+/// The columns of a [`KnownDocument`], `d` being `documents` and `c` its cache entry.
+const KNOWN_COLUMNS: &str =
+    "d.id, d.file_path, d.file_type, d.file_size, d.content_hash, d.processing_status,
+    d.error_code, d.error_message, d.output_path, d.cached_markdown_path, d.converter,
+    d.converter_version, d.cache_key, d.duration_ms, d.mtime_ns, d.ctime_ns, d.inode,
+    d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size, d.target_path, d.output_size";
+
+fn known_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KnownDocument> {
+    let row = DocumentRow {
+        id: r.get(0)?,
+        file_path: r.get(1)?,
+        file_type: r.get(2)?,
+        stat: FileStat {
+            size: r.get::<_, i64>(3)? as u64,
+            mtime_ns: r.get::<_, Option<i64>>(14)?.unwrap_or(0),
+            ctime_ns: r.get::<_, Option<i64>>(15)?.unwrap_or(0),
+            inode: r.get::<_, Option<i64>>(16)?.unwrap_or(0) as u64,
+        },
+        content_hash: r.get(4)?,
+        status: Status::parse(&r.get::<_, String>(5)?),
+        error_code: r.get(6)?,
+        error_message: r.get(7)?,
+        output_path: r.get(8)?,
+        target_path: r.get(21)?,
+        output_size: r.get::<_, Option<i64>>(22)?.map(|s| s as u64),
+        cached_markdown_path: r.get(9)?,
+        converter: r.get(10)?,
+        converter_version: r.get(11)?,
+        cache_key: r.get(12)?,
+        duration_ms: r.get::<_, Option<i64>>(13)?.map(|d| d as u64),
+        hashed_at_ns: r.get(17)?,
+        processed_at: r.get(18)?,
+        run_id: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
+    };
+    let markdown_size = r.get::<_, Option<i64>>(20)?.map(|s| s as u64);
+    Ok(KnownDocument { row, markdown_size })
+}
+
+/// What the database knows about the documents of a run, looked up in the order discovery
+/// finds them, in bounded memory: discovery yields paths in byte order (as SQLite sorts
+/// text), so the lookup reads the `documents` rows as a merge join, a page of rows per query
+/// from where the walk has got to, and skips the rows of files that are gone without reading
+/// them. A path out of that order (a `--files-from` list, a name that is not UTF-8) is looked up
+/// on its own. Each page is its own short read, so the run's writes are never held back.
+pub struct KnownLookup<'c> {
+    conn: &'c Connection,
+    page: std::collections::VecDeque<KnownDocument>,
+    /// No row at or after the last page's start beyond those in `page`.
+    exhausted: bool,
+    previous: Option<String>,
+}
+
+/// Rows read per page of a [`KnownLookup`].
+const PAGE: i64 = 512;
+
+impl<'c> KnownLookup<'c> {
+    pub fn new(conn: &'c Connection) -> KnownLookup<'c> {
+        KnownLookup {
+            conn,
+            page: Default::default(),
+            exhausted: false,
+            previous: None,
+        }
     }
-    Ok(out)
+
+    /// The record of the document at `path`, if there is one.
+    pub fn find(&mut self, path: &str) -> Result<Option<KnownDocument>> {
+        if self.previous.as_deref().is_some_and(|p| path < p) {
+            return self.point(path);
+        }
+        self.previous = Some(path.to_string());
+        while self
+            .page
+            .front()
+            .is_some_and(|k| k.row.file_path.as_str() < path)
+        {
+            self.page.pop_front();
+        }
+        if self.page.is_empty() {
+            if self.exhausted {
+                return Ok(None);
+            }
+            self.fetch(path)?;
+        }
+        if self.page.front().is_some_and(|k| k.row.file_path == path) {
+            return Ok(self.page.pop_front());
+        }
+        Ok(None)
+    }
+
+    /// The next page: rows from `from` on.
+    fn fetch(&mut self, from: &str) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {KNOWN_COLUMNS}
+             FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key
+             WHERE d.file_path >= ?1 ORDER BY d.file_path LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![from, PAGE], known_from_row)?;
+        for row in rows {
+            self.page.push_back(row?);
+        }
+        self.exhausted = (self.page.len() as i64) < PAGE;
+        Ok(())
+    }
+
+    fn point(&self, path: &str) -> Result<Option<KnownDocument>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {KNOWN_COLUMNS}
+             FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key
+             WHERE d.file_path = ?1"
+        ))?;
+        Ok(stmt.query_row([path], known_from_row).optional()?)
+    }
 }
 
 /// A failed document, as `docproc retry` needs it.
@@ -561,6 +628,37 @@ mod tests {
             .unwrap();
         let err = migrate(&mut conn).unwrap_err().to_string();
         assert!(err.contains("newer docproc"), "{err}");
+    }
+
+    #[test]
+    fn known_lookup_merges_in_order_and_looks_up_the_rest() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let paths: Vec<String> = (0..2000).map(|i| format!("/in/{:05}.txt", i * 2)).collect();
+        for (i, path) in paths.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO documents (id, file_path, file_type, file_size, created_at, updated_at)
+                 VALUES (?1, ?2, 'txt', 1, 'now', 'now')",
+                params![i.to_string(), path],
+            )
+            .unwrap();
+        }
+        let mut lookup = KnownLookup::new(&conn);
+        // In byte order, with paths that are not there between them (odd numbers) and a jump
+        // over many rows.
+        for i in (0..1200).chain(3000..3100) {
+            let path = format!("/in/{i:05}.txt");
+            let found = lookup.find(&path).unwrap();
+            assert_eq!(found.is_some(), i % 2 == 0, "{path}");
+            if let Some(k) = found {
+                assert_eq!(k.row.file_path, path);
+            }
+        }
+        // Out of order: looked up on its own.
+        assert!(lookup.find("/in/00010.txt").unwrap().is_some());
+        assert!(lookup.find("/in/00011.txt").unwrap().is_none());
+        assert!(lookup.find("/in/03200.txt").unwrap().is_some());
+        assert!(lookup.find("/zzz").unwrap().is_none());
     }
 
     #[test]
