@@ -261,12 +261,17 @@ pub struct KnownDocument {
     pub markdown_size: Option<u64>,
 }
 
-/// The columns of a [`KnownDocument`], `d` being `documents` and `c` its cache entry.
+/// The columns of a [`KnownDocument`], `d` being `documents`. The size of the cached Markdown
+/// is looked up only for rows without the size of their output (written by an older docproc):
+/// a join for every row would read a cache entry's page per document.
 const KNOWN_COLUMNS: &str =
     "d.id, d.file_path, d.file_type, d.file_size, d.content_hash, d.processing_status,
     d.error_code, d.error_message, d.output_path, d.cached_markdown_path, d.converter,
     d.converter_version, d.cache_key, d.duration_ms, d.mtime_ns, d.ctime_ns, d.inode,
-    d.hashed_at_ns, d.processed_at, d.last_run_id, c.markdown_size, d.target_path, d.output_size";
+    d.hashed_at_ns, d.processed_at, d.last_run_id,
+    CASE WHEN d.output_size IS NULL
+         THEN (SELECT c.markdown_size FROM cache_entries c WHERE c.cache_key = d.cache_key) END,
+    d.target_path, d.output_size";
 
 fn known_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KnownDocument> {
     let row = DocumentRow {
@@ -354,8 +359,7 @@ impl<'c> KnownLookup<'c> {
     /// The next page: rows from `from` on.
     fn fetch(&mut self, from: &str) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {KNOWN_COLUMNS}
-             FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key
+            "SELECT {KNOWN_COLUMNS} FROM documents d
              WHERE d.file_path >= ?1 ORDER BY d.file_path LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![from, PAGE], known_from_row)?;
@@ -368,9 +372,7 @@ impl<'c> KnownLookup<'c> {
 
     fn point(&self, path: &str) -> Result<Option<KnownDocument>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {KNOWN_COLUMNS}
-             FROM documents d LEFT JOIN cache_entries c ON c.cache_key = d.cache_key
-             WHERE d.file_path = ?1"
+            "SELECT {KNOWN_COLUMNS} FROM documents d WHERE d.file_path = ?1"
         ))?;
         Ok(stmt.query_row([path], known_from_row).optional()?)
     }
