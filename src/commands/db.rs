@@ -34,6 +34,8 @@ pub fn backup(args: &DbBackupArgs) -> Result<()> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| ".".into());
+    // A shard publishing its database into the shared state creates the directory.
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let tmp = tempfile::Builder::new()
         .prefix(".docproc-backup-")
         .tempfile_in(&dir)
