@@ -177,11 +177,13 @@ pub fn convert(config: &Config) -> Result<Summary> {
         pool: workers.as_ref(),
         recorder: recorder.sender(),
         recorder_failed: AtomicBool::new(false),
+        in_flight: InFlight::default(),
     };
     progress.start_work(0);
     let mut tally = Tally::default();
     // Discovery walks in its own thread, a chunk ahead at most; each chunk is planned, converted
     // and recorded before the next is taken, so memory does not grow with the tree.
+    let converting = AtomicBool::new(true);
     let discovery = std::thread::scope(|scope| -> Result<discover::Discovery> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(CHUNK);
         let walker = scope.spawn(move || match retry_jobs {
@@ -194,6 +196,16 @@ pub fn convert(config: &Config) -> Result<Summary> {
                 found
             }
             None => discover::discover(config, &mut |job| tx.send(job).is_ok()),
+        });
+        let ticker = scope.spawn(|| {
+            let tx = ctx.recorder.clone();
+            while converting.load(Ordering::SeqCst) {
+                if !ctx.in_flight.tick(&tx) {
+                    ctx.recorder_failed.store(true, Ordering::SeqCst);
+                    break;
+                }
+                std::thread::sleep(PROCESSING_AFTER / 4);
+            }
         });
         let mut lookup = store::KnownLookup::new(&reader);
         let result = (|| -> Result<()> {
@@ -213,6 +225,8 @@ pub fn convert(config: &Config) -> Result<Summary> {
             Ok(())
         })();
         drop(rx);
+        converting.store(false, Ordering::SeqCst);
+        let _ = ticker.join();
         let discovery = walker
             .join()
             .map_err(|_| anyhow::anyhow!("the directory walk crashed"))?;
@@ -759,6 +773,66 @@ struct WorkContext<'a> {
     /// Where outcomes go to be recorded.
     recorder: Sender<Record>,
     recorder_failed: AtomicBool,
+    /// Documents being converted, recorded as `processing` once they take a while.
+    in_flight: InFlight,
+}
+
+/// How long a conversion runs before its document is recorded as `processing`. Most documents
+/// take less, and their row is written once, with their outcome, instead of twice.
+const PROCESSING_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The documents being converted, with their `processing` row until it is recorded. A ticker
+/// thread ([`InFlight::tick`]) records the rows of conversions that have run for
+/// [`PROCESSING_AFTER`], so that `status` and a killed run's recovery see them; `end` takes a
+/// document out before its outcome is sent, under the same lock as the ticker's sends, so the
+/// `processing` row can never arrive after the outcome.
+#[derive(Default)]
+struct InFlight {
+    docs: std::sync::Mutex<InFlightDocs>,
+}
+
+#[derive(Default)]
+struct InFlightDocs {
+    next: u64,
+    rows: HashMap<u64, (Instant, Option<DocumentRow>)>,
+}
+
+impl InFlight {
+    fn begin(&self, row: DocumentRow) -> u64 {
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        docs.next += 1;
+        let token = docs.next;
+        docs.rows.insert(token, (Instant::now(), Some(row)));
+        token
+    }
+
+    fn end(&self, token: u64) {
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        docs.rows.remove(&token);
+    }
+
+    /// Records the `processing` rows of the conversions that have run long enough.
+    fn tick(&self, tx: &Sender<Record>) -> bool {
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        for (started, row) in docs.rows.values_mut() {
+            if now.duration_since(*started) < PROCESSING_AFTER {
+                continue;
+            }
+            if let Some(row) = row.take() {
+                let record = Record::Document {
+                    row: Box::new(row),
+                    metadata: None,
+                    cache_entry: None,
+                    attempt: None,
+                };
+                if tx.send(record).is_err() {
+                    return false;
+                }
+            }
+        }
+        true
+    }
 }
 
 impl WorkContext<'_> {
@@ -909,19 +983,12 @@ impl WorkContext<'_> {
         let p = &planned[leader];
         let mut processing = self.row(p, Status::Processing, None);
         processing.processed_at = None;
-        self.send(
-            tx,
-            Record::Document {
-                row: Box::new(processing),
-                metadata: None,
-                cache_entry: None,
-                attempt: None,
-            },
-        );
+        let token = self.in_flight.begin(processing);
 
         let started = Instant::now();
         let produced = self.produce(p);
         let duration_ms = started.elapsed().as_millis() as u64;
+        self.in_flight.end(token);
         let Some(hash) = produced.hash else {
             // Nothing was hashed: the file could not be read, or its worker timed out, ran out
             // of memory or died. Followers share the content (as planned): the same failure,
