@@ -21,6 +21,16 @@ pub struct CacheKey(String);
 impl CacheKey {
     /// The key of a document of this format converted with these options.
     pub fn new(content: &ContentHash, format: &FormatSpec, options: &ConvertOptions) -> CacheKey {
+        CacheKey::with_fingerprint(content, format, &format.fingerprint(options))
+    }
+
+    /// [`CacheKey::new`] with the options' fingerprint already made (it is the same for every
+    /// document of a format in a run).
+    pub fn with_fingerprint(
+        content: &ContentHash,
+        format: &FormatSpec,
+        fingerprint: &str,
+    ) -> CacheKey {
         let mut hasher = blake3::Hasher::new();
         for part in [
             "docproc-cache-v1",
@@ -28,7 +38,7 @@ impl CacheKey {
             &content.to_hex(),
             format.converter.name(),
             format.converter.version(),
-            &format.fingerprint(options),
+            fingerprint,
         ] {
             hasher.update(part.as_bytes());
             hasher.update(&[0]);

@@ -342,6 +342,7 @@ impl Config {
                 FormatPlan {
                     format: r.format,
                     enabled: r.enabled,
+                    fingerprint: r.format.fingerprint(&options),
                     options,
                 }
             })
@@ -434,6 +435,23 @@ impl Config {
             .options
     }
 
+    /// The fingerprint of this format's options in this run.
+    pub fn fingerprint_for(&self, format: &FormatSpec) -> &str {
+        &self
+            .plan(format)
+            .expect("every registered format has a plan")
+            .fingerprint
+    }
+
+    /// The cache key of content converted as `format` with this run's options.
+    pub fn cache_key(
+        &self,
+        content: &crate::hash::ContentHash,
+        format: &FormatSpec,
+    ) -> crate::cache::CacheKey {
+        crate::cache::CacheKey::with_fingerprint(content, format, self.fingerprint_for(format))
+    }
+
     fn plan(&self, format: &FormatSpec) -> Option<&FormatPlan> {
         self.formats.iter().find(|p| p.format == format)
     }
@@ -445,6 +463,8 @@ pub struct FormatPlan {
     pub format: &'static FormatSpec,
     pub enabled: bool,
     pub options: ConvertOptions,
+    /// The options' part of the cache key ([`FormatSpec::fingerprint`]), made once.
+    pub fingerprint: String,
 }
 
 /// How each conversion is run and watched.

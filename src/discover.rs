@@ -86,7 +86,10 @@ pub fn discover(config: &Config, sink: &mut dyn FnMut(Job) -> bool) -> Discovery
             walk_dir(config, root, &never_walk, &mut walk);
         } else {
             match std::fs::metadata(&root.path) {
-                Ok(meta) => add_file(config, root, &root.path, Path::new(""), &meta, &mut walk),
+                Ok(meta) => {
+                    let stat = FileStat::from_metadata(&meta);
+                    add_file(config, root, &root.path, Path::new(""), stat, &mut walk)
+                }
                 Err(e) => walk.found.problems.push(WalkProblem {
                     path: root.display.clone(),
                     message: e.to_string(),
@@ -205,10 +208,10 @@ fn walk_dir(config: &Config, root: &Root, never_walk: &[PathBuf], walk: &mut Wal
             }
             continue;
         }
-        match entry.metadata() {
-            Ok(meta) => {
+        match crate::hash::stat_in_dir(entry.path(), filters.follow_symlinks) {
+            Ok(stated) => {
                 let path = entry.into_path();
-                add_file(config, root, &path, &rel, &meta, walk);
+                add_file(config, root, &path, &rel, stated.stat, walk);
             }
             Err(e) => walk.found.problems.push(WalkProblem {
                 path: display_of(root, entry.path()),
@@ -310,7 +313,14 @@ fn add_listed(config: &Config, listed: &Path, walk: &mut Walk<'_>) {
             return;
         }
     };
-    add_file(config, root, &path, &rel, &meta, walk);
+    add_file(
+        config,
+        root,
+        &path,
+        &rel,
+        FileStat::from_metadata(&meta),
+        walk,
+    );
 }
 
 fn add_file(
@@ -318,7 +328,7 @@ fn add_file(
     root: &Root,
     path: &Path,
     rel_in_root: &Path,
-    meta: &std::fs::Metadata,
+    stat: FileStat,
     walk: &mut Walk<'_>,
 ) {
     let name_for_globs = if rel_in_root.as_os_str().is_empty() {
@@ -356,7 +366,7 @@ fn add_file(
         },
         rel: out_rel(root, rel_in_root),
         claimed,
-        stat: FileStat::from_metadata(meta),
+        stat,
     };
     if !(walk.sink)(job) {
         walk.stopped = true;

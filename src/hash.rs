@@ -121,6 +121,78 @@ impl FileStat {
     }
 }
 
+/// What [`stat_in_dir`] says about a file.
+#[derive(Debug, Clone, Copy)]
+pub struct Stated {
+    pub stat: FileStat,
+    pub is_file: bool,
+}
+
+/// `stat` of a file through a descriptor of its directory, kept for the next call from this
+/// thread: the files of a directory come one after the other (the walk, a chunk's outputs), and
+/// the kernel then resolves one name instead of every component of the path. `follow`: follow
+/// a symbolic link at the end of the path.
+// The `stat` fields' types differ between targets: the casts are not all no-ops everywhere.
+#[allow(clippy::unnecessary_cast)]
+pub fn stat_in_dir(path: &Path, follow: bool) -> io::Result<Stated> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+        use std::cell::RefCell;
+        thread_local! {
+            static LAST_DIR: RefCell<Option<(std::path::PathBuf, std::os::fd::OwnedFd)>> =
+                const { RefCell::new(None) };
+        }
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return std_stat(path, follow);
+        };
+        let flags = if follow {
+            AtFlags::empty()
+        } else {
+            AtFlags::SYMLINK_NOFOLLOW
+        };
+        let stat = LAST_DIR.with(|last| -> io::Result<rustix::fs::Stat> {
+            let mut last = last.borrow_mut();
+            if last.as_ref().is_none_or(|(cached, _)| cached != dir) {
+                let fd = rustix::fs::open(
+                    dir,
+                    OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )?;
+                *last = Some((dir.to_path_buf(), fd));
+            }
+            let (_, fd) = last.as_ref().expect("set above");
+            Ok(rustix::fs::statat(fd, name, flags)?)
+        })?;
+        let nanos = |secs: i64, nsec: i64| secs.saturating_mul(1_000_000_000).saturating_add(nsec);
+        Ok(Stated {
+            stat: FileStat {
+                size: stat.st_size as u64,
+                mtime_ns: nanos(stat.st_mtime as i64, stat.st_mtime_nsec as i64),
+                ctime_ns: nanos(stat.st_ctime as i64, stat.st_ctime_nsec as i64),
+                inode: stat.st_ino as u64,
+            },
+            is_file: FileType::from_raw_mode(stat.st_mode as _) == FileType::RegularFile,
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        std_stat(path, follow)
+    }
+}
+
+fn std_stat(path: &Path, follow: bool) -> io::Result<Stated> {
+    let meta = if follow {
+        std::fs::metadata(path)?
+    } else {
+        std::fs::symlink_metadata(path)?
+    };
+    Ok(Stated {
+        stat: FileStat::from_metadata(&meta),
+        is_file: meta.is_file(),
+    })
+}
+
 /// Files modified this close to (or after) the moment they were hashed are hashed again next
 /// time. Two seconds covers coarse file system clocks (FAT has 2 s resolution).
 pub const RACY_WINDOW_NS: i64 = 2_000_000_000;

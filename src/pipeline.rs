@@ -475,7 +475,7 @@ fn plan<'a>(
         }
         Err(error) => Some(error),
     };
-    let base = CacheKey::new(&hash, planned.format, config.options_for(planned.format));
+    let base = config.cache_key(&hash, planned.format);
     let key = match known.and_then(|k| k.row.cache_key.as_deref()) {
         // A document that needed OCR was stored under its key with its run's OCR settings; under
         // --ocr force no key without them matches (every page is recognised again).
@@ -495,11 +495,11 @@ fn plan<'a>(
             Status::Completed if refused.is_none() => {
                 let output_ok = k.row.output_path.as_deref()
                     == Some(&*planned.output.to_string_lossy())
-                    && std::fs::metadata(&planned.output).is_ok_and(|m| {
+                    && hash::stat_in_dir(&planned.output, true).is_ok_and(|s| {
                         k.row
                             .output_size
                             .or(k.markdown_size)
-                            .is_none_or(|size| m.len() == size)
+                            .is_none_or(|size| s.stat.size == size)
                     });
                 if output_ok {
                     planned.action = Action::UpToDate { refresh_row };
@@ -626,7 +626,7 @@ fn with_cache_lookups<'a>(
         {
             // A document that needed OCR is stored under its key with the OCR settings; one
             // that did not, under its plain key (which --ocr force never reuses).
-            let base = CacheKey::new(hash, p.format, config.options_for(p.format));
+            let base = config.cache_key(hash, p.format);
             let with_ocr = store::cache_entry(conn, &ocr_key(config, &base))?;
             entry = match with_ocr {
                 None if config.ocr_request.mode != OcrMode::Force => {
@@ -1020,7 +1020,7 @@ impl WorkContext<'_> {
         let result = produced.result;
         // The file may have changed since it was hashed: what is recorded describes these bytes.
         let changed = Some(hash) != p.hash;
-        let mut key = CacheKey::new(&hash, p.format, self.config.options_for(p.format));
+        let mut key = self.config.cache_key(&hash, p.format);
         if let Ok(converted) = &result
             && converted.metadata.contains_key(convert::OCR_KEY)
         {
@@ -1165,7 +1165,7 @@ impl WorkContext<'_> {
             content_hash: hash.to_hex(),
             converter: converter.name().to_string(),
             converter_version: converter.version().to_string(),
-            options: p.format.fingerprint(self.config.options_for(p.format)),
+            options: self.config.fingerprint_for(p.format).to_string(),
             markdown_path: stored.to_string_lossy().into_owned(),
             markdown_size: markdown.len() as u64,
             metadata: converted.metadata.clone(),
