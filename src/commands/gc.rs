@@ -7,7 +7,6 @@
 //! history (`runs`, `attempts`) older than that is pruned too. Files are removed before the rows
 //! that point to them, so a gc killed half-way is finished by the next one.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -121,94 +120,87 @@ pub fn gc(args: &GcArgs) -> Result<()> {
         }
     }
 
-    // Cache entries nothing refers to (after the rows above are gone).
-    // Keys still referenced by the documents that stay (in a dry run the gone rows are still
-    // there: leave them out the same way).
-    let gone_ids: HashSet<&str> = gone.iter().map(|(id, _, _)| id.as_str()).collect();
-    let referenced: HashSet<String> = {
-        let mut stmt = state
+    // Cache entries nothing refers to (after the rows above are gone; in a dry run the gone
+    // rows are still there and are left out the same way). Worked out in temporary tables, so
+    // that gc holds nothing per document in memory whatever the size of the collection.
+    state.conn.execute_batch(
+        "CREATE TEMP TABLE gc_gone (id TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE gc_referenced (cache_key TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE gc_unused (cache_key TEXT PRIMARY KEY, markdown_path TEXT NOT NULL)
+             WITHOUT ROWID;",
+    )?;
+    if args.dry_run {
+        let mut insert = state
             .conn
-            .prepare("SELECT id, cache_key FROM documents WHERE cache_key IS NOT NULL")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut keys = HashSet::new();
-        for row in rows {
-            let (id, key) = row?;
-            if !gone_ids.contains(id.as_str()) {
-                keys.insert(key);
-            }
+            .prepare("INSERT OR IGNORE INTO temp.gc_gone (id) VALUES (?1)")?;
+        for (id, _, _) in &gone {
+            insert.execute([id])?;
         }
-        keys
-    };
-    let mut unused: Vec<(String, String)> = Vec::new();
-    let mut known_files: HashSet<PathBuf> = HashSet::new();
+    }
+    state.conn.execute_batch(
+        "INSERT OR IGNORE INTO temp.gc_referenced (cache_key)
+             SELECT cache_key FROM documents
+             WHERE cache_key IS NOT NULL AND id NOT IN (SELECT id FROM temp.gc_gone);",
+    )?;
+    state.conn.execute(
+        "INSERT INTO temp.gc_unused (cache_key, markdown_path)
+             SELECT cache_key, markdown_path FROM cache_entries
+             WHERE cache_key NOT IN (SELECT cache_key FROM temp.gc_referenced)
+               AND (?1 IS NULL OR last_used_at < ?1)",
+        params![threshold],
+    )?;
     {
         let mut stmt = state
             .conn
-            .prepare("SELECT cache_key, markdown_path, last_used_at FROM cache_entries")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (key, path, used) = row?;
-            if !referenced.contains(&key) && older(&used) {
-                unused.push((key, path));
-            } else {
-                known_files.insert(PathBuf::from(path));
+            .prepare("SELECT markdown_path FROM temp.gc_unused")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let path: String = row.get(0)?;
+            if let Ok(meta) = std::fs::metadata(&path) {
+                report.cache_bytes += meta.len();
             }
-        }
-    }
-    for (_, path) in &unused {
-        if let Ok(meta) = std::fs::metadata(path) {
-            report.cache_bytes += meta.len();
-        }
-        report.cache_entries_removed += 1;
-        let files = Path::new(path).with_extension("files");
-        report.cache_bytes += super::dir_size(&files).0;
-        if !args.dry_run {
-            remove_file(Path::new(path))?;
-            if files.is_dir() {
-                std::fs::remove_dir_all(&files).map_err(|e| {
-                    anyhow::Error::new(e).context(format!("cannot remove {}", files.display()))
-                })?;
+            report.cache_entries_removed += 1;
+            let files = Path::new(&path).with_extension("files");
+            report.cache_bytes += super::dir_size(&files).0;
+            if !args.dry_run {
+                remove_file(Path::new(&path))?;
+                if files.is_dir() {
+                    std::fs::remove_dir_all(&files).map_err(|e| {
+                        anyhow::Error::new(e).context(format!("cannot remove {}", files.display()))
+                    })?;
+                }
             }
         }
     }
     if !args.dry_run {
-        let tx = state.conn.transaction()?;
-        for (key, _) in &unused {
-            tx.execute("DELETE FROM cache_entries WHERE cache_key = ?1", [key])?;
-        }
-        tx.commit()?;
+        state.conn.execute(
+            "DELETE FROM cache_entries WHERE cache_key IN (SELECT cache_key FROM temp.gc_unused)",
+            [],
+        )?;
     }
 
-    // Files in the cache directory that no entry knows.
-    let unused_files: HashSet<PathBuf> = unused.iter().map(|(_, p)| PathBuf::from(p)).collect();
+    // Files in the cache directory that no entry knows: `<key>.md` and `<key>.files/*` belong
+    // to the entry of their key (an unused one was counted above).
     let cutoff = args
         .older_than
         .as_deref()
         .map(parse_age)
         .transpose()?
         .and_then(|age| std::time::SystemTime::now().checked_sub(age));
+    let mut has_entry = state
+        .conn
+        .prepare("SELECT 1 FROM cache_entries WHERE cache_key = ?1")?;
+    let mut was_unused = state
+        .conn
+        .prepare("SELECT 1 FROM temp.gc_unused WHERE cache_key = ?1")?;
     for entry in walkdir::WalkDir::new(&state.paths.cache_dir)
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
     {
         let path = entry.path();
-        let owner = attachment_owner(path);
-        if owner.as_ref().is_some_and(|o| unused_files.contains(o)) {
-            continue; // counted with its entry
-        }
-        if known_files.contains(path) || unused_files.contains(path) {
-            continue;
-        }
-        // An attachment (`<key>.files/<name>`) belongs to the entry of its key's Markdown.
-        if let Some(owner) = attachment_owner(path)
-            && known_files.contains(&owner)
+        if let Some(key) = owning_key(path)
+            && (has_entry.exists([&key])? || was_unused.exists([&key])?)
         {
             continue;
         }
@@ -222,6 +214,10 @@ pub fn gc(args: &GcArgs) -> Result<()> {
             remove_file(path)?;
         }
     }
+    drop((has_entry, was_unused));
+    state.conn.execute_batch(
+        "DROP TABLE temp.gc_gone; DROP TABLE temp.gc_referenced; DROP TABLE temp.gc_unused;",
+    )?;
 
     // History.
     if let Some(threshold) = &threshold {
@@ -286,11 +282,14 @@ pub fn gc(args: &GcArgs) -> Result<()> {
     print_text(&out)
 }
 
-/// `cache/ab/<key>.files/logo.png` → `cache/ab/<key>.md`.
-fn attachment_owner(path: &Path) -> Option<PathBuf> {
+/// The cache key a file in the cache belongs to: `ab/<key>.md`, or `ab/<key>.files/<name>`.
+fn owning_key(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    if let Some(key) = name.strip_suffix(".md") {
+        return Some(key.to_string());
+    }
     let dir = path.parent()?;
-    let key = dir.file_name()?.to_str()?.strip_suffix(".files")?;
-    Some(dir.with_file_name(format!("{key}.md")))
+    Some(dir.file_name()?.to_str()?.strip_suffix(".files")?.to_string())
 }
 
 fn remove_file(path: &Path) -> Result<()> {
