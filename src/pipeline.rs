@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result};
@@ -672,7 +672,7 @@ fn work_units(
     planned: &[Planned<'_>],
     outcomes: &mut [Option<Outcome>],
     ctx: &WorkContext<'_>,
-    tx: &Sender<Record>,
+    tx: &SyncSender<Record>,
 ) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
@@ -771,7 +771,7 @@ struct WorkContext<'a> {
     /// Worker processes (`--isolation process`); None converts in these threads.
     pool: Option<&'a crate::worker::Pool>,
     /// Where outcomes go to be recorded.
-    recorder: Sender<Record>,
+    recorder: SyncSender<Record>,
     recorder_failed: AtomicBool,
     /// Documents being converted, recorded as `processing` once they take a while.
     in_flight: InFlight,
@@ -812,7 +812,7 @@ impl InFlight {
     }
 
     /// Records the `processing` rows of the conversions that have run long enough.
-    fn tick(&self, tx: &Sender<Record>) -> bool {
+    fn tick(&self, tx: &SyncSender<Record>) -> bool {
         let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         for (started, row) in docs.rows.values_mut() {
@@ -836,7 +836,7 @@ impl InFlight {
 }
 
 impl WorkContext<'_> {
-    fn send(&self, tx: &Sender<Record>, record: Record) {
+    fn send(&self, tx: &SyncSender<Record>, record: Record) {
         if tx.send(record).is_err() {
             self.recorder_failed.store(true, Ordering::SeqCst);
         }
@@ -899,7 +899,7 @@ impl WorkContext<'_> {
         &self,
         planned: &[Planned<'_>],
         unit: &Unit,
-        tx: &mut Sender<Record>,
+        tx: &mut SyncSender<Record>,
     ) -> Vec<(usize, Outcome)> {
         if self.stop_requested() {
             let all: Vec<usize> = match unit {
@@ -921,7 +921,7 @@ impl WorkContext<'_> {
     }
 
     /// Copies cached Markdown to the output.
-    fn restore(&self, p: &Planned<'_>, tx: &Sender<Record>) -> Outcome {
+    fn restore(&self, p: &Planned<'_>, tx: &SyncSender<Record>) -> Outcome {
         let Action::Restore(entry) = &p.action else {
             unreachable!("restore of a {:?}", p.action)
         };
@@ -978,7 +978,7 @@ impl WorkContext<'_> {
         planned: &[Planned<'_>],
         leader: usize,
         followers: &[usize],
-        tx: &Sender<Record>,
+        tx: &SyncSender<Record>,
     ) -> Vec<(usize, Outcome)> {
         let p = &planned[leader];
         let mut processing = self.row(p, Status::Processing, None);
@@ -1118,7 +1118,7 @@ impl WorkContext<'_> {
     }
 
     /// A follower whose leader's file changed mid-run: convert it on its own.
-    fn convert_alone(&self, p: &Planned<'_>, tx: &Sender<Record>) -> Outcome {
+    fn convert_alone(&self, p: &Planned<'_>, tx: &SyncSender<Record>) -> Outcome {
         let planned = std::slice::from_ref(p);
         self.convert_group(planned, 0, &[], tx)
             .pop()
@@ -1132,7 +1132,7 @@ impl WorkContext<'_> {
         key: &CacheKey,
         converted: Converted,
         duration_ms: u64,
-        tx: &Sender<Record>,
+        tx: &SyncSender<Record>,
     ) -> Outcome {
         let converter = p.format.converter;
         let markdown = converted.markdown.into_bytes();
@@ -1215,7 +1215,7 @@ impl WorkContext<'_> {
         hash: &ContentHash,
         metadata: &Metadata,
         warning: &Option<Warning>,
-        tx: &Sender<Record>,
+        tx: &SyncSender<Record>,
     ) -> Outcome {
         let source = self.store.path(key);
         let written = match std::fs::read(&source)
@@ -1249,7 +1249,7 @@ impl WorkContext<'_> {
         Outcome::Cached(warning.clone())
     }
 
-    fn fail(&self, p: &Planned<'_>, error: &ConvertError, tx: &Sender<Record>) -> Outcome {
+    fn fail(&self, p: &Planned<'_>, error: &ConvertError, tx: &SyncSender<Record>) -> Outcome {
         self.fail_with_hash(p, error, None, None, None, tx)
     }
 
@@ -1260,7 +1260,7 @@ impl WorkContext<'_> {
         hash: Option<&ContentHash>,
         key: Option<&CacheKey>,
         duration_ms: Option<u64>,
-        tx: &Sender<Record>,
+        tx: &SyncSender<Record>,
     ) -> Outcome {
         let message = error.to_string();
         self.progress.line(&p.job.display, error.code(), &message);

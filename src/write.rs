@@ -110,9 +110,11 @@ fn replace_atomic(
         tmp.as_file().sync_data()?;
     }
     // The directory usually exists (the output's was checked, a cache shard is made once):
-    // create it only when the rename says it is missing, which saves a mkdir per file.
+    // create it only when the rename says it is missing, which saves a mkdir per file. Another
+    // thread (or a shard sharing the cache) may be creating it at the same moment: whoever
+    // creates it, the rename is tried again.
     let tmp = match tmp.persist(dest) {
-        Err(e) if e.error.kind() == io::ErrorKind::NotFound && !parent.is_dir() => {
+        Err(e) if e.error.kind() == io::ErrorKind::NotFound => {
             fs::create_dir_all(parent)?;
             e.file
         }

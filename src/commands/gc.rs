@@ -289,7 +289,12 @@ fn owning_key(path: &Path) -> Option<String> {
         return Some(key.to_string());
     }
     let dir = path.parent()?;
-    Some(dir.file_name()?.to_str()?.strip_suffix(".files")?.to_string())
+    Some(
+        dir.file_name()?
+            .to_str()?
+            .strip_suffix(".files")?
+            .to_string(),
+    )
 }
 
 fn remove_file(path: &Path) -> Result<()> {

@@ -132,6 +132,13 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     ",
+    // 4: no query looks documents or cache entries up by content hash (the cache key is what
+    // they are found by): the two indexes cost 160 bytes per document and two random B-tree
+    // writes per conversion.
+    "
+    DROP INDEX IF EXISTS documents_content_hash;
+    DROP INDEX IF EXISTS cache_entries_content_hash;
+    ",
 ];
 
 /// The schema version this docproc writes.

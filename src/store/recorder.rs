@@ -6,7 +6,7 @@
 //! a killed run can lose to a fraction of a second of work, which the next run simply redoes
 //! (outputs are written before they are recorded, so nothing recorded is ever missing).
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -36,7 +36,7 @@ pub enum Record {
 
 /// Handle to the recorder thread.
 pub struct Recorder {
-    tx: Sender<Record>,
+    tx: SyncSender<Record>,
     handle: JoinHandle<Result<Connection>>,
 }
 
@@ -47,7 +47,9 @@ impl Recorder {
         // The writer's pages stay in memory across batches (16 MiB rather than SQLite's 2):
         // each document touches a page of every index, and reading them back costs more.
         let _ = conn.pragma_update(None, "cache_size", -16384);
-        let (tx, rx) = mpsc::channel();
+        // Bounded: when documents are planned faster than they are recorded (a rerun refreshing
+        // every row), the pipeline waits instead of queueing a million records in memory.
+        let (tx, rx) = mpsc::sync_channel(4 * BATCH_SIZE);
         let handle = std::thread::Builder::new()
             .name("docproc-recorder".into())
             .spawn(move || record(conn, rx, barrier))
@@ -56,7 +58,7 @@ impl Recorder {
     }
 
     /// A sender for workers; sending fails only when the recorder stopped on an error.
-    pub fn sender(&self) -> Sender<Record> {
+    pub fn sender(&self) -> SyncSender<Record> {
         self.tx.clone()
     }
 
