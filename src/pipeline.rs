@@ -1,13 +1,18 @@
 //! `docproc convert`, top to bottom:
 //!
 //! 1. **lock** the state, **recover** what a killed run left (`processing` rows, temporary files);
-//! 2. **discover** the documents (sorted), and load what the database knows about them;
-//! 3. **hash** them in parallel, skipping files whose stat is unchanged since their last hash;
-//! 4. **plan** each one: up to date, restore from the cache, convert, or a remembered failure;
-//!    documents with the same cache key in this run are converted once;
-//! 5. **convert** and **write** in parallel (rayon), every outcome sent to the recorder thread
+//! 2. **discover** the documents (in the byte order of their paths, in a thread of its own) and
+//!    take them in chunks of [`CHUNK`]; for each chunk, in turn:
+//! 3. read what the database knows about them, as a merge join alongside the walk;
+//! 4. **hash** them in parallel, skipping files whose stat is unchanged since their last hash;
+//! 5. **plan** each one: up to date, restore from the cache, convert, or a remembered failure;
+//!    documents with the same cache key in the chunk are converted once;
+//! 6. **convert** and **write** in parallel (rayon), every outcome sent to the recorder thread
 //!    that owns the database and commits in batches;
-//! 6. **report**: the summary and the exit status.
+//! 7. **report**: the summary and the exit status, added up over the chunks.
+//!
+//! Nothing is held per document beyond the chunk at hand, so memory is the same for a hundred
+//! files and for ten million.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -181,57 +186,7 @@ pub fn convert(config: &Config) -> Result<Summary> {
     };
     progress.start_work(0);
     let mut tally = Tally::default();
-    // Discovery walks in its own thread, a chunk ahead at most; each chunk is planned, converted
-    // and recorded before the next is taken, so memory does not grow with the tree.
-    let converting = AtomicBool::new(true);
-    let discovery = std::thread::scope(|scope| -> Result<discover::Discovery> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(CHUNK);
-        let walker = scope.spawn(move || match retry_jobs {
-            Some((jobs, found)) => {
-                for job in jobs {
-                    if tx.send(job).is_err() {
-                        break;
-                    }
-                }
-                found
-            }
-            None => discover::discover(config, &mut |job| tx.send(job).is_ok()),
-        });
-        let ticker = scope.spawn(|| {
-            let tx = ctx.recorder.clone();
-            while converting.load(Ordering::SeqCst) {
-                if !ctx.in_flight.tick(&tx) {
-                    ctx.recorder_failed.store(true, Ordering::SeqCst);
-                    break;
-                }
-                std::thread::sleep(PROCESSING_AFTER / 4);
-            }
-        });
-        let mut lookup = store::KnownLookup::new(&reader);
-        let result = (|| -> Result<()> {
-            while let Some(jobs) = next_chunk(&rx) {
-                ctx.process_chunk(
-                    &threads,
-                    &reader,
-                    &mut lookup,
-                    &jobs,
-                    hashed_at_ns,
-                    &mut tally,
-                )?;
-                if ctx.stop_requested() {
-                    break;
-                }
-            }
-            Ok(())
-        })();
-        drop(rx);
-        converting.store(false, Ordering::SeqCst);
-        let _ = ticker.join();
-        let discovery = walker
-            .join()
-            .map_err(|_| anyhow::anyhow!("the directory walk crashed"))?;
-        result.map(|()| discovery)
-    })?;
+    let discovery = ctx.run_chunks(&threads, &reader, retry_jobs, hashed_at_ns, &mut tally)?;
     for problem in &discovery.problems {
         progress.line(&problem.path, "walk", &problem.message);
     }
@@ -844,6 +799,62 @@ impl WorkContext<'_> {
 
     fn stop_requested(&self) -> bool {
         interrupt::requested() || self.recorder_failed.load(Ordering::SeqCst)
+    }
+
+    /// Discovery walks in its own thread, a chunk ahead at most; each chunk is planned,
+    /// converted and recorded before the next is taken, so memory does not grow with the tree.
+    /// A ticker thread records the documents whose conversion takes a while as `processing`.
+    fn run_chunks(
+        &self,
+        threads: &rayon::ThreadPool,
+        reader: &rusqlite::Connection,
+        retry_jobs: Option<(Vec<Job>, discover::Discovery)>,
+        hashed_at_ns: i64,
+        tally: &mut Tally,
+    ) -> Result<discover::Discovery> {
+        let config = self.config;
+        let converting = AtomicBool::new(true);
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(CHUNK);
+            let walker = scope.spawn(move || match retry_jobs {
+                Some((jobs, found)) => {
+                    for job in jobs {
+                        if tx.send(job).is_err() {
+                            break;
+                        }
+                    }
+                    found
+                }
+                None => discover::discover(config, &mut |job| tx.send(job).is_ok()),
+            });
+            let ticker = scope.spawn(|| {
+                let tx = self.recorder.clone();
+                while converting.load(Ordering::SeqCst) {
+                    if !self.in_flight.tick(&tx) {
+                        self.recorder_failed.store(true, Ordering::SeqCst);
+                        break;
+                    }
+                    std::thread::sleep(PROCESSING_AFTER / 4);
+                }
+            });
+            let mut lookup = store::KnownLookup::new(reader);
+            let mut result = Ok(());
+            while let Some(jobs) = next_chunk(&rx) {
+                result =
+                    self.process_chunk(threads, reader, &mut lookup, &jobs, hashed_at_ns, tally);
+                if result.is_err() || self.stop_requested() {
+                    break;
+                }
+            }
+            // Dropping the receiver stops the walk.
+            drop(rx);
+            converting.store(false, Ordering::SeqCst);
+            let _ = ticker.join();
+            let discovery = walker
+                .join()
+                .map_err(|_| anyhow::anyhow!("the directory walk crashed"))?;
+            result.map(|()| discovery)
+        })
     }
 
     /// Plans, converts and records one chunk of documents, and adds their outcomes up.

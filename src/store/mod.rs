@@ -8,8 +8,9 @@
 //! transactions: a run killed at any moment leaves the last committed state, which the next run
 //! resumes from (`recover`).
 //!
-//! During a run one thread owns the connection and writes (`recorder.rs`); the pipeline reads what
-//! it needs before that thread starts.
+//! During a run one thread owns the connection and writes (`recorder.rs`); the pipeline reads
+//! what it needs on a connection of its own ([`KnownLookup`], cache entries), which WAL lets it
+//! do while the recorder writes.
 
 mod recorder;
 
