@@ -135,6 +135,18 @@ impl StatePaths {
             None => output.join(STATE_DIR_NAME).join("docproc.db"),
         };
         if !db.is_file() {
+            let shards = db.with_file_name(SHARDS_DIR_NAME);
+            let has_shards = std::fs::read_dir(&shards).is_ok_and(|mut entries| {
+                entries.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "db")))
+            });
+            if has_shards {
+                bail!(
+                    "no docproc database at {} yet, but there are shard databases in {}; \
+                     fold them in with 'docproc merge -o OUTPUT'",
+                    db.display(),
+                    shards.display()
+                );
+            }
             bail!(
                 "no docproc database at {}; run 'docproc convert' with this --output (or --db) first",
                 db.display()

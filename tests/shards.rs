@@ -245,6 +245,14 @@ fn missing_duplicate_and_foreign_shards_are_refused() {
         t.write(&format!("in/{i:02}.txt"), format!("text {i}\n"));
     }
     run_shards(&t, &["0/4", "1/4", "3/4"]);
+    // Before a merge, the commands that read the state say what to do.
+    let status = t.docproc().args(["status", "-o", "out"]).output().unwrap();
+    assert_eq!(status.status.code(), Some(2));
+    assert!(
+        stderr(&status).contains("docproc merge"),
+        "{}",
+        stderr(&status)
+    );
     let out = merge(&t, &["-o", "out"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("2/4"), "{}", stderr(&out));
