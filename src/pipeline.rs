@@ -183,6 +183,7 @@ pub fn convert(config: &Config) -> Result<Summary> {
         recorder: recorder.sender(),
         recorder_failed: AtomicBool::new(false),
         in_flight: InFlight::default(),
+        readers: store::Readers::new(&config.state.db),
     };
     progress.start_work(0);
     let mut tally = Tally::default();
@@ -564,13 +565,29 @@ fn plan_kind(action: &Action) -> &'static str {
 /// Turns `Convert` into `Restore` where the cache already has the Markdown.
 fn with_cache_lookups<'a>(
     config: &Config,
-    conn: &rusqlite::Connection,
+    readers: &store::Readers,
+    threads: &rayon::ThreadPool,
     mut planned: Vec<Planned<'a>>,
 ) -> Result<Vec<Planned<'a>>> {
     if config.force {
         return Ok(planned);
     }
-    for p in &mut planned {
+    // In parallel, a batch at a time on a connection of the run's readers: on a cold run of
+    // small files these lookups would otherwise leave every other core waiting.
+    threads.install(|| {
+        planned
+            .par_chunks_mut(256)
+            .try_for_each(|batch| readers.with(|conn| look_up_batch(config, conn, batch)))
+    })?;
+    Ok(planned)
+}
+
+fn look_up_batch(
+    config: &Config,
+    conn: &rusqlite::Connection,
+    batch: &mut [Planned<'_>],
+) -> Result<()> {
+    for p in batch {
         if !matches!(p.action, Action::Convert) {
             continue;
         }
@@ -599,7 +616,7 @@ fn with_cache_lookups<'a>(
             p.action = Action::Restore(Box::new(entry));
         }
     }
-    Ok(planned)
+    Ok(())
 }
 
 /// A piece of parallel work: documents that share a cache key are converted once.
@@ -730,6 +747,8 @@ struct WorkContext<'a> {
     recorder_failed: AtomicBool,
     /// Documents being converted, recorded as `processing` once they take a while.
     in_flight: InFlight,
+    /// Connections for the cache lookups of the parallel planning.
+    readers: store::Readers,
 }
 
 /// How long a conversion runs before its document is recorded as `processing`. Most documents
@@ -840,8 +859,7 @@ impl WorkContext<'_> {
             let mut lookup = store::KnownLookup::new(reader);
             let mut result = Ok(());
             while let Some(jobs) = next_chunk(&rx) {
-                result =
-                    self.process_chunk(threads, reader, &mut lookup, &jobs, hashed_at_ns, tally);
+                result = self.process_chunk(threads, &mut lookup, &jobs, hashed_at_ns, tally);
                 if result.is_err() || self.stop_requested() {
                     break;
                 }
@@ -861,7 +879,6 @@ impl WorkContext<'_> {
     fn process_chunk(
         &self,
         threads: &rayon::ThreadPool,
-        reader: &rusqlite::Connection,
         lookup: &mut store::KnownLookup<'_>,
         jobs: &[Job],
         hashed_at_ns: i64,
@@ -880,7 +897,7 @@ impl WorkContext<'_> {
                 .map(|(job, known)| plan(config, job, known.as_ref(), hashed_at_ns))
                 .collect::<Vec<_>>()
         });
-        let planned = with_cache_lookups(config, reader, planned)?;
+        let planned = with_cache_lookups(config, &self.readers, threads, planned)?;
         if self.events.enabled() {
             announce_uploads(self.events, &planned);
         }

@@ -386,6 +386,36 @@ impl<'c> KnownLookup<'c> {
     }
 }
 
+/// Read connections shared by the threads of a run, opened as they are first needed.
+pub struct Readers {
+    db: std::path::PathBuf,
+    idle: std::sync::Mutex<Vec<Connection>>,
+}
+
+impl Readers {
+    pub fn new(db: &Path) -> Readers {
+        Readers {
+            db: db.to_path_buf(),
+            idle: Default::default(),
+        }
+    }
+
+    /// Runs `f` on an idle connection (a new one when none is idle) and puts it back.
+    pub fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => open(&self.db)?,
+        };
+        let result = f(&conn);
+        self.idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(conn);
+        result
+    }
+}
+
 /// A failed document, as `docproc retry` needs it.
 #[derive(Debug, Clone)]
 pub struct FailedDocument {
