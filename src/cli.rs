@@ -772,8 +772,8 @@ Each shard of a sharded run records its documents in its own database (by defaul
 OUTPUT/.docproc/shards/KKKK-of-NNNN.db). merge folds documents, metadata, cache entries, runs \
 and attempts into OUTPUT/.docproc/docproc.db (or --db), so that status, list, stats, gc, db \
 check and the next plain convert see the whole collection. Of two records of one document the \
-newer wins, and merging again changes nothing. Shards of different plans (another N), a shard \
-given twice or a missing shard are refused unless --allow-partial.";
+newer wins, and merging again changes nothing. Shards of different plans (another N) and a shard \
+given twice are refused, and so is a missing shard unless --allow-partial.";
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
