@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::process::{Child, Stdio};
 
-use crate::support::{Tree, counts, integrity_ok, statuses, wait_for};
+use crate::support::{Tree, counts, integrity_ok, processing_count, statuses, wait_for};
 
 fn corpus(t: &Tree, dir: &str, n: usize) {
     t.copy_fixtures("docs", &format!("{dir}/fixtures"));
@@ -172,15 +172,7 @@ fn ctrl_c_finishes_work_in_progress_and_exits_130() {
         .spawn()
         .unwrap();
     wait_for("the slow document to be processing", || {
-        rusqlite::Connection::open(t.path("out/.docproc/docproc.db"))
-            .and_then(|c| {
-                c.query_row(
-                    "SELECT count(*) FROM documents WHERE processing_status = 'processing'",
-                    [],
-                    |r| r.get::<_, i64>(0),
-                )
-            })
-            .is_ok_and(|n| n > 0)
+        processing_count(&t, "out/.docproc/docproc.db") > 0
     });
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{Tree, integrity_ok, stderr, stdout, wait_for};
+use crate::support::{Tree, integrity_ok, processing_count, stderr, stdout, wait_for};
 
 /// A state with every kind of document: converted, cached (a duplicate), failed (two codes),
 /// skipped (empty), with a warning (scanned PDF). Two runs: the second finds everything cached.
@@ -485,14 +485,7 @@ fn backup_vacuum_and_read_only_commands_work_while_a_run_holds_the_lock() {
         .spawn()
         .unwrap();
     wait_for("the run to mark slow.txt processing", || {
-        let conn = t.db("out/.docproc/docproc.db");
-        conn.query_row(
-            "SELECT count(*) FROM documents WHERE processing_status = 'processing'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .unwrap_or(0)
-            == 1
+        processing_count(&t, "out/.docproc/docproc.db") == 1
     });
     let (s, code) = json(&t, &["status", "-o", "out", "--json"]);
     assert_eq!(code, 0);

@@ -7,7 +7,7 @@ use std::process::{Child, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{Tree, integrity_ok, stderr, wait_for};
+use crate::support::{Tree, integrity_ok, processing_count, stderr, wait_for};
 
 /// Office and text documents, copies of one text under several names (the shared cache), and
 /// one broken PDF (a failure).
@@ -344,15 +344,7 @@ fn a_shard_killed_and_run_again_merges_to_the_same_result() {
         .spawn()
         .unwrap();
     wait_for("shard 2 to be converting the slow document", || {
-        rusqlite::Connection::open(t.path("out/.docproc/shards/0002-of-0004.db"))
-            .and_then(|c| {
-                c.query_row(
-                    "SELECT count(*) FROM documents WHERE processing_status = 'processing'",
-                    [],
-                    |r| r.get::<_, i64>(0),
-                )
-            })
-            .is_ok_and(|n| n > 0)
+        processing_count(&t, "out/.docproc/shards/0002-of-0004.db") > 0
     });
     child.kill().unwrap();
     child.wait().unwrap();

@@ -174,6 +174,19 @@ pub fn statuses(conn: &rusqlite::Connection) -> BTreeMap<String, (String, Option
     .collect()
 }
 
+/// How many documents the database at `rel` has in `processing` (0 while it cannot be read).
+pub fn processing_count(t: &Tree, rel: &str) -> i64 {
+    rusqlite::Connection::open(t.path(rel))
+        .and_then(|c| {
+            c.query_row(
+                "SELECT count(*) FROM documents WHERE processing_status = 'processing'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .unwrap_or(0)
+}
+
 pub fn integrity_ok(conn: &rusqlite::Connection) -> bool {
     let result: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
