@@ -2,7 +2,7 @@
 //! record of every document.
 //!
 //! `main.rs` calls [`run`]; everything else lives here so that it can be tested. The modules follow
-//! the pipeline (see `pipeline.rs` for the data flow, top to bottom):
+//! the pipeline (see `pipeline/mod.rs` for the data flow, top to bottom):
 //! `cli` → `config` → `discover` → `hash` (+ `sniff`, `formats`: what the content is) → `cache` →
 //! `convert` (+ `markdown`) → `write` → `store` → `report`, with `lock` and `interrupt` around
 //! the run. `formats` is the registry of every format and its options.
