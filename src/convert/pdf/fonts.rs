@@ -88,8 +88,11 @@ fn font_style(doc: &Document, dict: &Dictionary) -> super::layout::FontStyle {
 }
 
 enum Kind<'a> {
-    /// One byte per code, decoded by lopdf.
-    Simple(Option<Encoding<'a>>),
+    /// One byte per code: the `ToUnicode` CMap first, then the encoding.
+    Simple {
+        to_unicode: Option<Encoding<'a>>,
+        encoding: SimpleEncoding<'a>,
+    },
     /// Two bytes per code (Identity-H/V and most CMaps of composite fonts).
     Composite {
         to_unicode: Option<Encoding<'a>>,
@@ -107,7 +110,7 @@ impl<'a> Font<'a> {
         if subtype == b"Type0" {
             return composite(doc, dict);
         }
-        let encoding = dict.get_font_encoding(doc).ok();
+        let encoding = simple_encoding(doc, dict);
         let mut widths = HashMap::new();
         let first = dict.get(b"FirstChar").and_then(Object::as_i64).unwrap_or(0);
         if let Ok(list) = dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
@@ -132,7 +135,10 @@ impl<'a> Font<'a> {
             default_width
         };
         Font {
-            kind: Kind::Simple(encoding),
+            kind: Kind::Simple {
+                to_unicode: to_unicode(doc, dict),
+                encoding,
+            },
             widths,
             default_width,
             style: font_style(doc, dict),
@@ -143,12 +149,27 @@ impl<'a> Font<'a> {
     pub(super) fn decode(&self, bytes: &[u8]) -> Vec<(u32, String, f64, bool)> {
         let mut out = Vec::new();
         match &self.kind {
-            Kind::Simple(encoding) => {
+            Kind::Simple {
+                to_unicode,
+                encoding,
+            } => {
                 for &b in bytes {
-                    let text = match encoding {
-                        Some(enc) => enc.bytes_to_string(&[b]).unwrap_or_default(),
-                        None => char::from(b).to_string(),
-                    };
+                    // The CMap says what a glyph means even where the encoding names glyphs
+                    // lopdf does not know (ligatures, small capitals: `fi`, `s.sc`).
+                    // Many simple fonts' CMaps declare two-byte codes (`<0000> <FFFF>`) for
+                    // their one-byte codes: look the byte up both ways.
+                    let mapped = to_unicode.as_ref().and_then(|enc| {
+                        [&[b][..], &[0, b][..]].into_iter().find_map(|code| {
+                            enc.bytes_to_string(code)
+                                .ok()
+                                .filter(|t| !t.is_empty() && !t.contains('\u{fffd}'))
+                        })
+                    });
+                    let text = mapped.unwrap_or_else(|| match encoding {
+                        SimpleEncoding::Lopdf(enc) => enc.bytes_to_string(&[b]).unwrap_or_default(),
+                        SimpleEncoding::Table(codes) => codes.get(&b).cloned().unwrap_or_default(),
+                        SimpleEncoding::Bytes => char::from(b).to_string(),
+                    });
                     out.push((b as u32, text, self.width(b as u32), b == 32));
                 }
             }
@@ -191,17 +212,139 @@ impl<'a> Font<'a> {
     }
 }
 
-fn composite<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
-    // lopdf only reads a ToUnicode CMap for fonts without /Encoding: ask it about a copy without.
-    let to_unicode = dict.get(b"ToUnicode").ok().and_then(|_| {
-        let mut copy = dict.clone();
-        copy.remove(b"Encoding");
-        copy.set("Type", Object::Name(b"Font".to_vec()));
-        match copy.get_font_encoding(doc).ok()? {
-            Encoding::UnicodeMapEncoding(map) => Some(Encoding::UnicodeMapEncoding(map)),
-            _ => None,
+/// What a simple font's codes stand for, without its `ToUnicode` CMap.
+enum SimpleEncoding<'a> {
+    /// A named encoding (or none), decoded by lopdf.
+    Lopdf(Encoding<'a>),
+    /// An encoding dictionary: its base encoding with its `/Differences` applied.
+    Table(HashMap<u8, String>),
+    /// Nothing lopdf can read: the bytes as Latin-1.
+    Bytes,
+}
+
+/// A simple font's encoding. lopdf reads `/Differences` all or nothing: one name it does not
+/// know (`one.oldstyle`, `f_i`, `s.sc`, all common in subset fonts) and it falls back to the
+/// standard encoding for every code, so docproc reads the names itself, as the Adobe Glyph List
+/// specification says, and asks lopdf only for the base encoding.
+fn simple_encoding<'a>(doc: &'a Document, dict: &'a Dictionary) -> SimpleEncoding<'a> {
+    let Ok(Object::Dictionary(enc)) = dict.get_deref(b"Encoding", doc) else {
+        return match dict.get_font_encoding(doc) {
+            Ok(encoding) => SimpleEncoding::Lopdf(encoding),
+            Err(_) => SimpleEncoding::Bytes,
+        };
+    };
+    // The base encoding alone, from a copy of the font whose encoding is just its name.
+    let base = enc
+        .get(b"BaseEncoding")
+        .and_then(Object::as_name)
+        .unwrap_or(b"StandardEncoding")
+        .to_vec();
+    let mut copy = dict.clone();
+    copy.set("Encoding", Object::Name(base));
+    copy.set("Type", Object::Name(b"Font".to_vec()));
+    let mut codes: HashMap<u8, String> = HashMap::new();
+    if let Ok(base) = copy.get_font_encoding(doc) {
+        for b in 0..=255u8 {
+            if let Ok(text) = base.bytes_to_string(&[b])
+                && !text.is_empty()
+            {
+                codes.insert(b, text);
+            }
         }
+    }
+    if let Ok(list) = enc.get_deref(b"Differences", doc).and_then(Object::as_array) {
+        let mut code: i64 = 0;
+        for item in list {
+            match doc.dereference(item).map(|(_, o)| o) {
+                Ok(Object::Integer(n)) => code = *n,
+                Ok(Object::Name(name)) => {
+                    if let Ok(byte) = u8::try_from(code) {
+                        // A name without meaning (`g31`, `a7` in Type 3 fonts) hides the base
+                        // encoding's letter: that letter would be a guess.
+                        match glyph_text(name) {
+                            Some(text) => codes.insert(byte, text),
+                            None => codes.remove(&byte),
+                        };
+                    }
+                    code += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    SimpleEncoding::Table(codes)
+}
+
+/// The text of a glyph name (Adobe Glyph List specification, section 2): a suffix after the
+/// first `.` is dropped (`one.oldstyle`, `a.sc`), `_` joins the components of a ligature
+/// (`f_f_i`), and each component is an AGL name, `uniXXXX` (one or more code units) or
+/// `uXXXX`-`uXXXXXX`.
+pub(super) fn glyph_text(name: &[u8]) -> Option<String> {
+    static NAMES: std::sync::OnceLock<HashMap<&'static str, char>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let mut map: HashMap<&'static str, char> = glyph_names::GLYPH_NAME_PAIRS
+            .iter()
+            .map(|&(c, name)| (name, c))
+            .collect();
+        // Standard-encoding names the list for new fonts leaves out.
+        for (name, c) in [
+            ("fi", '\u{FB01}'),
+            ("fl", '\u{FB02}'),
+            ("ff", '\u{FB00}'),
+            ("ffi", '\u{FB03}'),
+            ("ffl", '\u{FB04}'),
+            ("nbspace", '\u{a0}'),
+            ("sfthyphen", '\u{ad}'),
+            ("hyphenminus", '-'),
+            ("minus", '\u{2212}'),
+        ] {
+            map.entry(name).or_insert(c);
+        }
+        map
     });
+    let name = std::str::from_utf8(name).ok()?;
+    let name = name.split('.').next()?;
+    let mut out = String::new();
+    for part in name.split('_') {
+        if let Some(&c) = names.get(part) {
+            out.push(c);
+        } else if let Some(hex) = part.strip_prefix("uni")
+            && hex.len() >= 4
+            && hex.len() % 4 == 0
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            let units: Vec<u16> = (0..hex.len())
+                .step_by(4)
+                .filter_map(|i| u16::from_str_radix(&hex[i..i + 4], 16).ok())
+                .collect();
+            out.extend(char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')));
+        } else if let Some(hex) = part.strip_prefix('u')
+            && (4..=6).contains(&hex.len())
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+        } else {
+            return None;
+        }
+    }
+    (!out.is_empty() && !out.contains('\u{fffd}')).then_some(out)
+}
+
+/// The font's `ToUnicode` CMap, which the PDF specification (9.10.2) puts before the encoding.
+/// lopdf only reads one for fonts without `/Encoding`: ask it about a copy without.
+fn to_unicode<'a>(doc: &'a Document, dict: &Dictionary) -> Option<Encoding<'a>> {
+    dict.get(b"ToUnicode").ok()?;
+    let mut copy = dict.clone();
+    copy.remove(b"Encoding");
+    copy.set("Type", Object::Name(b"Font".to_vec()));
+    match copy.get_font_encoding(doc).ok()? {
+        Encoding::UnicodeMapEncoding(map) => Some(Encoding::UnicodeMapEncoding(map)),
+        _ => None,
+    }
+}
+
+fn composite<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
+    let to_unicode = to_unicode(doc, dict);
     let descendant = dict
         .get_deref(b"DescendantFonts", doc)
         .and_then(Object::as_array)
@@ -490,6 +633,22 @@ mod tests {
         assert_eq!(map.get(&36), Some(&'A'));
         assert_eq!(map.get(&38), Some(&'C'));
         assert_eq!(map.get(&39), None);
+    }
+
+    #[test]
+    fn glyph_names_follow_the_adobe_glyph_list() {
+        let text = |n: &str| glyph_text(n.as_bytes());
+        assert_eq!(text("a").as_deref(), Some("a"));
+        assert_eq!(text("one.oldstyle").as_deref(), Some("1"));
+        assert_eq!(text("s.smcp").as_deref(), Some("s"));
+        assert_eq!(text("f_f_i").as_deref(), Some("ffi"));
+        assert_eq!(text("fi").as_deref(), Some("\u{FB01}"));
+        assert_eq!(text("uni00E9").as_deref(), Some("é"));
+        assert_eq!(text("uni00660069").as_deref(), Some("fi"));
+        assert_eq!(text("u1F600").as_deref(), Some("😀"));
+        assert_eq!(text("g31"), None);
+        assert_eq!(text(".notdef"), None);
+        assert_eq!(text("uniD800"), None);
     }
 
     #[test]

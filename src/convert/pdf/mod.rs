@@ -34,7 +34,7 @@ impl Converter for PdfConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        "2"
     }
 
     fn uses_ocr(&self) -> bool {
