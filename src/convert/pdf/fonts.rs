@@ -71,7 +71,8 @@ fn font_style(doc: &Document, dict: &Dictionary) -> super::layout::FontStyle {
         .unwrap_or(0.0);
     let named = |words: &[&str]| words.iter().any(|w| name.contains(w));
     super::layout::FontStyle {
-        bold: named(&["bold", "black", "heavy", "semibold", "demi"])
+        // Medium is the bold of some families (Nimbus Roman's `NimbusRomNo9L-Medi`).
+        bold: named(&["bold", "black", "heavy", "semibold", "demi", "medi"])
             || flags & 262_144 != 0
             || weight >= 600.0,
         italic: named(&["italic", "oblique"]) || flags & 64 != 0 || angle.abs() > 1.0,
@@ -252,7 +253,10 @@ fn simple_encoding<'a>(doc: &'a Document, dict: &'a Dictionary) -> SimpleEncodin
             }
         }
     }
-    if let Ok(list) = enc.get_deref(b"Differences", doc).and_then(Object::as_array) {
+    if let Ok(list) = enc
+        .get_deref(b"Differences", doc)
+        .and_then(Object::as_array)
+    {
         let mut code: i64 = 0;
         for item in list {
             match doc.dereference(item).map(|(_, o)| o) {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use pdf_extract::{Dictionary, Document, Object, ObjectId};
 
 use super::fonts::Font;
-use super::layout::{Glyph, Page};
+use super::layout::{Glyph, Page, Rule};
 use super::structure::MAX_FORM_DEPTH;
 
 /// An affine matrix `[a b c d e f]`, row-vector convention as in the PDF specification.
@@ -48,7 +48,11 @@ pub(super) fn pages(doc: &Document) -> Vec<Page> {
     let mut fonts: HashMap<ObjectId, Font<'_>> = HashMap::new();
     let mut out = Vec::new();
     for (number, page_id) in doc.get_pages() {
-        let mut glyphs = Vec::new();
+        let mut page = Page {
+            number,
+            links: page_links(doc, page_id),
+            ..Page::default()
+        };
         if let Ok(content) = doc.get_page_content(page_id) {
             let resources = page_resources(doc, page_id);
             let state = State {
@@ -61,13 +65,9 @@ pub(super) fn pages(doc: &Document) -> Vec<Page> {
                 leading: 0.0,
                 rise: 0.0,
             };
-            run(doc, &content, &resources, state, &mut fonts, &mut glyphs, 0);
+            run(doc, &content, &resources, state, &mut fonts, &mut page, 0);
         }
-        out.push(Page {
-            number,
-            glyphs,
-            links: page_links(doc, page_id),
-        });
+        out.push(page);
     }
     out
 }
@@ -162,7 +162,7 @@ fn run<'a>(
     resources: &[&'a Dictionary],
     mut state: State,
     fonts: &mut HashMap<ObjectId, Font<'a>>,
-    glyphs: &mut Vec<Glyph>,
+    page: &mut Page,
     depth: usize,
 ) {
     let Some(content) = decode_lenient(&strip_comments(content)) else {
@@ -173,6 +173,7 @@ fn run<'a>(
     let mut tlm = IDENTITY;
     // Fonts defined inline (not by reference) are keyed by a synthetic id per name.
     let mut inline_fonts: HashMap<Vec<u8>, Font<'a>> = HashMap::new();
+    let mut path = Path::default();
     for op in &content.operations {
         let nums: Vec<f64> = op
             .operands
@@ -187,6 +188,27 @@ fn run<'a>(
             "cm" if nums.len() == 6 => {
                 state.ctm = mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &state.ctm)
             }
+            "m" if nums.len() == 2 => path.move_to(apply(&state.ctm, n(0), n(1))),
+            "l" if nums.len() == 2 => path.line_to(apply(&state.ctm, n(0), n(1))),
+            "c" if nums.len() == 6 => path.curve_to(apply(&state.ctm, n(4), n(5))),
+            "v" | "y" if nums.len() == 4 => path.curve_to(apply(&state.ctm, n(2), n(3))),
+            "h" => path.close(),
+            "re" if nums.len() == 4 => {
+                let (x, y, w, h) = (n(0), n(1), n(2), n(3));
+                path.move_to(apply(&state.ctm, x, y));
+                path.line_to(apply(&state.ctm, x + w, y));
+                path.line_to(apply(&state.ctm, x + w, y + h));
+                path.line_to(apply(&state.ctm, x, y + h));
+                path.close();
+            }
+            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                if op.operator == "s" || op.operator.starts_with('b') {
+                    path.close();
+                }
+                let stroked = matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
+                path.paint(stroked, &mut page.rules);
+            }
+            "n" => path = Path::default(),
             "BT" => {
                 tm = IDENTITY;
                 tlm = IDENTITY;
@@ -250,7 +272,9 @@ fn run<'a>(
                 };
                 for item in items {
                     match item {
-                        Object::String(bytes, _) => show(font, bytes, &state, &mut tm, glyphs),
+                        Object::String(bytes, _) => {
+                            show(font, bytes, &state, &mut tm, &mut page.glyphs)
+                        }
                         other => {
                             if let Ok(adjust) = other.as_float() {
                                 let tx = -f64::from(adjust) / 1000.0 * state.size * state.hscale;
@@ -306,15 +330,7 @@ fn run<'a>(
                 let data = form
                     .decompressed_content()
                     .unwrap_or_else(|_| form.content.clone());
-                run(
-                    doc,
-                    &data,
-                    &inner_resources,
-                    inner,
-                    fonts,
-                    glyphs,
-                    depth + 1,
-                );
+                run(doc, &data, &inner_resources, inner, fonts, page, depth + 1);
             }
             _ => {}
         }
@@ -337,6 +353,118 @@ fn font_for<'a, 'f>(
                 .entry(name.to_vec())
                 .or_insert_with(|| Font::new(doc, dict)),
         ),
+    }
+}
+
+/// A point in user space through a matrix.
+fn apply(m: &Matrix, x: f64, y: f64) -> (f64, f64) {
+    (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
+}
+
+/// The path being built, in page space: its straight segments, for the rules a painted path
+/// draws (table borders, cell backgrounds). Curves only move the current point.
+#[derive(Default)]
+struct Path {
+    segments: Vec<Segment>,
+    /// Where each subpath's segments start in `segments`.
+    subpaths: Vec<usize>,
+    current: Option<(f64, f64)>,
+    start: Option<(f64, f64)>,
+}
+
+/// The most rules one page keeps: pages drawn as vector art (maps, plots) have far more lines
+/// than any table, and their rules would only cost time.
+const MAX_RULES: usize = 20_000;
+
+impl Path {
+    fn move_to(&mut self, p: (f64, f64)) {
+        self.current = Some(p);
+        self.start = Some(p);
+        self.subpaths.push(self.segments.len());
+    }
+
+    fn line_to(&mut self, p: (f64, f64)) {
+        if let Some(from) = self.current
+            && self.segments.len() < MAX_RULES
+        {
+            self.segments.push((from, p));
+        }
+        self.current = Some(p);
+    }
+
+    fn curve_to(&mut self, p: (f64, f64)) {
+        self.current = Some(p);
+    }
+
+    fn close(&mut self) {
+        if let (Some(from), Some(start)) = (self.current, self.start)
+            && from != start
+            && self.segments.len() < MAX_RULES
+        {
+            self.segments.push((from, start));
+        }
+        self.current = self.start;
+    }
+
+    /// Keeps the horizontal and vertical segments of the painted path, and starts a new one.
+    /// A filled shape draws a rule only along a thin band (a border drawn as a filled bar or
+    /// frame: a parallel edge of the same subpath within 3 points); the edges of filled areas
+    /// (cell shading, the bars of a chart) are no lines.
+    fn paint(&mut self, stroked: bool, rules: &mut Vec<Rule>) {
+        let mut keep = vec![true; self.segments.len()];
+        if !stroked {
+            let mut starts = self.subpaths.clone();
+            starts.push(self.segments.len());
+            for w in starts.windows(2) {
+                let (from, to) = (w[0], w[1].max(w[0]));
+                for i in from..to {
+                    keep[i] = to - from <= 200
+                        && (from..to)
+                            .any(|j| j != i && thin_band(self.segments[i], self.segments[j]));
+                }
+            }
+            // Segments before the first move-to belong to no subpath.
+            if let Some(&first) = self.subpaths.first() {
+                keep[..first].fill(false);
+            }
+        }
+        self.subpaths.clear();
+        for (((x0, y0), (x1, y1)), keep) in self.segments.drain(..).zip(keep) {
+            if !keep {
+                continue;
+            }
+            let finite = [x0, y0, x1, y1].iter().all(|v| v.is_finite());
+            let axis = (x0 - x1).abs() < 0.5 || (y0 - y1).abs() < 0.5;
+            let long = (x0 - x1).abs().max((y0 - y1).abs()) >= 1.0;
+            if finite && axis && long && rules.len() < MAX_RULES {
+                rules.push(Rule {
+                    x0: x0.min(x1),
+                    y0: y0.min(y1),
+                    x1: x0.max(x1),
+                    y1: y0.max(y1),
+                });
+            }
+        }
+        self.current = None;
+        self.start = None;
+    }
+}
+
+type Segment = ((f64, f64), (f64, f64));
+
+/// Whether two segments run parallel along one axis, at most 3 points apart, overlapping.
+fn thin_band(a: Segment, b: Segment) -> bool {
+    let (((ax0, ay0), (ax1, ay1)), ((bx0, by0), (bx1, by1))) = (a, b);
+    let horizontal = |y0: f64, y1: f64| (y0 - y1).abs() < 0.5;
+    let vertical = |x0: f64, x1: f64| (x0 - x1).abs() < 0.5;
+    let overlap =
+        |a0: f64, a1: f64, b0: f64, b1: f64| a0.min(a1) < b0.max(b1) && b0.min(b1) < a0.max(a1);
+    if horizontal(ay0, ay1) && horizontal(by0, by1) {
+        (ay0 - by0).abs() <= 3.0 && overlap(ax0, ax1, bx0, bx1)
+    } else if vertical(ax0, ax1) && vertical(bx0, bx1) {
+        (ax0 - bx0).abs() <= 3.0 && overlap(ay0, ay1, by0, by1)
+    } else {
+        false
     }
 }
 

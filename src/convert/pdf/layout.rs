@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use super::tables;
 use crate::markdown::{self, Block, FlatItem, Inline};
 
 /// One character as drawn: position of its origin, size and advance. The collector stores PDF
@@ -48,17 +49,29 @@ pub(super) struct Page {
     pub(super) glyphs: Vec<Glyph>,
     /// Link annotations: the rectangle (PDF coordinates: x0, y0, x1, y1) and the URI.
     pub(super) links: Vec<([f64; 4], String)>,
+    /// Horizontal and vertical lines the page draws (strokes and the edges of filled
+    /// rectangles), in PDF coordinates: the borders of ruled tables.
+    pub(super) rules: Vec<Rule>,
+}
+
+/// An axis-aligned segment, `x0 <= x1`, `y0 <= y1` (one pair equal, within half a point).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Rule {
+    pub(super) x0: f64,
+    pub(super) y0: f64,
+    pub(super) x1: f64,
+    pub(super) y1: f64,
 }
 
 /// A line of text on a page.
 #[derive(Debug, Clone)]
-struct Line {
+pub(super) struct Line {
     /// Baseline, from the top of the page.
-    y: f64,
+    pub(super) y: f64,
     x0: f64,
     x1: f64,
     size: f64,
-    text: String,
+    pub(super) text: String,
     /// Origin of the last glyph, and whether its advance width was known.
     last_x: f64,
     last_advance_known: bool,
@@ -106,8 +119,8 @@ impl Line {
 
 /// A paragraph being assembled from lines.
 #[derive(Debug, Clone)]
-struct Para {
-    lines: Vec<Line>,
+pub(super) struct Para {
+    pub(super) lines: Vec<Line>,
 }
 
 impl Para {
@@ -148,7 +161,7 @@ impl Para {
 
     /// The paragraph as runs with bold, italic and code marks from the fonts (lines joined as
     /// `text` joins them).
-    fn runs(&self) -> Vec<markdown::Run> {
+    pub(super) fn runs(&self) -> Vec<markdown::Run> {
         let mut runs: Vec<markdown::Run> = Vec::new();
         let mut joined = String::new();
         for (n, line) in self.lines.iter().enumerate() {
@@ -230,7 +243,7 @@ impl Para {
     }
 
     /// Whether the paragraph mixes looks (some bold, italic or code words among plain ones).
-    fn mixed(&self) -> bool {
+    pub(super) fn mixed(&self) -> bool {
         let mut seen: Vec<FontStyle> = Vec::new();
         for line in &self.lines {
             for &(_, style) in &line.styles {
@@ -242,7 +255,7 @@ impl Para {
         seen.len() > 1
     }
 
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         let mut out = String::new();
         for line in &self.lines {
             let text = line.text.trim();
@@ -290,10 +303,15 @@ pub(super) fn layout(
         .collect();
     let body = body_size(pages);
     let mut title_size = None;
-    let page_lines: Vec<Vec<Line>> = pages
+    // Ruled tables first: their characters leave the text flow, the table takes their place.
+    let (page_tables, page_lines): (Vec<Vec<tables::Found>>, Vec<Vec<Line>>) = pages
         .iter()
-        .map(|p| reading_order(lines(&orient(&p.glyphs))))
-        .collect();
+        .map(|p| {
+            let (glyphs, rules) = orient(p);
+            let (found, rest) = tables::ruled(&rules, glyphs);
+            (found, reading_order(lines(&rest)))
+        })
+        .unzip();
     let page_lines = without_running_heads(page_lines);
     let doc_left = margins_of(page_lines.iter().flatten()).0;
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
@@ -326,7 +344,13 @@ pub(super) fn layout(
         }
     }
     let mut blocks = Vec::new();
-    for ((page, paras), page_lines) in pages.iter().zip(&page_paras).zip(&page_lines) {
+    for (((page, paras), page_lines), found) in pages
+        .iter()
+        .zip(&page_paras)
+        .zip(&page_lines)
+        .zip(page_tables)
+    {
+        let mut found = found.into_iter().peekable();
         if page_markers {
             blocks.push(Block::Comment(format!("page {}", page.number)));
         }
@@ -359,7 +383,13 @@ pub(super) fn layout(
                 // A lone indented line that is not a sentence is an item too.
                 let lone_item = paras[i].lines.len() == 1
                     && !paras[i].text().trim_end().ends_with(['.', '!', '?']);
-                (i > 0 && near(i - 1)) || near(i + 1) || lone_item
+                // An item's text wraps under its first line; a paragraph whose first line
+                // alone is indented is prose.
+                let hanging = paras[i]
+                    .lines
+                    .get(1)
+                    .is_none_or(|l| (l.x0 - x).abs() < 0.5 * l.size);
+                hanging && ((i > 0 && near(i - 1)) || near(i + 1) || lone_item)
             })
             .collect();
         let mut list: Vec<FlatItem> = Vec::new();
@@ -385,7 +415,7 @@ pub(super) fn layout(
                 if uri.to_ascii_lowercase().starts_with("file:") {
                     return None;
                 }
-                let text = lines(&orient(&inside))
+                let text = lines(&orient_glyphs(&inside).0)
                     .iter()
                     .map(|l| l.text.trim().to_string())
                     .collect::<Vec<_>>()
@@ -397,6 +427,18 @@ pub(super) fn layout(
             .collect();
         let mut table_rows: Vec<&Line> = Vec::new();
         for (index, para) in paras.iter().enumerate() {
+            // A ruled table goes before the first paragraph below its top, in its column.
+            let first = &para.lines[0];
+            while let Some(t) = found.next_if(|t| {
+                t.top < first.y && first.x0 < t.x1 && first.x1.max(first.x0 + 1.0) > t.x0
+            }) {
+                flush_table(&mut table_rows, &mut blocks);
+                if !list.is_empty() {
+                    blocks.extend(markdown::build_lists(std::mem::take(&mut list)));
+                    list_indents.clear();
+                }
+                blocks.push(Block::Table(t.table));
+            }
             // Rows of a table: single lines of two or more cells whose columns line up with the
             // rows before them.
             let row = (para.lines.len() == 1 && para.lines[0].cells.len() >= 2 && !para.is_mono())
@@ -423,18 +465,21 @@ pub(super) fn layout(
                 para.is_mono(),
                 text
             );
-            // Numbered headings ("2. Usage" set large) are headings, not list items.
-            let sized_heading = heading_sizes
+            // Numbered headings ("2. Usage" set large or in bold) are headings, not list items.
+            let sized_heading = (heading_sizes
                 .iter()
                 .any(|&s| (s - round_half(para.size())).abs() < 0.01)
+                || (bold_label(para, &text, body)
+                    // Numbered items in bold are indented; numbered headings start at the
+                    // margin.
+                    && (list_marker(&text).is_none()
+                        || para.lines[0].x0 < left + 0.8 * para.lines[0].size)))
                 && is_heading_text(&text, para);
-            let marker = list_marker(&text).filter(|_| !sized_heading).or_else(|| {
-                (drawn_items[index] && list_marker(&text).is_none()).then_some((
-                    false,
-                    1,
-                    text.as_str(),
-                ))
-            });
+            let marker =
+                list_marker(&text).filter(|_| !sized_heading).or_else(|| {
+                    (drawn_items[index] && !sized_heading && list_marker(&text).is_none())
+                        .then_some((false, 1, text.as_str()))
+                });
             if let Some((ordered, start, rest)) = marker {
                 let x0 = para.lines[0].x0;
                 let level = match list_indents.iter().position(|&x| (x - x0).abs() < 4.0) {
@@ -494,13 +539,10 @@ pub(super) fn layout(
                         .map(|_| 0)
                 })
                 .or_else(|| {
-                    // A short bold line no larger than the body text: the next heading level
-                    // below the sized ones (LibreOffice's Heading 3 is the body size in bold).
-                    (para.is_bold()
-                        && para.lines.len() <= 2
-                        && size <= body + 0.5
-                        && is_label(&text))
-                    .then_some(heading_sizes.len())
+                    // A short bold line not smaller than the body text, and not large enough
+                    // for a heading size of its own: the next heading level below the sized
+                    // ones (LibreOffice's Heading 3 is the body size in bold).
+                    bold_label(para, &text, body).then_some(heading_sizes.len())
                 });
             match level {
                 Some(level) if is_heading_text(&text, para) => blocks.push(Block::Heading {
@@ -526,8 +568,68 @@ pub(super) fn layout(
         if !list.is_empty() {
             blocks.extend(markdown::build_lists(list));
         }
+        blocks.extend(found.map(|t| Block::Table(t.table)));
     }
-    blocks
+    headings_in_a_row_are_a_list(blocks)
+}
+
+/// Three or more headings of one level with nothing under them are the entries of a list (a
+/// table of contents, a list set in bold), not headings: numbered ones become an ordered list,
+/// others paragraphs.
+fn headings_in_a_row_are_a_list(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut run: Vec<(u8, Vec<Inline>)> = Vec::new();
+    let flush = |run: &mut Vec<(u8, Vec<Inline>)>, out: &mut Vec<Block>| {
+        if run.len() < 3 {
+            out.extend(
+                run.drain(..)
+                    .map(|(level, content)| Block::Heading { level, content }),
+            );
+            return;
+        }
+        let texts: Vec<String> = run.iter().map(|(_, c)| markdown::plain_text(c)).collect();
+        let numbered: Vec<(u64, String)> = texts
+            .iter()
+            .filter_map(|t| {
+                list_marker(t)
+                    .filter(|m| m.0)
+                    .map(|m| (m.1, m.2.to_string()))
+            })
+            .collect();
+        if numbered.len() == texts.len() {
+            let items = numbered
+                .into_iter()
+                .map(|(start, text)| FlatItem {
+                    level: 0,
+                    ordered: true,
+                    start,
+                    list_id: 0,
+                    blocks: vec![Block::Paragraph(vec![Inline::Text(text)])],
+                })
+                .collect();
+            out.extend(markdown::build_lists(items));
+        } else {
+            out.extend(run.iter().map(|(_, c)| Block::Paragraph(c.clone())));
+        }
+        run.clear();
+    };
+    for block in blocks {
+        match block {
+            Block::Heading { level, content } if run.last().is_none_or(|r| r.0 == level) => {
+                run.push((level, content));
+            }
+            Block::Heading { level, content } => {
+                flush(&mut run, &mut out);
+                run.push((level, content));
+            }
+            other => {
+                flush(&mut run, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// A paragraph's text with the first occurrence of each link's text made a link (each link is
@@ -609,9 +711,31 @@ fn round_half(size: f64) -> f64 {
     (size * 2.0).round() / 2.0
 }
 
-/// Reading coordinates for a page: rotated so that the page's most common text direction runs
-/// left to right, with y growing downwards (pages printed in landscape, rotated scans).
-fn orient(glyphs: &[Glyph]) -> Vec<Glyph> {
+/// Reading coordinates for a page's characters and rules: rotated so that the page's most
+/// common text direction runs left to right, with y growing downwards (pages printed in
+/// landscape, rotated scans).
+fn orient(page: &Page) -> (Vec<Glyph>, Vec<Rule>) {
+    let (glyphs, (cos, sin)) = orient_glyphs(&page.glyphs);
+    let turn = |x: f64, y: f64| (x * cos + y * sin, x * sin - y * cos);
+    let rules = page
+        .rules
+        .iter()
+        .map(|r| {
+            let (ax, ay) = turn(r.x0, r.y0);
+            let (bx, by) = turn(r.x1, r.y1);
+            Rule {
+                x0: ax.min(bx),
+                y0: ay.min(by),
+                x1: ax.max(bx),
+                y1: ay.max(by),
+            }
+        })
+        .collect();
+    (glyphs, rules)
+}
+
+/// [`orient`] for characters alone, with the rotation used (cosine, sine).
+fn orient_glyphs(glyphs: &[Glyph]) -> (Vec<Glyph>, (f64, f64)) {
     let mut counts = [0usize; 4];
     for g in glyphs {
         counts[g.quarter_turns as usize % 4] += 1;
@@ -620,14 +744,15 @@ fn orient(glyphs: &[Glyph]) -> Vec<Glyph> {
         .max_by_key(|&t| (counts[t], std::cmp::Reverse(t)))
         .unwrap_or(0);
     let (cos, sin) = [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)][turns];
-    glyphs
+    let glyphs = glyphs
         .iter()
         .map(|g| Glyph {
             x: g.x * cos + g.y * sin,
             y: g.x * sin - g.y * cos,
             ..g.clone()
         })
-        .collect()
+        .collect();
+    (glyphs, (cos, sin))
 }
 
 /// The body text size: the size the most characters are set in (code in a fixed-pitch font does
@@ -671,6 +796,16 @@ fn heading_sizes(pages: &[Vec<Para>], body: f64) -> Vec<f64> {
     sizes
 }
 
+/// A short bold paragraph, not smaller than the body text, that reads as a title.
+/// A bulleted one is a list item in bold, not a heading.
+fn bold_label(para: &Para, text: &str, body: f64) -> bool {
+    para.is_bold()
+        && para.lines.len() <= 2
+        && para.size() >= body - 0.5
+        && is_label(text)
+        && !list_marker(text).is_some_and(|(ordered, _, _)| !ordered)
+}
+
 /// Text that reads as a title rather than a sentence: short, no final full stop.
 fn is_label(text: &str) -> bool {
     let text = text.trim();
@@ -710,7 +845,7 @@ fn list_marker(text: &str) -> Option<(bool, u64, &str)> {
 }
 
 /// Joins characters into lines, in the order the content stream draws them.
-fn lines(glyphs: &[Glyph]) -> Vec<Line> {
+pub(super) fn lines(glyphs: &[Glyph]) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     let mut current: Option<Line> = None;
     let mut pending_space = false;
@@ -1012,11 +1147,14 @@ fn paragraphs(lines: &[Line]) -> Vec<Para> {
         // Indented lines whose predecessor stopped well short of the column are items of a
         // list whose bullets are drawn, not written (browsers print lists so).
         let indented = |l: &Line| l.x0 > left + 0.8 * l.size && l.x0 < left + 12.0 * l.size;
-        let short_item = indented(line)
-            && indented(prev)
-            && (line.x0 - prev.x0).abs() < 0.5 * line.size
-            && prev.x1 < right - 0.15 * (right - left)
-            && !line.is_mono();
+        // After a line that stopped well short of the column, a line that starts at another
+        // indent (an item of an outer or inner list) does too: prose wraps to the left of an
+        // indented first line only after a full line.
+        let prev_short = prev.x1 < right - 0.15 * (right - left) && !line.is_mono();
+        let short_item = prev_short
+            && ((indented(line) && indented(prev) && (line.x0 - prev.x0).abs() < 0.5 * line.size)
+                || ((indented(line) || indented(prev))
+                    && (line.x0 - prev.x0).abs() > 0.8 * line.size));
         // Table rows stand alone (they are joined into tables afterwards).
         let row = line.cells.len() >= 2 || prev.cells.len() >= 2;
         let new_para = gap <= 0.2 * line.size
@@ -1102,7 +1240,7 @@ mod tests {
         let page = Page {
             number: 1,
             glyphs: g,
-            links: Vec::new(),
+            ..Page::default()
         };
         let md = markdown::render(&layout(&[page], true, &[]));
         assert!(md.starts_with("<!-- page 1 -->\n\n# A heading\n\nThis is a paragraph that wraps over three lines.\n\nSecond paragraph here.\n"), "{md}");

@@ -17,6 +17,7 @@ mod interpret;
 mod layout;
 mod scan;
 mod structure;
+mod tables;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -384,8 +385,7 @@ impl OutputDev for Collector {
         self.end_page()?;
         self.current = Some(Page {
             number: page_num,
-            glyphs: Vec::new(),
-            links: Vec::new(),
+            ..Page::default()
         });
         Ok(())
     }

@@ -212,7 +212,7 @@ pub(super) fn page_of_words(number: u32, words: &[Word], image_height: u32, dpi:
     Page {
         number,
         glyphs,
-        links: Vec::new(),
+        ..Page::default()
     }
 }
 
