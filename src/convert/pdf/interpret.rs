@@ -417,10 +417,10 @@ impl Path {
             starts.push(self.segments.len());
             for w in starts.windows(2) {
                 let (from, to) = (w[0], w[1].max(w[0]));
-                for i in from..to {
-                    keep[i] = to - from <= 200
-                        && (from..to)
-                            .any(|j| j != i && thin_band(self.segments[i], self.segments[j]));
+                let part = &self.segments[from..to];
+                for (i, kept) in keep[from..to].iter_mut().enumerate() {
+                    *kept = part.len() <= 200
+                        && (0..part.len()).any(|j| j != i && thin_band(part[i], part[j]));
                 }
             }
             // Segments before the first move-to belong to no subpath.

@@ -803,7 +803,7 @@ fn bold_label(para: &Para, text: &str, body: f64) -> bool {
         && para.lines.len() <= 2
         && para.size() >= body - 0.5
         && is_label(text)
-        && !list_marker(text).is_some_and(|(ordered, _, _)| !ordered)
+        && list_marker(text).is_none_or(|(ordered, _, _)| ordered)
 }
 
 /// Text that reads as a title rather than a sentence: short, no final full stop.
