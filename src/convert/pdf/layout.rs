@@ -470,10 +470,14 @@ pub(super) fn layout(
                 .iter()
                 .any(|&s| (s - round_half(para.size())).abs() < 0.01)
                 || (bold_label(para, &text, body)
-                    // Numbered items in bold are indented; numbered headings start at the
-                    // margin.
+                    // A numbered item in bold has its text (sub-items, paragraphs) indented
+                    // under it; a numbered heading starts at the margin or is followed by
+                    // text further left.
                     && (list_marker(&text).is_none()
-                        || para.lines[0].x0 < left + 0.8 * para.lines[0].size)))
+                        || para.lines[0].x0 < left + 0.8 * para.lines[0].size
+                        || paras.get(index + 1).is_none_or(|next| {
+                            next.lines[0].x0 < para.lines[0].x0 - 0.8 * para.lines[0].size
+                        }))))
                 && is_heading_text(&text, para);
             let marker =
                 list_marker(&text).filter(|_| !sized_heading).or_else(|| {
@@ -580,6 +584,12 @@ fn headings_in_a_row_are_a_list(blocks: Vec<Block>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
     let mut run: Vec<(u8, Vec<Inline>)> = Vec::new();
     let flush = |run: &mut Vec<(u8, Vec<Inline>)>, out: &mut Vec<Block>| {
+        // A title over numbered entries ("Contents") stays a heading.
+        let numbered = |c: &[Inline]| list_marker(&markdown::plain_text(c)).is_some_and(|m| m.0);
+        if run.len() >= 4 && !numbered(&run[0].1) && run[1..].iter().all(|r| numbered(&r.1)) {
+            let (level, content) = run.remove(0);
+            out.push(Block::Heading { level, content });
+        }
         if run.len() < 3 {
             out.extend(
                 run.drain(..)
