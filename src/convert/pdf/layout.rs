@@ -68,9 +68,9 @@ pub(super) struct Rule {
 pub(super) struct Line {
     /// Baseline, from the top of the page.
     pub(super) y: f64,
-    x0: f64,
-    x1: f64,
-    size: f64,
+    pub(super) x0: f64,
+    pub(super) x1: f64,
+    pub(super) size: f64,
     pub(super) text: String,
     /// Origin of the last glyph, and whether its advance width was known.
     last_x: f64,
@@ -81,7 +81,9 @@ pub(super) struct Line {
     mono: usize,
     /// Where the line's pieces start: one entry per run of text separated from the next by a
     /// gap wider than two ems (table cells), with the byte offset in `text` where each starts.
-    cells: Vec<(f64, usize)>,
+    pub(super) cells: Vec<(f64, usize)>,
+    /// Where each cell but the last ends (the last ends at `x1`).
+    ends: Vec<f64>,
     /// Where the font's look changes: (byte offset in `text`, style from there on).
     styles: Vec<(usize, FontStyle)>,
 }
@@ -102,6 +104,18 @@ impl Line {
         self.chars > 0 && self.bold * 10 >= self.chars * 9
     }
 
+    /// Each cell's extent and text: (x0, x1, text).
+    pub(super) fn cell_spans(&self) -> Vec<(f64, f64, String)> {
+        self.cell_texts()
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let end = self.ends.get(i).copied().unwrap_or(self.x1);
+                (self.cells[i].0, end, text)
+            })
+            .collect()
+    }
+
     /// The text of each cell (see `cells`).
     fn cell_texts(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -112,7 +126,7 @@ impl Line {
         out
     }
 
-    fn is_mono(&self) -> bool {
+    pub(super) fn is_mono(&self) -> bool {
         self.chars > 0 && self.mono * 10 >= self.chars * 9
     }
 }
@@ -304,7 +318,7 @@ pub(super) fn layout(
     let body = body_size(pages);
     let mut title_size = None;
     // Ruled tables first: their characters leave the text flow, the table takes their place.
-    let (page_tables, page_lines): (Vec<Vec<tables::Found>>, Vec<Vec<Line>>) = pages
+    let (mut page_tables, page_lines): (Vec<Vec<tables::Found>>, Vec<Vec<Line>>) = pages
         .iter()
         .map(|p| {
             let (glyphs, rules) = orient(p);
@@ -312,7 +326,17 @@ pub(super) fn layout(
             (found, reading_order(lines(&rest)))
         })
         .unzip();
-    let page_lines = without_running_heads(page_lines);
+    // Then tables whose columns are set apart by space alone.
+    let page_lines: Vec<Vec<Line>> = without_running_heads(page_lines)
+        .into_iter()
+        .zip(&mut page_tables)
+        .map(|(lines, found)| {
+            let (more, rest) = tables::aligned(lines);
+            found.extend(more);
+            found.sort_by(|a, b| a.top.total_cmp(&b.top));
+            rest
+        })
+        .collect();
     let doc_left = margins_of(page_lines.iter().flatten()).0;
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let mut heading_sizes = heading_sizes(&page_paras, body);
@@ -883,6 +907,7 @@ pub(super) fn lines(glyphs: &[Glyph]) -> Vec<Line> {
                     if !line.text.ends_with(' ') {
                         line.text.push(' ');
                     }
+                    line.ends.push(line.x1);
                     line.cells.push((g.x, line.text.len()));
                 }
                 if (pending_space || word_gap) && !line.text.ends_with(' ') {
@@ -928,6 +953,7 @@ pub(super) fn lines(glyphs: &[Glyph]) -> Vec<Line> {
             bold: 0,
             mono: 0,
             cells: vec![(g.x, 0)],
+            ends: Vec::new(),
             styles: vec![(0, g.style)],
         };
         line.count(g);
@@ -1072,6 +1098,8 @@ fn merge_baselines(lines: Vec<Line>) -> Vec<Line> {
                 }
                 let offset = merged.text.len();
                 if gap > 2.0 * piece.size {
+                    merged.ends.push(merged.x1);
+                    merged.ends.extend(&piece.ends);
                     merged.cells.push((piece.x0, offset));
                     for &(x, o) in &piece.cells[1..] {
                         merged.cells.push((x, offset + o));
