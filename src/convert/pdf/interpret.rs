@@ -206,7 +206,7 @@ fn run<'a>(
                     path.close();
                 }
                 let stroked = matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
-                path.paint(stroked, &mut page.rules);
+                path.paint(stroked, &mut page.rules, &mut page.bullets);
             }
             "n" => path = Path::default(),
             "BT" => {
@@ -370,6 +370,8 @@ struct Path {
     subpaths: Vec<usize>,
     current: Option<(f64, f64)>,
     start: Option<(f64, f64)>,
+    /// The extent of every point the path passes through, curves included: (x0, y0, x1, y1).
+    extent: Option<(f64, f64, f64, f64)>,
 }
 
 /// The most rules one page keeps: pages drawn as vector art (maps, plots) have far more lines
@@ -377,13 +379,20 @@ struct Path {
 const MAX_RULES: usize = 20_000;
 
 impl Path {
+    fn reach(&mut self, (x, y): (f64, f64)) {
+        let e = self.extent.get_or_insert((x, y, x, y));
+        *e = (e.0.min(x), e.1.min(y), e.2.max(x), e.3.max(y));
+    }
+
     fn move_to(&mut self, p: (f64, f64)) {
+        self.reach(p);
         self.current = Some(p);
         self.start = Some(p);
         self.subpaths.push(self.segments.len());
     }
 
     fn line_to(&mut self, p: (f64, f64)) {
+        self.reach(p);
         if let Some(from) = self.current
             && self.segments.len() < MAX_RULES
         {
@@ -393,6 +402,7 @@ impl Path {
     }
 
     fn curve_to(&mut self, p: (f64, f64)) {
+        self.reach(p);
         self.current = Some(p);
     }
 
@@ -410,7 +420,21 @@ impl Path {
     /// A filled shape draws a rule only along a thin band (a border drawn as a filled bar or
     /// frame: a parallel edge of the same subpath within 3 points); the edges of filled areas
     /// (cell shading, the bars of a chart) are no lines.
-    fn paint(&mut self, stroked: bool, rules: &mut Vec<Rule>) {
+    fn paint(&mut self, stroked: bool, rules: &mut Vec<Rule>, bullets: &mut Vec<(f64, f64)>) {
+        // A small filled dot or square on its own: a list bullet drawn as a shape (browsers
+        // print list bullets so).
+        if !stroked && let Some((x0, y0, x1, y1)) = self.extent.take() {
+            let (w, h) = (x1 - x0, y1 - y0);
+            if (1.5..=8.0).contains(&w)
+                && (1.5..=8.0).contains(&h)
+                && w < 2.0 * h
+                && h < 2.0 * w
+                && bullets.len() < MAX_RULES
+            {
+                bullets.push(((x0 + x1) / 2.0, (y0 + y1) / 2.0));
+            }
+        }
+        self.extent = None;
         let mut keep = vec![true; self.segments.len()];
         if !stroked {
             let mut starts = self.subpaths.clone();

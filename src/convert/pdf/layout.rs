@@ -52,6 +52,8 @@ pub(super) struct Page {
     /// Horizontal and vertical lines the page draws (strokes and the edges of filled
     /// rectangles), in PDF coordinates: the borders of ruled tables.
     pub(super) rules: Vec<Rule>,
+    /// The centres of small filled shapes (PDF coordinates): list bullets drawn, not written.
+    pub(super) bullets: Vec<(f64, f64)>,
 }
 
 /// An axis-aligned segment, `x0 <= x1`, `y0 <= y1` (one pair equal, within half a point).
@@ -318,14 +320,16 @@ pub(super) fn layout(
     let body = body_size(pages);
     let mut title_size = None;
     // Ruled tables first: their characters leave the text flow, the table takes their place.
-    let (mut page_tables, page_lines): (Vec<Vec<tables::Found>>, Vec<Vec<Line>>) = pages
-        .iter()
-        .map(|p| {
-            let (glyphs, rules) = orient(p);
-            let (found, rest) = tables::ruled(&rules, glyphs);
-            (found, reading_order(lines(&rest)))
-        })
-        .unzip();
+    let mut page_tables: Vec<Vec<tables::Found>> = Vec::with_capacity(pages.len());
+    let mut page_lines: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
+    let mut page_bullets: Vec<Vec<(f64, f64)>> = Vec::with_capacity(pages.len());
+    for page in pages {
+        let (glyphs, rules, bullets) = orient(page);
+        let (found, rest) = tables::ruled(&rules, glyphs);
+        page_tables.push(found);
+        page_lines.push(reading_order(lines(&rest)));
+        page_bullets.push(bullets);
+    }
     // Then tables whose columns are set apart by space alone.
     let page_lines: Vec<Vec<Line>> = without_running_heads(page_lines)
         .into_iter()
@@ -368,12 +372,20 @@ pub(super) fn layout(
         }
     }
     let mut blocks = Vec::new();
-    for (((page, paras), page_lines), found) in pages
+    for ((((page, paras), page_lines), found), bullets) in pages
         .iter()
         .zip(&page_paras)
         .zip(&page_lines)
         .zip(page_tables)
+        .zip(&page_bullets)
     {
+        // A bullet drawn just left of a paragraph's first line makes it a list item.
+        let bulleted = |p: &Para| {
+            let l = &p.lines[0];
+            bullets
+                .iter()
+                .any(|&(x, y)| x < l.x0 && x > l.x0 - 3.0 * l.size && y <= l.y && y >= l.y - l.size)
+        };
         let mut found = found.into_iter().peekable();
         if page_markers {
             blocks.push(Block::Comment(format!("page {}", page.number)));
@@ -393,8 +405,31 @@ pub(super) fn layout(
             (l.x0 > left + 0.8 * l.size && l.x0 < left + 12.0 * l.size && !p.is_mono() && !centred)
                 .then_some(l.x0)
         };
+        // Block quotes: paragraphs of two lines or more set in from both margins, every line
+        // at the same indent (word processors' Quotations style, HTML's blockquote).
+        let quoted = |p: &Para| {
+            let l0 = &p.lines[0];
+            let em = l0.size;
+            let widest = p.lines.iter().map(|l| l.x1).fold(f64::MIN, f64::max);
+            p.lines.len() >= 2
+                && !p.is_mono()
+                && !bulleted(p)
+                && l0.x0 > left + 1.5 * em
+                && l0.x0 < left + 10.0 * em
+                // Set in from the right about as far as from the left: list items wrap at
+                // the column's edge.
+                && widest < right - 0.7 * (l0.x0 - left)
+                && p.lines.iter().all(|l| (l.x0 - l0.x0).abs() < 0.5 * em)
+                && list_marker(l0.text.trim_start()).is_none()
+        };
         let drawn_items: Vec<bool> = (0..paras.len())
             .map(|i| {
+                if quoted(&paras[i]) {
+                    return false;
+                }
+                if bulleted(&paras[i]) && list_marker(&paras[i].text()).is_none() {
+                    return true;
+                }
                 let Some(x) = indent_of(&paras[i]) else {
                     return false;
                 };
@@ -503,6 +538,36 @@ pub(super) fn layout(
                             next.lines[0].x0 < para.lines[0].x0 - 0.8 * para.lines[0].size
                         }))))
                 && is_heading_text(&text, para);
+            // Not a quote: a paragraph indented under a list item or a code block (the item's
+            // continuation), or under a one-line term (a definition's description).
+            let under_term = index > 0 && {
+                let prev = &paras[index - 1];
+                prev.lines.len() == 1
+                    && prev.lines[0].x0 < para.lines[0].x0 - 1.5 * para.lines[0].size
+                    && prev.text().chars().count() <= 60
+                    && !prev.text().trim_end().ends_with(['.', '!', '?', ':'])
+            };
+            let in_list = !list.is_empty()
+                || matches!(
+                    blocks.last(),
+                    Some(Block::List(_) | Block::CodeBlock { .. })
+                );
+            if quoted(para) && !sized_heading && !under_term && !in_list {
+                if !list.is_empty() {
+                    blocks.extend(markdown::build_lists(std::mem::take(&mut list)));
+                    list_indents.clear();
+                }
+                let content = if para.mixed() {
+                    markdown::nest_runs(para.runs())
+                } else {
+                    linked(&text, &mut anchors)
+                };
+                match blocks.last_mut() {
+                    Some(Block::Quote(inner)) => inner.push(Block::Paragraph(content)),
+                    _ => blocks.push(Block::Quote(vec![Block::Paragraph(content)])),
+                }
+                continue;
+            }
             let marker =
                 list_marker(&text).filter(|_| !sized_heading).or_else(|| {
                     (drawn_items[index] && !sized_heading && list_marker(&text).is_none())
@@ -748,7 +813,7 @@ fn round_half(size: f64) -> f64 {
 /// Reading coordinates for a page's characters and rules: rotated so that the page's most
 /// common text direction runs left to right, with y growing downwards (pages printed in
 /// landscape, rotated scans).
-fn orient(page: &Page) -> (Vec<Glyph>, Vec<Rule>) {
+fn orient(page: &Page) -> (Vec<Glyph>, Vec<Rule>, Vec<(f64, f64)>) {
     let (glyphs, (cos, sin)) = orient_glyphs(&page.glyphs);
     let turn = |x: f64, y: f64| (x * cos + y * sin, x * sin - y * cos);
     let rules = page
@@ -765,7 +830,8 @@ fn orient(page: &Page) -> (Vec<Glyph>, Vec<Rule>) {
             }
         })
         .collect();
-    (glyphs, rules)
+    let bullets = page.bullets.iter().map(|&(x, y)| turn(x, y)).collect();
+    (glyphs, rules, bullets)
 }
 
 /// [`orient`] for characters alone, with the rotation used (cosine, sine).
