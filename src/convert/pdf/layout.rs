@@ -372,6 +372,8 @@ pub(super) fn layout(
         }
     }
     let mut blocks = Vec::new();
+    // Where each page's blocks start.
+    let mut page_starts: Vec<usize> = Vec::with_capacity(pages.len());
     for ((((page, paras), page_lines), found), bullets) in pages
         .iter()
         .zip(&page_paras)
@@ -387,6 +389,7 @@ pub(super) fn layout(
                 .any(|&(x, y)| x < l.x0 && x > l.x0 - 3.0 * l.size && y <= l.y && y >= l.y - l.size)
         };
         let mut found = found.into_iter().peekable();
+        page_starts.push(blocks.len());
         if page_markers {
             blocks.push(Block::Comment(format!("page {}", page.number)));
         }
@@ -663,7 +666,55 @@ pub(super) fn layout(
         }
         blocks.extend(found.map(|t| Block::Table(t.table)));
     }
-    headings_in_a_row_are_a_list(blocks)
+    headings_in_a_row_are_a_list(tables_across_pages(blocks, &page_starts))
+}
+
+/// Joins a table that ends a page with the table that starts the next one when they have the
+/// same number of columns (a table continued across a page break); a header row the next page
+/// repeats is dropped. Tables with merged cells are left as they are.
+fn tables_across_pages(blocks: Vec<Block>, page_starts: &[usize]) -> Vec<Block> {
+    let width = |t: &markdown::Table| t.rows.first().map_or(0, Vec::len);
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    // The index in `out` of the last table, and whether a page has started since.
+    let mut last_table: Option<usize> = None;
+    let mut crossed = false;
+    let mut starts = page_starts.iter().peekable();
+    for (index, block) in blocks.into_iter().enumerate() {
+        while starts.next_if(|&&start| start <= index).is_some() {
+            crossed = true;
+        }
+        let Block::Table(next) = block else {
+            if !matches!(block, Block::Comment(_)) {
+                last_table = None;
+            }
+            out.push(block);
+            continue;
+        };
+        // The previous table ended the page before, with nothing but a page marker between.
+        let at = last_table.filter(|_| crossed);
+        let joinable = at.is_some_and(|i| match &out[i] {
+            Block::Table(prev) => {
+                width(prev) == width(&next)
+                    && width(prev) > 0
+                    && prev.spans.is_empty()
+                    && next.spans.is_empty()
+            }
+            _ => false,
+        });
+        if let (true, Some(i)) = (joinable, at)
+            && let Block::Table(prev) = &mut out[i]
+        {
+            let repeated = prev.rows.first() == next.rows.first();
+            prev.rows
+                .extend(next.rows.into_iter().skip(usize::from(repeated)));
+            crossed = false;
+            continue;
+        }
+        last_table = Some(out.len());
+        crossed = false;
+        out.push(Block::Table(next));
+    }
+    out
 }
 
 /// Three or more headings of one level with nothing under them are the entries of a list (a
@@ -1234,8 +1285,12 @@ fn paragraphs(lines: &[Line]) -> Vec<Para> {
         let prev = para.lines.last().expect("paragraphs are never empty");
         let gap = line.y - prev.y;
         let size_change = (line.size - prev.size).abs() > 0.15 * prev.size.max(line.size);
+        // The page's pitch is the body text's; lines set larger (a title over several lines)
+        // are set further apart.
         let max_gap = pitch
-            .map_or(1.6 * prev.size, |p| p * 1.3 + 1.0)
+            .map_or(1.6 * prev.size, |p| {
+                (p * 1.3 + 1.0).max(1.5 * prev.size.min(line.size))
+            })
             .min(2.5 * prev.size.max(line.size));
         let indented_first_line = line.x0 > prev.x0 + 0.8 * line.size
             && para.lines.len() >= 2
