@@ -37,28 +37,8 @@ pub(super) fn ruled(rules: &[Rule], glyphs: Vec<Glyph>) -> (Vec<Found>, Vec<Glyp
     if rules.len() < 4 {
         return (Vec::new(), glyphs);
     }
-    let horizontal = merge(
-        rules
-            .iter()
-            .filter(|r| r.y1 - r.y0 <= 1.0 && r.x1 - r.x0 >= 3.0)
-            .map(|r| Stroke {
-                at: (r.y0 + r.y1) / 2.0,
-                from: r.x0,
-                to: r.x1,
-            })
-            .collect(),
-    );
-    let vertical = merge(
-        rules
-            .iter()
-            .filter(|r| r.x1 - r.x0 <= 1.0 && r.y1 - r.y0 >= 3.0)
-            .map(|r| Stroke {
-                at: (r.x0 + r.x1) / 2.0,
-                from: r.y0,
-                to: r.y1,
-            })
-            .collect(),
-    );
+    let horizontal = strokes(rules, true);
+    let vertical = strokes(rules, false);
     if horizontal.len() < 2 || vertical.len() < 2 {
         return (Vec::new(), glyphs);
     }
@@ -86,6 +66,37 @@ pub(super) fn ruled(rules: &[Rule], glyphs: Vec<Glyph>) -> (Vec<Found>, Vec<Glyp
     }
     found.sort_by(|a, b| a.top.total_cmp(&b.top));
     (found, rest)
+}
+
+/// The page's horizontal (or vertical) rules at least 3 points long, merged into strokes.
+fn strokes(rules: &[Rule], horizontal: bool) -> Vec<Stroke> {
+    merge(
+        rules
+            .iter()
+            .filter_map(|r| {
+                // (across, along): thickness and extent in the rule's direction.
+                let (across, along) = if horizontal {
+                    ((r.y0, r.y1), (r.x0, r.x1))
+                } else {
+                    ((r.x0, r.x1), (r.y0, r.y1))
+                };
+                (across.1 - across.0 <= 1.0 && along.1 - along.0 >= 3.0).then(|| Stroke {
+                    at: (across.0 + across.1) / 2.0,
+                    from: along.0,
+                    to: along.1,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The root of `i` in a union-find forest, halving the path on the way.
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
 }
 
 /// Joins strokes on one line (within half a point) that touch or overlap.
@@ -121,13 +132,6 @@ fn merge(mut strokes: Vec<Stroke>) -> Vec<Stroke> {
 fn groups(horizontal: &[Stroke], vertical: &[Stroke]) -> Vec<(Vec<Stroke>, Vec<Stroke>)> {
     let n = horizontal.len() + vertical.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     for (i, h) in horizontal.iter().enumerate() {
         for (j, v) in vertical.iter().enumerate() {
             let meet = v.at >= h.from - SNAP
@@ -192,13 +196,6 @@ fn grid(hs: &[Stroke], vs: &[Stroke], glyphs: &[Glyph]) -> Option<(Table, Vec<bo
     }
     // Base cells, joined where no rule separates them (the table's outline always does).
     let mut owner: Vec<usize> = (0..rows * cols).collect();
-    fn find(owner: &mut [usize], mut i: usize) -> usize {
-        while owner[i] != i {
-            owner[i] = owner[owner[i]];
-            i = owner[i];
-        }
-        i
-    }
     for r in 0..rows {
         for c in 0..cols {
             if c + 1 < cols && !covered(vs, xs[c + 1], ys[r], ys[r + 1]) {
