@@ -45,12 +45,7 @@ impl InFlight {
                 continue;
             }
             if let Some(row) = row.take() {
-                let record = Record::Document {
-                    row: Box::new(row),
-                    metadata: None,
-                    cache_entry: None,
-                    attempt: None,
-                };
+                let record = Record::row(row, None);
                 if tx.send(record).is_err() {
                     return false;
                 }

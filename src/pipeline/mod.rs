@@ -368,15 +368,7 @@ fn work_units(
                     row.stat = p.job.stat;
                     row.hashed_at_ns = p.hashed_at_ns;
                     row.run_id = ctx.run_id.to_string();
-                    ctx.send(
-                        tx,
-                        Record::Document {
-                            row: Box::new(row),
-                            metadata: None,
-                            cache_entry: None,
-                            attempt: None,
-                        },
-                    );
+                    ctx.send(tx, Record::row(row, None));
                 }
                 // A completed document with an error code carries a warning (needs_ocr).
                 let warning = p.known.and_then(|k| {
@@ -401,15 +393,7 @@ fn work_units(
             }
             Action::Skip { code, message } => {
                 let row = ctx.row(p, Status::Skipped, Some((code, message)));
-                ctx.send(
-                    tx,
-                    Record::Document {
-                        row: Box::new(row),
-                        metadata: None,
-                        cache_entry: None,
-                        attempt: Some("skipped"),
-                    },
-                );
+                ctx.send(tx, Record::row(row, Some("skipped")));
                 Outcome::Skipped {
                     code: code.to_string(),
                     message: message.clone(),

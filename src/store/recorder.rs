@@ -34,6 +34,18 @@ pub enum Record {
     },
 }
 
+impl Record {
+    /// A document row alone: no metadata, no cache entry.
+    pub fn row(row: DocumentRow, attempt: Option<&'static str>) -> Record {
+        Record::Document {
+            row: Box::new(row),
+            metadata: None,
+            cache_entry: None,
+            attempt,
+        }
+    }
+}
+
 /// Handle to the recorder thread.
 pub struct Recorder {
     tx: SyncSender<Record>,

@@ -129,16 +129,21 @@ fn merge(mut strokes: Vec<Stroke>) -> Vec<Stroke> {
 }
 
 /// The groups of strokes that touch or cross one another: (horizontal, vertical) of each.
+/// Both lists are ordered by position, as `merge` returns them.
 fn groups(horizontal: &[Stroke], vertical: &[Stroke]) -> Vec<(Vec<Stroke>, Vec<Stroke>)> {
     let n = horizontal.len() + vertical.len();
     let mut parent: Vec<usize> = (0..n).collect();
+    // `merge` returns strokes ordered by position: each horizontal only looks at the verticals
+    // within its extent (pages of vector art have thousands of both).
     for (i, h) in horizontal.iter().enumerate() {
-        for (j, v) in vertical.iter().enumerate() {
-            let meet = v.at >= h.from - SNAP
-                && v.at <= h.to + SNAP
-                && h.at >= v.from - SNAP
-                && h.at <= v.to + SNAP;
-            if meet {
+        let first = vertical.partition_point(|v| v.at < h.from - SNAP);
+        for (j, v) in vertical
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take_while(|(_, v)| v.at <= h.to + SNAP)
+        {
+            if h.at >= v.from - SNAP && h.at <= v.to + SNAP {
                 let (a, b) = (
                     find(&mut parent, i),
                     find(&mut parent, horizontal.len() + j),
