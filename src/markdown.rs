@@ -287,6 +287,38 @@ pub struct FlatItem {
     pub blocks: Vec<Block>,
 }
 
+/// A definition list as paragraphs: each term, a line break and its first description (pandoc's
+/// GitHub rendering), then the other descriptions.
+pub fn definition_list(terms: Vec<(Vec<Inline>, Vec<Block>)>) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for (term, defs) in terms {
+        let mut defs = defs.into_iter();
+        let mut first = term;
+        match defs.next() {
+            Some(Block::Paragraph(inlines)) => {
+                if !first.is_empty() {
+                    first.push(Inline::LineBreak);
+                }
+                first.extend(inlines);
+                blocks.push(Block::Paragraph(first));
+            }
+            Some(other) => {
+                if !first.is_empty() {
+                    blocks.push(Block::Paragraph(first));
+                }
+                blocks.push(other);
+            }
+            None => {
+                if !first.is_empty() {
+                    blocks.push(Block::Paragraph(first));
+                }
+            }
+        }
+        blocks.extend(defs);
+    }
+    blocks
+}
+
 /// A table cell's blocks as the paragraphs the table model holds (list items marked).
 pub fn cell_paragraphs(blocks: Vec<Block>) -> Vec<Vec<Inline>> {
     let mut out = Vec::new();

@@ -10,7 +10,7 @@
 
 mod element;
 mod map;
-mod table;
+pub(crate) mod table;
 mod text;
 
 pub use map::{Mapper, Options, map};

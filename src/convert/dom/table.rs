@@ -7,15 +7,15 @@ use crate::markdown::{Block, Inline, Table};
 pub(super) use crate::markdown::cell_paragraphs;
 
 /// A table cell: its paragraphs.
-pub(super) type Cell = Vec<Vec<Inline>>;
+pub(crate) type Cell = Vec<Vec<Inline>>;
 /// A table row as read: cells, their (colspan, rowspan), whether it is a header row.
-pub(super) type RowRead = (Vec<Cell>, Vec<(usize, usize)>, bool);
+pub(crate) type RowRead = (Vec<Cell>, Vec<(usize, usize)>, bool);
 /// A cell as read: paragraphs, (colspan, rowspan), whether it is a header cell.
-pub(super) type CellRead = (Cell, (usize, usize), bool);
+pub(crate) type CellRead = (Cell, (usize, usize), bool);
 
 /// The table model from rows: spans as the DOCX rule (any span: HTML), the header from `th`
 /// rows or `thead`.
-pub(super) fn build_table(rows: Vec<RowRead>) -> Option<Block> {
+pub(crate) fn build_table(rows: Vec<RowRead>) -> Option<Block> {
     if rows.iter().all(|(cells, _, _)| cells.is_empty()) {
         return None;
     }

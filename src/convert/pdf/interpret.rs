@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use pdf_extract::{Dictionary, Document, Object, ObjectId};
 
 use super::fonts::Font;
-use super::layout::{Glyph, Page, Rule};
+use super::layout::{Glyph, Page, Rule, Tag};
 use super::structure::MAX_FORM_DEPTH;
 
 /// An affine matrix `[a b c d e f]`, row-vector convention as in the PDF specification.
@@ -65,7 +65,15 @@ pub(super) fn pages(doc: &Document) -> Vec<Page> {
                 leading: 0.0,
                 rise: 0.0,
             };
-            run(doc, &content, &resources, state, &mut fonts, &mut page, 0);
+            run(
+                doc,
+                &content,
+                &resources,
+                state,
+                &mut fonts,
+                &mut page,
+                (0, Tag::Untagged),
+            );
         }
         out.push(page);
     }
@@ -163,12 +171,16 @@ fn run<'a>(
     mut state: State,
     fonts: &mut HashMap<ObjectId, Font<'a>>,
     page: &mut Page,
-    depth: usize,
+    (depth, outer): (usize, Tag),
 ) {
     let Some(content) = decode_lenient(&strip_comments(content)) else {
         return;
     };
     let mut stack: Vec<State> = Vec::new();
+    // Open marked-content sequences, each with the tag it gives the characters inside.
+    let mut marked: Vec<Tag> = Vec::new();
+    // Sequences opened beyond the bounded stack, closed before it pops.
+    let mut too_deep = 0usize;
     let mut tm = IDENTITY;
     let mut tlm = IDENTITY;
     // Fonts defined inline (not by reference) are keyed by a synthetic id per name.
@@ -209,6 +221,15 @@ fn run<'a>(
                 path.paint(stroked, &mut page.rules, &mut page.bullets);
             }
             "n" => path = Path::default(),
+            "BMC" | "BDC" if marked.len() < 256 => {
+                let current = marked.last().copied().unwrap_or(outer);
+                marked.push(marked_tag(doc, resources, &op.operands, current, depth));
+            }
+            "BMC" | "BDC" => too_deep += 1,
+            "EMC" if too_deep > 0 => too_deep -= 1,
+            "EMC" => {
+                marked.pop();
+            }
             "BT" => {
                 tm = IDENTITY;
                 tlm = IDENTITY;
@@ -261,6 +282,7 @@ fn run<'a>(
                 };
                 let font = font_for(doc, resources, &name, fonts, &mut inline_fonts);
                 let Some(font) = font else { continue };
+                let tag = marked.last().copied().unwrap_or(outer);
                 let items: Vec<&Object> = match op.operator.as_str() {
                     "TJ" => op
                         .operands
@@ -273,7 +295,7 @@ fn run<'a>(
                 for item in items {
                     match item {
                         Object::String(bytes, _) => {
-                            show(font, bytes, &state, &mut tm, &mut page.glyphs)
+                            show(font, bytes, &state, &mut tm, tag, &mut page.glyphs)
                         }
                         other => {
                             if let Ok(adjust) = other.as_float() {
@@ -330,10 +352,53 @@ fn run<'a>(
                 let data = form
                     .decompressed_content()
                     .unwrap_or_else(|_| form.content.clone());
-                run(doc, &data, &inner_resources, inner, fonts, page, depth + 1);
+                let tag = marked.last().copied().unwrap_or(outer);
+                run(
+                    doc,
+                    &data,
+                    &inner_resources,
+                    inner,
+                    fonts,
+                    page,
+                    (depth + 1, tag),
+                );
             }
             _ => {}
         }
+    }
+}
+
+/// The tag a `BMC`/`BDC` gives the characters inside: `/Artifact` marks page furniture; an
+/// `MCID` in the properties (inline, or named in the `Properties` resources) is what the
+/// structure tree refers to. Inside a form XObject (`depth` > 0) identifiers belong to the form's
+/// own structure parents, which docproc does not follow: the enclosing sequence's tag stays.
+fn marked_tag(
+    doc: &Document,
+    resources: &[&Dictionary],
+    operands: &[Object],
+    current: Tag,
+    depth: usize,
+) -> Tag {
+    if current == Tag::Artifact
+        || operands.first().and_then(|o| o.as_name().ok()) == Some(b"Artifact".as_slice())
+    {
+        return Tag::Artifact;
+    }
+    let properties = match operands.get(1) {
+        Some(Object::Dictionary(d)) => Some(d),
+        Some(Object::Name(name)) => match resource(doc, resources, b"Properties", name) {
+            Some((_, Object::Dictionary(d))) => Some(d),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mcid = properties
+        .and_then(|p| p.get(b"MCID").ok())
+        .and_then(|m| m.as_i64().ok())
+        .and_then(|m| u32::try_from(m).ok());
+    match mcid {
+        Some(mcid) if depth == 0 => Tag::Mcid(mcid),
+        _ => current,
     }
 }
 
@@ -493,7 +558,14 @@ fn thin_band(a: Segment, b: Segment) -> bool {
 }
 
 /// Emits the characters of one string and advances the text matrix past them.
-fn show(font: &Font<'_>, bytes: &[u8], state: &State, tm: &mut Matrix, glyphs: &mut Vec<Glyph>) {
+fn show(
+    font: &Font<'_>,
+    bytes: &[u8],
+    state: &State,
+    tm: &mut Matrix,
+    tag: Tag,
+    glyphs: &mut Vec<Glyph>,
+) {
     for (_, text, width, is_space) in font.decode(bytes) {
         let trm = mul(
             &mul(
@@ -527,6 +599,7 @@ fn show(font: &Font<'_>, bytes: &[u8], state: &State, tm: &mut Matrix, glyphs: &
                 quarter_turns,
                 text,
                 style: font.style,
+                tag,
             });
         }
         let spacing = state.char_spacing + if is_space { state.word_spacing } else { 0.0 };

@@ -18,6 +18,7 @@ mod layout;
 mod scan;
 mod structure;
 mod tables;
+mod tagged;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -35,7 +36,7 @@ impl Converter for PdfConverter {
     }
 
     fn version(&self) -> &'static str {
-        "2"
+        "3"
     }
 
     fn uses_ocr(&self) -> bool {
@@ -75,12 +76,19 @@ impl Converter for PdfConverter {
         let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
         let warning = ocr_metadata(&ocr, &options.ocr, &mut metadata, page_count, glyphs == 0);
         metadata.insert("has_text_layer".into(), text_layer.to_string());
+        // A structure tree that accounts for the text says what each piece is; otherwise the
+        // layout is read from the characters' sizes, fonts and positions.
+        let tagged = tagged::structure_tree(&doc)
+            .and_then(|tree| tagged::layout(&tree, &pages, options.page_markers));
+        metadata.insert(
+            "pdf_structure".into(),
+            if tagged.is_some() { "tags" } else { "layout" }.into(),
+        );
+        let blocks = tagged.unwrap_or_else(|| {
+            layout::layout(&pages, options.page_markers, &structure::outline(&doc))
+        });
         Ok(Converted {
-            markdown: markdown::render(&layout::layout(
-                &pages,
-                options.page_markers,
-                &structure::outline(&doc),
-            )),
+            markdown: markdown::render(&blocks),
             metadata,
             warning,
             attachments: Vec::new(),
@@ -440,6 +448,7 @@ impl OutputDev for Collector {
             quarter_turns,
             text,
             style: layout::FontStyle::default(),
+            tag: layout::Tag::Untagged,
         });
         Ok(())
     }

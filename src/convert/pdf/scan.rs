@@ -13,7 +13,7 @@ use hayro::kurbo::{BezPath, Rect};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{PixmapSettings, RenderCache, RenderSettings};
 
-use super::layout::{FontStyle, Glyph, Page};
+use super::layout::{FontStyle, Glyph, Page, Tag};
 use crate::ocr::{Gray, Word};
 
 /// A page with fewer visible characters than this has no real text layer.
@@ -206,6 +206,7 @@ pub(super) fn page_of_words(number: u32, words: &[Word], image_height: u32, dpi:
                 quarter_turns: 0,
                 text: c.to_string(),
                 style: FontStyle::default(),
+                tag: Tag::Untagged,
             });
         }
     }

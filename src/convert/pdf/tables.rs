@@ -523,6 +523,7 @@ mod tests {
                 quarter_turns: 0,
                 text: c.to_string(),
                 style: Default::default(),
+                tag: Default::default(),
             })
             .collect()
     }

@@ -92,7 +92,7 @@ impl Walker {
                 }
             }
             Kind::DefList => {
-                let blocks = def_list_blocks(frame.terms);
+                let blocks = markdown::definition_list(frame.terms);
                 self.container().blocks.extend(blocks);
             }
             Kind::List { ordered, start } => self.close_list(frame, ordered, start, parent_index),
@@ -207,36 +207,4 @@ impl Walker {
             table.rows.push((cells, spans, all_header || in_thead));
         }
     }
-}
-
-/// A definition list as paragraphs: each term, a line break and its first description (pandoc's
-/// GitHub rendering), then the other descriptions.
-fn def_list_blocks(terms: Vec<(Vec<Inline>, Vec<Block>)>) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    for (term, defs) in terms {
-        let mut defs = defs.into_iter();
-        let mut first = term;
-        match defs.next() {
-            Some(Block::Paragraph(inlines)) => {
-                if !first.is_empty() {
-                    first.push(Inline::LineBreak);
-                }
-                first.extend(inlines);
-                blocks.push(Block::Paragraph(first));
-            }
-            Some(other) => {
-                if !first.is_empty() {
-                    blocks.push(Block::Paragraph(first));
-                }
-                blocks.push(other);
-            }
-            None => {
-                if !first.is_empty() {
-                    blocks.push(Block::Paragraph(first));
-                }
-            }
-        }
-        blocks.extend(defs);
-    }
-    blocks
 }

@@ -34,6 +34,21 @@ pub(super) struct Glyph {
     pub(super) text: String,
     /// What the font says about its look (unknown fonts: all false).
     pub(super) style: FontStyle,
+    /// The marked-content sequence the character is drawn in (tagged PDF).
+    pub(super) tag: Tag,
+}
+
+/// Where a character stands in a tagged PDF's marked content (PDF 14.6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Tag {
+    /// Outside any marked-content sequence with an identifier (all of an untagged PDF).
+    #[default]
+    Untagged,
+    /// Inside `/Artifact`: page furniture (running heads, page numbers), not content.
+    Artifact,
+    /// Inside a sequence with this marked-content identifier, which the structure tree
+    /// refers to.
+    Mcid(u32),
 }
 
 /// Bold, italic and fixed pitch, from a font's name and descriptor.
@@ -165,12 +180,12 @@ impl Para {
         self.lines.iter().all(Line::is_bold)
     }
 
-    fn is_mono(&self) -> bool {
+    pub(super) fn is_mono(&self) -> bool {
         self.lines.iter().all(Line::is_mono)
     }
 
     /// The lines as they stand, indentation kept (code).
-    fn code_text(&self) -> String {
+    pub(super) fn code_text(&self) -> String {
         let left = self.lines.iter().map(|l| l.x0).fold(f64::MAX, f64::min);
         self.lines
             .iter()
@@ -205,20 +220,18 @@ impl Para {
             }
             if n > 0 {
                 let first = pieces.first().map(|p| p.1.clone()).unwrap_or_default();
-                let hyphenated = joined.ends_with('-')
-                    && joined[..joined.len() - 1]
-                        .chars()
-                        .last()
-                        .is_some_and(char::is_alphabetic)
-                    && first.chars().next().is_some_and(char::is_lowercase);
-                if hyphenated || joined.ends_with('\u{ad}') {
-                    joined.pop();
-                    if let Some(markdown::Run::Text(_, last)) = runs.last_mut() {
-                        last.pop();
+                match line_join(&joined, ends_mono(&self.lines[n - 1]), &first) {
+                    Join::DropLast => {
+                        joined.pop();
+                        if let Some(markdown::Run::Text(_, last)) = runs.last_mut() {
+                            last.pop();
+                        }
                     }
-                } else {
-                    joined.push(' ');
-                    runs.push(markdown::Run::Text(markdown::Marks::default(), " ".into()));
+                    Join::Space => {
+                        joined.push(' ');
+                        runs.push(markdown::Run::Text(markdown::Marks::default(), " ".into()));
+                    }
+                    Join::Close => {}
                 }
             }
             for (style, piece) in pieces {
@@ -280,29 +293,61 @@ impl Para {
 
     pub(super) fn text(&self) -> String {
         let mut out = String::new();
-        for line in &self.lines {
+        for (n, line) in self.lines.iter().enumerate() {
             let text = line.text.trim();
             if out.is_empty() {
                 out.push_str(text);
                 continue;
             }
-            // Re-join a word hyphenated at the end of the previous line.
-            let hyphenated = out.ends_with('-')
-                && out[..out.len() - 1]
-                    .chars()
-                    .last()
-                    .is_some_and(char::is_alphabetic)
-                && text.chars().next().is_some_and(char::is_lowercase);
-            // A soft hyphen at the end of a line joins the same way as a hyphenated word.
-            if hyphenated || out.ends_with('\u{ad}') {
-                out.pop();
-            } else {
-                out.push(' ');
+            match line_join(&out, ends_mono(&self.lines[n - 1]), text) {
+                Join::DropLast => {
+                    out.pop();
+                }
+                Join::Space => out.push(' '),
+                Join::Close => {}
             }
             out.push_str(text);
         }
         out.replace('\u{ad}', "")
     }
+}
+
+/// How a paragraph's next line joins the text before it.
+enum Join {
+    Space,
+    /// A word hyphenated at the line's end: the hyphen goes, the halves join.
+    DropLast,
+    /// Code broken after a hyphen: the halves join, the hyphen stays.
+    Close,
+}
+
+fn line_join(before: &str, before_mono: bool, next: &str) -> Join {
+    // A soft hyphen at the end of a line joins the same way as a hyphenated word.
+    if before.ends_with('\u{ad}') {
+        return Join::DropLast;
+    }
+    if !before.ends_with('-') {
+        return Join::Space;
+    }
+    // Code (names, paths) breaks after its own hyphens.
+    if before_mono && next.chars().next().is_some_and(|c| !c.is_whitespace()) {
+        return Join::Close;
+    }
+    let hyphenated = before[..before.len() - 1]
+        .chars()
+        .last()
+        .is_some_and(char::is_alphabetic)
+        && next.chars().next().is_some_and(char::is_lowercase);
+    if hyphenated {
+        Join::DropLast
+    } else {
+        Join::Space
+    }
+}
+
+/// Whether a line ends in a fixed-pitch font.
+fn ends_mono(line: &Line) -> bool {
+    line.styles.last().is_some_and(|s| s.1.mono)
 }
 
 /// Lays the pages out as blocks.
@@ -567,11 +612,7 @@ pub(super) fn layout(
                     blocks.extend(markdown::build_lists(std::mem::take(&mut list)));
                     list_indents.clear();
                 }
-                let content = if para.mixed() {
-                    markdown::nest_runs(para.runs())
-                } else {
-                    linked(&text, &mut anchors)
-                };
+                let content = para_inlines(para, &text, &mut anchors);
                 match blocks.last_mut() {
                     Some(Block::Quote(inner)) => inner.push(Block::Paragraph(content)),
                     _ => blocks.push(Block::Quote(vec![Block::Paragraph(content)])),
@@ -652,19 +693,7 @@ pub(super) fn layout(
                     level: (level + 1).min(6) as u8,
                     content: linked(&text, &mut anchors),
                 }),
-                _ if para.mixed() && para.lines.len() <= 200 => {
-                    let inlines = markdown::nest_runs(para.runs());
-                    // Links still apply to plain stretches of the paragraph.
-                    let inlines = inlines
-                        .into_iter()
-                        .flat_map(|i| match i {
-                            Inline::Text(t) => linked(&t, &mut anchors),
-                            other => vec![other],
-                        })
-                        .collect();
-                    blocks.push(Block::Paragraph(inlines));
-                }
-                _ => blocks.push(Block::Paragraph(linked(&text, &mut anchors))),
+                _ => blocks.push(Block::Paragraph(para_inlines(para, &text, &mut anchors))),
             }
         }
         flush_table(&mut table_rows, &mut blocks);
@@ -676,9 +705,46 @@ pub(super) fn layout(
     headings_in_a_row_are_a_list(tables_across_pages(blocks, &page_starts))
 }
 
+/// A paragraph's inlines: bold, italic and code from its fonts where it mixes looks, and links
+/// where it holds their text (`text` is `para.text()`).
+pub(super) fn para_inlines(
+    para: &Para,
+    text: &str,
+    anchors: &mut Vec<(String, String)>,
+) -> Vec<Inline> {
+    if !para.mixed() || para.lines.len() > 200 {
+        return linked(text, anchors);
+    }
+    // Links still apply to plain stretches of the paragraph...
+    let mut inlines: Vec<Inline> = markdown::nest_runs(para.runs())
+        .into_iter()
+        .flat_map(|i| match i {
+            Inline::Text(t) => linked(&t, anchors),
+            other => vec![other],
+        })
+        .collect();
+    // ...and to a bold, italic or code stretch that is all of a link's text.
+    for inline in &mut inlines {
+        let text = match inline {
+            Inline::Code(t) => t.clone(),
+            Inline::Strong(i) | Inline::Emph(i) => markdown::plain_text(i),
+            _ => continue,
+        };
+        if let Some(at) = anchors
+            .iter()
+            .position(|(anchor, _)| *anchor == text.trim())
+        {
+            let (_, target) = anchors.remove(at);
+            let content = vec![std::mem::replace(inline, Inline::Text(String::new()))];
+            *inline = Inline::Link { target, content };
+        }
+    }
+    inlines
+}
+
 /// A paragraph's text with the first occurrence of each link's text made a link (each link is
 /// used once).
-fn linked(text: &str, anchors: &mut Vec<(String, String)>) -> Vec<Inline> {
+pub(super) fn linked(text: &str, anchors: &mut Vec<(String, String)>) -> Vec<Inline> {
     let mut out = vec![Inline::Text(text.to_string())];
     let mut i = 0;
     while i < anchors.len() {
@@ -780,7 +846,7 @@ fn orient(page: &Page) -> (Vec<Glyph>, Vec<Rule>, Vec<(f64, f64)>) {
 }
 
 /// [`orient`] for characters alone, with the rotation used (cosine, sine).
-fn orient_glyphs(glyphs: &[Glyph]) -> (Vec<Glyph>, (f64, f64)) {
+pub(super) fn orient_glyphs(glyphs: &[Glyph]) -> (Vec<Glyph>, (f64, f64)) {
     let mut counts = [0usize; 4];
     for g in glyphs {
         counts[g.quarter_turns as usize % 4] += 1;
@@ -864,7 +930,7 @@ fn is_heading_text(text: &str, para: &Para) -> bool {
 }
 
 /// A bullet or number at the start of a paragraph: (ordered, number, text after the marker).
-fn list_marker(text: &str) -> Option<(bool, u64, &str)> {
+pub(super) fn list_marker(text: &str) -> Option<(bool, u64, &str)> {
     let mut chars = text.char_indices();
     let (_, first) = chars.next()?;
     if matches!(
@@ -906,6 +972,7 @@ mod tests {
                 quarter_turns: 0,
                 text: c.to_string(),
                 style: FontStyle::default(),
+                tag: Tag::Untagged,
             })
             .collect()
     }
