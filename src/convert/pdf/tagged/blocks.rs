@@ -296,10 +296,13 @@ impl Builder {
         let (Some(t), Some(d)) = (self.extent(term), self.extent(next)) else {
             return false;
         };
+        // Directly under the term, set in by an indent (not a box beside it).
         t.one_line
             && t.page == d.page
             && d.top > t.top
+            && d.top < t.top + 3.0 * t.size
             && d.left > t.left + 1.5 * t.size
+            && d.left < t.left + 8.0 * t.size
             && !t.last.ends_with(['.', '!', '?'])
     }
 
@@ -487,7 +490,15 @@ impl Builder {
         self.nest += 1;
         self.rows(&elem.kids, &mut rows);
         self.nest -= 1;
-        build_table(rows)
+        let header_cells = rows.first().is_some_and(|r| r.2);
+        let mut table = build_table(rows)?;
+        // Without header cells the shape decides, as for untagged tables.
+        if let Block::Table(t) = &mut table
+            && !header_cells
+        {
+            t.header = None;
+        }
+        Some(table)
     }
 
     /// The rows under a table or a row group.
@@ -501,9 +512,10 @@ impl Builder {
                     let mut all_header = true;
                     for cell in &e.kids {
                         let Node::Elem(c) = cell else { continue };
-                        let header = match c.role {
-                            Role::Cell { header } => header,
-                            _ => false,
+                        // Anything else in a row (Word's end-of-row mark) is not a cell.
+                        let Role::Cell { header } = c.role else {
+                            self.discard(&c.kids);
+                            continue;
                         };
                         let mut blocks = Vec::new();
                         let outer = std::mem::replace(&mut self.in_cell, true);
@@ -633,4 +645,96 @@ fn code_text(run: Run) -> Option<String> {
         out.push_str(line);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::pdf::layout::FontStyle;
+
+    /// One line of characters in marked content `tag`, at height `y` from the page's top.
+    fn line(text: &str, y: f64, tag: Tag) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                x: 72.0 + i as f64 * 5.0,
+                y: 800.0 - y,
+                size: 10.0,
+                advance: 5.0,
+                quarter_turns: 0,
+                text: c.to_string(),
+                style: FontStyle::default(),
+                tag,
+            })
+            .collect()
+    }
+
+    fn elem(role: Role, kids: Vec<Node>) -> Node {
+        let mut e = Elem::group(kids);
+        e.role = role;
+        Node::Elem(e)
+    }
+
+    fn content(mcid: u32) -> Node {
+        Node::Content { page: 0, mcid }
+    }
+
+    fn page(lines: Vec<Vec<Glyph>>) -> Page {
+        Page {
+            number: 1,
+            glyphs: lines.into_iter().flatten().collect(),
+            ..Page::default()
+        }
+    }
+
+    #[test]
+    fn the_tree_says_what_each_piece_is() {
+        let pages = [page(vec![
+            line("Running head", 20.0, Tag::Artifact),
+            line("Title", 60.0, Tag::Mcid(0)),
+            line("Body text.", 80.0, Tag::Mcid(1)),
+            line("- item", 100.0, Tag::Mcid(2)),
+        ])];
+        let tree = Elem::group(vec![
+            elem(Role::Heading(2), vec![content(0)]),
+            elem(Role::Paragraph, vec![content(1)]),
+            elem(
+                Role::List,
+                vec![elem(
+                    Role::ListItem,
+                    vec![elem(Role::ListBody, vec![content(2)])],
+                )],
+            ),
+        ]);
+        let blocks = layout(&tree, &pages, false).expect("the tree covers the page");
+        assert_eq!(
+            markdown::render(&blocks),
+            "## Title\n\nBody text.\n\n- item\n"
+        );
+    }
+
+    #[test]
+    fn a_tree_that_leaves_text_out_is_not_used() {
+        let pages = [page(vec![
+            line("Title", 60.0, Tag::Mcid(0)),
+            line(
+                "A long paragraph drawn outside any marked content.",
+                80.0,
+                Tag::Untagged,
+            ),
+        ])];
+        let tree = Elem::group(vec![elem(Role::Heading(1), vec![content(0)])]);
+        assert!(layout(&tree, &pages, false).is_none());
+        // Nor one that refers to content the pages do not have.
+        let tree = Elem::group(vec![elem(Role::Paragraph, vec![content(7)])]);
+        assert!(layout(&tree, &pages, false).is_none());
+    }
+
+    #[test]
+    fn labels_say_whether_a_list_is_numbered() {
+        assert_eq!(label_number("3."), Some((true, 3)));
+        assert_eq!(label_number("(iv)"), Some((true, 1)));
+        assert_eq!(label_number("•"), Some((false, 1)));
+        assert_eq!(label_number(" "), None);
+    }
 }
