@@ -319,7 +319,14 @@ pub(super) fn paragraphs(lines: &[Line]) -> Vec<Para> {
         // After a line that stopped well short of the column, a line that starts at another
         // indent (an item of an outer or inner list) does too: prose wraps to the left of an
         // indented first line only after a full line.
-        let prev_short = prev.x1 < right - 0.15 * (right - left) && !line.is_mono();
+        // Short against the paragraph's own width once it has one (a block quote's lines stop
+        // short of the column, all of them).
+        let edge = if para.lines.len() >= 2 {
+            para_x1
+        } else {
+            right
+        };
+        let prev_short = prev.x1 < edge - 0.15 * (right - left) && !line.is_mono();
         let short_item = prev_short
             && ((indented(line) && indented(prev) && (line.x0 - prev.x0).abs() < 0.5 * line.size)
                 || ((indented(line) || indented(prev))

@@ -602,11 +602,9 @@ pub(super) fn layout(
                     && prev.text().chars().count() <= 60
                     && !prev.text().trim_end().ends_with(['.', '!', '?', ':'])
             };
-            let in_list = !list.is_empty()
-                || matches!(
-                    blocks.last(),
-                    Some(Block::List(_) | Block::CodeBlock { .. })
-                );
+            // (A list item's continuation runs to the right margin; `quoted` wants it set in
+            // from both.)
+            let in_list = matches!(blocks.last(), Some(Block::CodeBlock { .. }));
             if quoted(para) && !sized_heading && !under_term && !in_list {
                 if !list.is_empty() {
                     blocks.extend(markdown::build_lists(std::mem::take(&mut list)));
