@@ -370,7 +370,6 @@ pub(super) fn layout(
         .map(|(level, title, page)| ((*page, squash(title)), *level))
         .collect();
     let body = body_size(pages);
-    let mut title_size = None;
     // Ruled tables first: their characters leave the text flow, the table takes their place.
     let mut page_tables: Vec<Vec<tables::Found>> = Vec::with_capacity(pages.len());
     let mut page_lines: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
@@ -397,32 +396,7 @@ pub(super) fn layout(
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let mut heading_sizes = heading_sizes(&page_paras, body);
     log::trace!("body size {body}, heading sizes {heading_sizes:?}");
-    // A document title (the largest size, one paragraph, on the first page) does not push the
-    // real first-level headings down a level: it shares level 1 with them.
-    if heading_sizes.len() >= 2 {
-        let largest = heading_sizes[0];
-        let with_size: Vec<&Para> = page_paras
-            .iter()
-            .flatten()
-            .filter(|p| (round_half(p.size()) - largest).abs() < 0.01)
-            .collect();
-        let on_first_page = page_paras.first().is_some_and(|ps| {
-            ps.iter()
-                .any(|p| (round_half(p.size()) - largest).abs() < 0.01)
-        });
-        // Centred, like a title page's title (a first heading starts at the margin).
-        let centred = with_size.first().is_some_and(|p| {
-            let lines = page_lines.first().map(Vec::as_slice).unwrap_or(&[]);
-            let (left, right) = margins(lines);
-            let l = &p.lines[0];
-            l.x0 > left + 0.1 * (right - left)
-                && ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs() < 0.05 * (right - left)
-        });
-        if with_size.len() == 1 && on_first_page && centred {
-            heading_sizes.remove(0);
-            title_size = Some(largest);
-        }
-    }
+    let title_size = document_title(&page_paras, &page_lines, &mut heading_sizes);
     let mut blocks = Vec::new();
     // Where each page's blocks start.
     let mut page_starts: Vec<usize> = Vec::with_capacity(pages.len());
@@ -508,37 +482,7 @@ pub(super) fn layout(
             .collect();
         let mut list: Vec<FlatItem> = Vec::new();
         let mut list_indents: Vec<f64> = Vec::new();
-        // The text under each link annotation, to turn into a link where a paragraph holds it.
-        let mut anchors: Vec<(String, String)> = page
-            .links
-            .iter()
-            .filter_map(|(rect, uri)| {
-                let inside: Vec<Glyph> = page
-                    .glyphs
-                    .iter()
-                    .filter(|g| {
-                        g.x >= rect[0] - 1.0
-                            && g.x <= rect[2] + 1.0
-                            && g.y >= rect[1] - 0.3 * g.size
-                            && g.y <= rect[3] + 0.3 * g.size
-                    })
-                    .cloned()
-                    .collect();
-                // A link into the file system of the machine that made the PDF leads nowhere
-                // for its readers: keep the text only.
-                if uri.to_ascii_lowercase().starts_with("file:") {
-                    return None;
-                }
-                let text = lines(&orient_glyphs(&inside).0)
-                    .iter()
-                    .map(|l| l.text.trim().to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                // The rectangle often takes in the punctuation after the words.
-                let text = text.trim_end_matches(['.', ',', ':', ';', ')']).to_string();
-                (!text.is_empty()).then(|| (text, uri.clone()))
-            })
-            .collect();
+        let mut anchors = page_anchors(page);
         let mut table_rows: Vec<&Line> = Vec::new();
         for (index, para) in paras.iter().enumerate() {
             // A ruled table goes before the first paragraph below its top, in its column.
@@ -701,6 +645,75 @@ pub(super) fn layout(
         blocks.extend(found.map(|t| Block::Table(t.table)));
     }
     headings_in_a_row_are_a_list(tables_across_pages(blocks, &page_starts))
+}
+
+/// A document title (the largest size, one centred paragraph, on the first page): it does not
+/// push the real first-level headings down a level but shares level 1 with them. Returns its size
+/// and takes it out of `heading_sizes`.
+fn document_title(
+    page_paras: &[Vec<Para>],
+    page_lines: &[Vec<Line>],
+    heading_sizes: &mut Vec<f64>,
+) -> Option<f64> {
+    if heading_sizes.len() >= 2 {
+        let largest = heading_sizes[0];
+        let with_size: Vec<&Para> = page_paras
+            .iter()
+            .flatten()
+            .filter(|p| (round_half(p.size()) - largest).abs() < 0.01)
+            .collect();
+        let on_first_page = page_paras.first().is_some_and(|ps| {
+            ps.iter()
+                .any(|p| (round_half(p.size()) - largest).abs() < 0.01)
+        });
+        // Centred, like a title page's title (a first heading starts at the margin).
+        let centred = with_size.first().is_some_and(|p| {
+            let lines = page_lines.first().map(Vec::as_slice).unwrap_or(&[]);
+            let (left, right) = margins(lines);
+            let l = &p.lines[0];
+            l.x0 > left + 0.1 * (right - left)
+                && ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs() < 0.05 * (right - left)
+        });
+        if with_size.len() == 1 && on_first_page && centred {
+            heading_sizes.remove(0);
+            return Some(largest);
+        }
+    }
+    None
+}
+
+/// The text under each link annotation of a page, with its URI: where a paragraph holds the text,
+/// it becomes a link.
+fn page_anchors(page: &Page) -> Vec<(String, String)> {
+    page.links
+        .iter()
+        .filter_map(|(rect, uri)| {
+            let inside: Vec<Glyph> = page
+                .glyphs
+                .iter()
+                .filter(|g| {
+                    g.x >= rect[0] - 1.0
+                        && g.x <= rect[2] + 1.0
+                        && g.y >= rect[1] - 0.3 * g.size
+                        && g.y <= rect[3] + 0.3 * g.size
+                })
+                .cloned()
+                .collect();
+            // A link into the file system of the machine that made the PDF leads nowhere
+            // for its readers: keep the text only.
+            if uri.to_ascii_lowercase().starts_with("file:") {
+                return None;
+            }
+            let text = lines(&orient_glyphs(&inside).0)
+                .iter()
+                .map(|l| l.text.trim().to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            // The rectangle often takes in the punctuation after the words.
+            let text = text.trim_end_matches(['.', ',', ':', ';', ')']).to_string();
+            (!text.is_empty()).then(|| (text, uri.clone()))
+        })
+        .collect()
 }
 
 /// A paragraph's inlines: bold, italic and code from its fonts where it mixes looks, and links
