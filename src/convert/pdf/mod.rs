@@ -441,14 +441,8 @@ impl OutputDev for Collector {
         let advance = (width * font_size * scale_x).abs();
         log::trace!("glyph {text:?} x={x:.2} y={y:.2} size={size:.2} advance={advance:.2}");
         page.glyphs.push(Glyph {
-            x,
-            y,
-            size,
-            advance,
             quarter_turns,
-            text,
-            style: layout::FontStyle::default(),
-            tag: layout::Tag::Untagged,
+            ..Glyph::plain(x, y, size, advance, text)
         });
         Ok(())
     }

@@ -13,7 +13,7 @@ use hayro::kurbo::{BezPath, Rect};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{PixmapSettings, RenderCache, RenderSettings};
 
-use super::layout::{FontStyle, Glyph, Page, Tag};
+use super::layout::{Glyph, Page};
 use crate::ocr::{Gray, Word};
 
 /// A page with fewer visible characters than this has no real text layer.
@@ -198,16 +198,8 @@ pub(super) fn page_of_words(number: u32, words: &[Word], image_height: u32, dpi:
         let size = line_height * scale * 0.85;
         let advance = word.width as f64 / chars.len() as f64 * scale;
         for (i, c) in chars.iter().enumerate() {
-            glyphs.push(Glyph {
-                x: (word.left as f64) * scale + i as f64 * advance,
-                y,
-                size,
-                advance,
-                quarter_turns: 0,
-                text: c.to_string(),
-                style: FontStyle::default(),
-                tag: Tag::Untagged,
-            });
+            let x = (word.left as f64) * scale + i as f64 * advance;
+            glyphs.push(Glyph::plain(x, y, size, advance, c.to_string()));
         }
     }
     Page {

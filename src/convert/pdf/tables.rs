@@ -515,16 +515,7 @@ mod tests {
     fn text(s: &str, x: f64, y: f64) -> Vec<Glyph> {
         s.chars()
             .enumerate()
-            .map(|(i, c)| Glyph {
-                x: x + i as f64 * 5.0,
-                y,
-                size: 10.0,
-                advance: 5.0,
-                quarter_turns: 0,
-                text: c.to_string(),
-                style: Default::default(),
-                tag: Default::default(),
-            })
+            .map(|(i, c)| Glyph::plain(x + i as f64 * 5.0, y, 10.0, 5.0, c.to_string()))
             .collect()
     }
 

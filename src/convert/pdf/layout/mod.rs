@@ -38,6 +38,22 @@ pub(super) struct Glyph {
     pub(super) tag: Tag,
 }
 
+impl Glyph {
+    /// A character drawn left to right in an unknown font, outside marked content.
+    pub(super) fn plain(x: f64, y: f64, size: f64, advance: f64, text: String) -> Glyph {
+        Glyph {
+            x,
+            y,
+            size,
+            advance,
+            quarter_turns: 0,
+            text,
+            style: FontStyle::default(),
+            tag: Tag::Untagged,
+        }
+    }
+}
+
 /// Where a character stands in a tagged PDF's marked content (PDF 14.6).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) enum Tag {
@@ -974,16 +990,15 @@ mod tests {
         let advance = size * 0.5;
         text.chars()
             .enumerate()
-            .map(|(i, c)| Glyph {
-                x: x + i as f64 * advance,
-                // The collector keeps PDF coordinates: y grows upwards.
-                y: 800.0 - y,
-                size,
-                advance,
-                quarter_turns: 0,
-                text: c.to_string(),
-                style: FontStyle::default(),
-                tag: Tag::Untagged,
+            // The collector keeps PDF coordinates: y grows upwards.
+            .map(|(i, c)| {
+                Glyph::plain(
+                    x + i as f64 * advance,
+                    800.0 - y,
+                    size,
+                    advance,
+                    c.to_string(),
+                )
             })
             .collect()
     }

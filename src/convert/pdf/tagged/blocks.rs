@@ -293,12 +293,14 @@ impl Builder {
         if !groups(term) || !groups(next) {
             return false;
         }
-        let (Some(t), Some(d)) = (self.extent(term), self.extent(next)) else {
+        let Some(t) = self.extent(term).filter(|t| t.one_line) else {
+            return false;
+        };
+        let Some(d) = self.extent(next) else {
             return false;
         };
         // Directly under the term, set in by an indent (not a box beside it).
-        t.one_line
-            && t.page == d.page
+        t.page == d.page
             && d.top > t.top
             && d.top < t.top + 3.0 * t.size
             && d.left > t.left + 1.5 * t.size
@@ -650,21 +652,14 @@ fn code_text(run: Run) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::convert::pdf::layout::FontStyle;
 
     /// One line of characters in marked content `tag`, at height `y` from the page's top.
     fn line(text: &str, y: f64, tag: Tag) -> Vec<Glyph> {
         text.chars()
             .enumerate()
             .map(|(i, c)| Glyph {
-                x: 72.0 + i as f64 * 5.0,
-                y: 800.0 - y,
-                size: 10.0,
-                advance: 5.0,
-                quarter_turns: 0,
-                text: c.to_string(),
-                style: FontStyle::default(),
                 tag,
+                ..Glyph::plain(72.0 + i as f64 * 5.0, 800.0 - y, 10.0, 5.0, c.to_string())
             })
             .collect()
     }
