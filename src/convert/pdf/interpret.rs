@@ -80,6 +80,68 @@ pub(super) fn pages(doc: &Document) -> Vec<Page> {
     out
 }
 
+/// The part of each page a viewer shows: the `CropBox` (inherited, defaulting to the `MediaBox`)
+/// within the `MediaBox`, as (x0, y0, x1, y1). `None` where neither is a sound rectangle.
+pub(super) fn visible_box(doc: &Document, page_id: ObjectId) -> Option<[f64; 4]> {
+    let rect = |name: &[u8]| -> Option<[f64; 4]> {
+        let mut node = doc.get_dictionary(page_id).ok();
+        // The page tree's depth was checked on loading; the bound is a second guard.
+        for _ in 0..=super::structure::MAX_PAGE_TREE_DEPTH {
+            let dict = node?;
+            if let Ok(value) = dict.get_deref(name, doc).and_then(Object::as_array) {
+                let n: Vec<f64> = value
+                    .iter()
+                    .filter_map(|o| doc.dereference(o).ok()?.1.as_float().ok().map(f64::from))
+                    .collect();
+                let [a, b, c, d] = n[..] else { return None };
+                let r = [a.min(c), b.min(d), a.max(c), b.max(d)];
+                return (r[2] - r[0] >= 1.0 && r[3] - r[1] >= 1.0).then_some(r);
+            }
+            node = dict
+                .get(b"Parent")
+                .and_then(Object::as_reference)
+                .and_then(|id| doc.get_dictionary(id))
+                .ok();
+        }
+        None
+    };
+    let media = rect(b"MediaBox");
+    match (rect(b"CropBox"), media) {
+        (Some(c), Some(m)) => {
+            let r = [
+                c[0].max(m[0]),
+                c[1].max(m[1]),
+                c[2].min(m[2]),
+                c[3].min(m[3]),
+            ];
+            Some(if r[2] - r[0] >= 1.0 && r[3] - r[1] >= 1.0 {
+                r
+            } else {
+                m
+            })
+        }
+        (c, m) => c.or(m),
+    }
+}
+
+/// Drops what a page draws outside the part a viewer shows (the other half of a two-page
+/// spread, slugs and printer's marks beyond the crop box): characters whose origin lies more
+/// than half their size outside it, and the rules and bullets outside it.
+pub(super) fn clip_to_visible(doc: &Document, pages: &mut [Page]) {
+    for (page, (_, page_id)) in pages.iter_mut().zip(doc.get_pages()) {
+        let Some([x0, y0, x1, y1]) = visible_box(doc, page_id) else {
+            continue;
+        };
+        let inside = |x: f64, y: f64, slack: f64| {
+            x >= x0 - slack && x <= x1 + slack && y >= y0 - slack && y <= y1 + slack
+        };
+        page.glyphs.retain(|g| inside(g.x, g.y, 0.5 * g.size.abs()));
+        page.bullets.retain(|&(x, y)| inside(x, y, 1.0));
+        page.rules
+            .retain(|r| r.x1 >= x0 && r.x0 <= x1 && r.y1 >= y0 && r.y0 <= y1);
+    }
+}
+
 /// The page's link annotations with a URI action: (rectangle, URI).
 pub(super) fn page_links(doc: &Document, page_id: ObjectId) -> Vec<([f64; 4], String)> {
     let Ok(page) = doc.get_dictionary(page_id) else {
@@ -753,6 +815,16 @@ mod tests {
             g[2].x,
             g[3].x
         );
+    }
+
+    #[test]
+    fn what_is_drawn_outside_the_page_is_dropped() {
+        // The MediaBox is 612 wide: the second word stands on the other half of a spread.
+        let doc = document(b"BT /F1 10 Tf 100 700 Td (in) Tj 600 0 Td (out) Tj ET");
+        let mut pages = pages(&doc);
+        clip_to_visible(&doc, &mut pages);
+        let texts: Vec<&str> = pages[0].glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, ["i", "n"]);
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl Converter for PdfConverter {
     }
 
     fn version(&self) -> &'static str {
-        "3"
+        "4"
     }
 
     fn uses_ocr(&self) -> bool {
@@ -71,6 +71,7 @@ impl Converter for PdfConverter {
             metadata.insert("encrypted".into(), "true (empty user password)".into());
         }
         let mut pages = read_pages(&doc, &mut metadata)?;
+        interpret::clip_to_visible(&doc, &mut pages);
         let text_layer = pages.iter().any(|p| !p.glyphs.is_empty());
         let ocr = scan::recognize_pages(bytes, &mut pages, &options.ocr);
         let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();

@@ -259,7 +259,7 @@ fn form_draws(
 }
 
 /// How long a page's `/Parent` chain may be (real trees are a handful of levels deep).
-const MAX_PAGE_TREE_DEPTH: usize = 256;
+pub(super) const MAX_PAGE_TREE_DEPTH: usize = 256;
 
 /// Refuses page trees whose `/Parent` chain loops or runs absurdly deep: attributes such as
 /// `/MediaBox` and `/Resources` are inherited along it, recursively.

@@ -182,6 +182,32 @@ fn positions(mut values: Vec<f64>) -> Vec<f64> {
     out
 }
 
+/// Adds the outer edges of an open-sided grid to `edges` (the positions of the rules one way):
+/// where most of the rules the other way (`across`, two at least) run on past the first or last
+/// edge by more than 10 points and end together.
+fn open_sides(edges: &mut Vec<f64>, across: &[Stroke]) {
+    let (Some(&first), Some(&last)) = (edges.first(), edges.last()) else {
+        return;
+    };
+    let ending = |end: f64, at: fn(&Stroke) -> f64| {
+        across
+            .iter()
+            .filter(|s| (at(s) - end).abs() <= SNAP)
+            .count()
+            * 2
+            > across.len()
+            && across.len() >= 2
+    };
+    let right = across.iter().map(|s| s.to).fold(f64::MIN, f64::max);
+    if right > last + 10.0 && ending(right, |s| s.to) {
+        edges.push(right);
+    }
+    let left = across.iter().map(|s| s.from).fold(f64::MAX, f64::min);
+    if left < first - 10.0 && ending(left, |s| s.from) {
+        edges.insert(0, left);
+    }
+}
+
 /// Whether some stroke lies along `at` and covers the middle half of `from..to`.
 fn covered(strokes: &[Stroke], at: f64, from: f64, to: f64) -> bool {
     let quarter = (to - from) / 4.0;
@@ -193,8 +219,12 @@ fn covered(strokes: &[Stroke], at: f64, from: f64, to: f64) -> bool {
 /// The table a group of strokes draws, with which characters are inside it; None when the grid
 /// is not a table.
 fn grid(hs: &[Stroke], vs: &[Stroke], glyphs: &[Glyph]) -> Option<(Table, Vec<bool>)> {
-    let xs = positions(vs.iter().map(|v| v.at).collect());
-    let ys = positions(hs.iter().map(|h| h.at).collect());
+    let mut xs = positions(vs.iter().map(|v| v.at).collect());
+    let mut ys = positions(hs.iter().map(|h| h.at).collect());
+    // A table open at a side (no border where it meets the page edge or the margin): the rules
+    // across it still end together there, and that is where its outer cells end.
+    open_sides(&mut xs, hs);
+    open_sides(&mut ys, vs);
     let (cols, rows) = (xs.len().checked_sub(1)?, ys.len().checked_sub(1)?);
     if cols < 1 || rows < 1 || cols > 64 || rows > 2000 {
         return None;
@@ -253,9 +283,24 @@ fn grid(hs: &[Stroke], vs: &[Stroke], glyphs: &[Glyph]) -> Option<(Table, Vec<bo
             seen.iter().filter(|&&o| filled(o)).count() >= 2
         })
         .count();
+    // Or a form to fill in: a grid whose first column (or first row) labels each of the other
+    // rows (columns) in a cell of its own, the rest left blank (a worksheet).
+    let label = |r: usize, c: usize| {
+        let o = owners[r * cols + c];
+        extent[&o] == (r, c, r, c) && filled(o)
+    };
+    let labelled_grid = rows >= 3
+        && cols >= 2
+        && ((1..rows).all(|r| label(r, 0)) || (1..cols).all(|c| label(0, c)));
     let words: usize = cell_glyphs.iter().map(|g| words_in(g)).sum();
     let cells_with_text = extent.keys().filter(|&&o| filled(o)).count();
-    if rows_with_cells < 2 || cells_with_text == 0 || words > 40 * cells_with_text {
+    log::trace!(
+        "grid {rows}x{cols} at x {xs:?} y {ys:?}: {rows_with_cells} rows of cells, labelled {labelled_grid}, {cells_with_text} cells with {words} words"
+    );
+    if (rows_with_cells < 2 && !labelled_grid)
+        || cells_with_text == 0
+        || words > 40 * cells_with_text
+    {
         return None;
     }
     let mut table_rows = Vec::with_capacity(rows);
@@ -560,6 +605,33 @@ mod tests {
         assert_eq!(t.spans[1][1], (0, 0));
         assert_eq!(markdown::plain_text(&t.rows[1][0][0]), "Merged");
         assert_eq!(rest.len(), "Outside".len());
+    }
+
+    #[test]
+    fn a_worksheet_open_at_the_right_is_a_table() {
+        // Rows 0..80 in steps of 20; verticals at 0 and 100 only, the horizontals run on to 250
+        // (the page edge): the second column ends where they do.
+        let mut rules: Vec<Rule> = (0..5)
+            .map(|r| rule(0.0, r as f64 * 20.0, 250.0, r as f64 * 20.0))
+            .collect();
+        rules.push(rule(0.0, 0.0, 0.0, 80.0));
+        rules.push(rule(100.0, 0.0, 100.0, 80.0));
+        let mut glyphs = text("Answer", 105.0, 15.0);
+        for (i, label) in ["One", "Two", "Three"].iter().enumerate() {
+            glyphs.extend(text(label, 5.0, 35.0 + 20.0 * i as f64));
+        }
+        let (found, rest) = ruled(&rules, glyphs);
+        assert_eq!(
+            found.len(),
+            1,
+            "labels down the first column, blanks to fill in"
+        );
+        let t = &found[0].table;
+        assert_eq!((t.rows.len(), t.rows[0].len()), (4, 2));
+        assert_eq!(markdown::plain_text(&t.rows[0][1][0]), "Answer");
+        assert_eq!(markdown::plain_text(&t.rows[3][0][0]), "Three");
+        assert!(t.rows[3][1].is_empty());
+        assert!(rest.is_empty());
     }
 
     fn line_of(pieces: &[(&str, f64)], y: f64) -> Vec<Glyph> {

@@ -484,8 +484,10 @@ pub(super) fn layout(
                         .and_then(indent_of)
                         .is_some_and(|y| (x - y).abs() < 0.5 * paras[i].lines[0].size)
                 };
-                // A lone indented line that is not a sentence is an item too.
+                // A lone indented line that is not a sentence is an item too (but not a line
+                // of pieces set apart like cells: labels of a chart, a stray row).
                 let lone_item = paras[i].lines.len() == 1
+                    && paras[i].lines[0].cells.len() <= 1
                     && !paras[i].text().trim_end().ends_with(['.', '!', '?']);
                 // An item's text wraps under its first line; a paragraph whose first line
                 // alone is indented is prose.
@@ -499,7 +501,9 @@ pub(super) fn layout(
         let mut list: Vec<FlatItem> = Vec::new();
         let mut list_indents: Vec<f64> = Vec::new();
         let mut anchors = page_anchors(page);
+        let row_runs = row_runs(paras);
         let mut table_rows: Vec<&Line> = Vec::new();
+        let mut table_run = None;
         for (index, para) in paras.iter().enumerate() {
             // A ruled table goes before the first paragraph below its top, in its column.
             let first = &para.lines[0];
@@ -513,21 +517,16 @@ pub(super) fn layout(
                 }
                 blocks.push(Block::Table(t.table));
             }
-            // Rows of a table: single lines of two or more cells whose columns line up with the
-            // rows before them.
-            let row = (para.lines.len() == 1 && para.lines[0].cells.len() >= 2 && !para.is_mono())
-                .then(|| &para.lines[0]);
-            if let Some(row) = row
-                && table_rows.last().is_none_or(|prev| same_columns(prev, row))
-            {
-                table_rows.push(row);
+            if let Some(run) = row_runs[index] {
+                if table_run != Some(run) {
+                    flush_table(&mut table_rows, &mut blocks);
+                    table_run = Some(run);
+                }
+                table_rows.push(&para.lines[0]);
                 continue;
             }
             flush_table(&mut table_rows, &mut blocks);
-            if let Some(row) = row {
-                table_rows.push(row);
-                continue;
-            }
+            table_run = None;
             let text = para.text();
             if text.is_empty() {
                 continue;
@@ -808,6 +807,33 @@ pub(super) fn linked(text: &str, anchors: &mut Vec<(String, String)>) -> Vec<Inl
     out
 }
 
+/// Rows of tables set apart by space alone: runs of two or more single-line paragraphs of two or
+/// more cells whose columns line up. Each paragraph's run, numbered; `None` for the rest, so a lone
+/// line of cells (a number set off from its heading, a label and its value) stays a paragraph.
+fn row_runs(paras: &[Para]) -> Vec<Option<usize>> {
+    let row = |p: &Para| p.lines.len() == 1 && p.lines[0].cells.len() >= 2 && !p.is_mono();
+    let mut runs = vec![None; paras.len()];
+    let mut start = 0;
+    let mut next_run = 0;
+    while start < paras.len() {
+        let mut end = start + 1;
+        if row(&paras[start]) {
+            while end < paras.len()
+                && row(&paras[end])
+                && same_columns(&paras[end - 1].lines[0], &paras[end].lines[0])
+            {
+                end += 1;
+            }
+            if end - start >= 2 {
+                runs[start..end].fill(Some(next_run));
+                next_run += 1;
+            }
+        }
+        start = end;
+    }
+    runs
+}
+
 /// Whether two rows have the same number of cells starting at the same places.
 fn same_columns(a: &Line, b: &Line) -> bool {
     a.cells.len() == b.cells.len()
@@ -817,30 +843,25 @@ fn same_columns(a: &Line, b: &Line) -> bool {
             .all(|(x, y)| (x.0 - y.0).abs() < 1.5 * a.size.max(b.size))
 }
 
-/// Emits gathered rows: as a table when there are at least two, else as the paragraph it is.
+/// Emits gathered rows (a run from `row_runs`, two or more) as a table.
 fn flush_table(rows: &mut Vec<&Line>, blocks: &mut Vec<Block>) {
-    match rows.len() {
-        0 => {}
-        1 => blocks.push(Block::Paragraph(vec![Inline::Text(
-            rows[0].text.trim().to_string(),
-        )])),
-        _ => {
-            let table = markdown::Table {
-                rows: rows
-                    .iter()
-                    .map(|r| {
-                        r.cell_texts()
-                            .into_iter()
-                            .map(|t| vec![vec![Inline::Text(t)]])
-                            .collect()
-                    })
-                    .collect(),
-                spans: Vec::new(),
-                header: Some(true),
-            };
-            blocks.push(Block::Table(table));
-        }
+    if rows.is_empty() {
+        return;
     }
+    let table = markdown::Table {
+        rows: rows
+            .iter()
+            .map(|r| {
+                r.cell_texts()
+                    .into_iter()
+                    .map(|t| vec![vec![Inline::Text(t)]])
+                    .collect()
+            })
+            .collect(),
+        spans: Vec::new(),
+        header: Some(true),
+    };
+    blocks.push(Block::Table(table));
     rows.clear();
 }
 
@@ -1033,6 +1054,37 @@ mod tests {
         };
         let md = markdown::render(&layout(&[page], true, &[]));
         assert!(md.starts_with("<!-- page 1 -->\n\n# A heading\n\nThis is a paragraph that wraps over three lines.\n\nSecond paragraph here.\n"), "{md}");
+    }
+
+    #[test]
+    fn a_number_set_apart_from_its_bold_heading_is_no_table_row() {
+        let mut g = Vec::new();
+        for i in 0..4 {
+            g.extend(glyphs(
+                "Body text at the body size.",
+                10.0,
+                20.0 + i as f64 * 12.0,
+                10.0,
+            ));
+        }
+        // "7" and its title are pieces of one line, with a wide gap between them.
+        for (text, x) in [("7", 10.0), ("Variants of models", 40.0)] {
+            g.extend(glyphs(text, x, 90.0, 10.0).into_iter().map(|g| Glyph {
+                style: FontStyle {
+                    bold: true,
+                    ..FontStyle::default()
+                },
+                ..g
+            }));
+        }
+        g.extend(glyphs("More body text follows here.", 10.0, 110.0, 10.0));
+        let page = Page {
+            number: 1,
+            glyphs: g,
+            ..Page::default()
+        };
+        let md = markdown::render(&layout(&[page], false, &[]));
+        assert!(md.contains("\n\n# 7 Variants of models\n\n"), "{md}");
     }
 
     #[test]
