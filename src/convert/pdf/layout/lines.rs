@@ -123,6 +123,81 @@ fn normalise_glyph(text: &str) -> String {
 }
 
 /// Removes running headers and footers: lines among the top or bottom two of a page whose text
+/// Drop caps: a paragraph's first letter set several lines tall at its start, the text
+/// continuing to its right. The letter is moved onto the first of those lines, at their size,
+/// so that it reads as the start of the first word (`T` + `his collection` → `This collection`)
+/// rather than as a one-letter heading. Reading coordinates (y grows downwards).
+///
+/// A drop cap is a single letter at least 2.5 times the body size with no other large
+/// character beside it, and a line of smaller text starting just right of it whose baseline
+/// lies within the letter's height.
+pub(super) fn drop_caps(glyphs: &mut [Glyph], body: f64) {
+    // Characters well above the body size; a page of large type (a poster, a title page in
+    // display letters) is left alone.
+    let large: Vec<usize> = (0..glyphs.len())
+        .filter(|&i| glyphs[i].size >= 1.5 * body && !glyphs[i].text.trim().is_empty())
+        .take(401)
+        .collect();
+    if large.is_empty() || large.len() > 400 {
+        return;
+    }
+    for &i in &large {
+        let cap = glyphs[i].clone();
+        if cap.size < 2.5 * body
+            || cap.quarter_turns != 0
+            || cap.text.chars().count() != 1
+            || !cap.text.chars().all(char::is_alphabetic)
+        {
+            continue;
+        }
+        // Not a letter of a word in large type: nothing of a like size on its baseline nearby.
+        let alone = large.iter().all(|&j| {
+            let g = &glyphs[j];
+            j == i
+                || g.size < 0.5 * cap.size
+                || (g.y - cap.y).abs() > 0.3 * cap.size
+                || (g.x - cap.x).abs() > 1.5 * cap.size
+        });
+        if !alone {
+            continue;
+        }
+        let right = cap.x + cap.advance.max(0.2 * cap.size);
+        // The first line beside the letter: the topmost baseline within its height, starting
+        // within a few ems of its right side.
+        let beside = |g: &Glyph| {
+            g.size < 1.5 * body
+                && g.y <= cap.y + 0.2 * g.size
+                && g.y >= cap.y - cap.size
+                && g.x >= right - 0.5 * g.size
+                && g.x <= right + 3.0 * g.size
+        };
+        let Some(top) = glyphs
+            .iter()
+            .filter(|g| beside(g))
+            .map(|g| g.y)
+            .reduce(f64::min)
+        else {
+            continue;
+        };
+        let Some(first) = glyphs
+            .iter()
+            .filter(|g| beside(g) && (g.y - top).abs() < 0.3 * g.size)
+            .min_by(|a, b| a.x.total_cmp(&b.x))
+            .cloned()
+        else {
+            continue;
+        };
+        let advance = 0.6 * first.size;
+        glyphs[i] = Glyph {
+            x: first.x - advance,
+            y: first.y,
+            size: first.size,
+            advance,
+            ..cap
+        };
+    }
+}
+
 /// (digits aside, so page numbers match) stands at the same height on most pages.
 pub(super) fn without_running_heads(pages: Vec<Vec<Line>>) -> Vec<Vec<Line>> {
     if pages.len() < 3 {
@@ -214,7 +289,13 @@ fn merge_baselines(lines: Vec<Line>) -> Vec<Line> {
         let mut run: Vec<Line> = lines[i..j].to_vec();
         run.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let overlapping = run.windows(2).any(|w| w[1].x0 < w[0].x1 - 0.5 * w[0].size);
-        if overlapping {
+        // A heading in large type beside a column of body text that happens to share its
+        // baseline is two lines, not one.
+        let unlike = run.windows(2).any(|w| {
+            let (small, large) = (w[0].size.min(w[1].size), w[0].size.max(w[1].size));
+            large > 1.6 * small && w[1].x0 - w[0].x1 > small
+        });
+        if overlapping || unlike {
             out.extend(run);
         } else {
             let mut merged = run[0].clone();
@@ -302,7 +383,12 @@ pub(super) fn paragraphs(lines: &[Line]) -> Vec<Para> {
                 (p * 1.3 + 1.0).max(1.5 * prev.size.min(line.size))
             })
             .min(2.5 * prev.size.max(line.size));
+        // Lines centred on one axis (a title over several lines) are neither indented first
+        // lines nor items.
+        let centred = (line.x0 + line.x1 - prev.x0 - prev.x1).abs() < line.size
+            && (line.x0 - prev.x0).abs() > line.size;
         let indented_first_line = line.x0 > prev.x0 + 0.8 * line.size
+            && !centred
             && para.lines.len() >= 2
             && line.x0 - para.lines[0].x0.min(prev.x0) < 6.0 * line.size
             && list_marker(&para.lines[0].text).is_none();
@@ -328,6 +414,7 @@ pub(super) fn paragraphs(lines: &[Line]) -> Vec<Para> {
         };
         let prev_short = prev.x1 < edge - 0.15 * (right - left) && !line.is_mono();
         let short_item = prev_short
+            && !centred
             && ((indented(line) && indented(prev) && (line.x0 - prev.x0).abs() < 0.5 * line.size)
                 || ((indented(line) || indented(prev))
                     && (line.x0 - prev.x0).abs() > 0.8 * line.size));

@@ -17,7 +17,7 @@ mod passes;
 
 use crate::markdown::{self, Block, FlatItem, Inline};
 pub(super) use lines::lines;
-use lines::{margins, margins_of, paragraphs, reading_order, without_running_heads};
+use lines::{drop_caps, margins, margins_of, paragraphs, reading_order, without_running_heads};
 use passes::{headings_in_a_row_are_a_list, tables_across_pages};
 
 /// One character as drawn: position of its origin, size and advance. The collector stores PDF
@@ -391,7 +391,8 @@ pub(super) fn layout(
     let mut page_lines: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
     let mut page_bullets: Vec<Vec<(f64, f64)>> = Vec::with_capacity(pages.len());
     for page in pages {
-        let (glyphs, rules, bullets) = orient(page);
+        let (mut glyphs, rules, bullets) = orient(page);
+        drop_caps(&mut glyphs, body);
         let (found, rest) = tables::ruled(&rules, glyphs);
         page_tables.push(found);
         page_lines.push(reading_order(lines(&rest)));
@@ -934,19 +935,24 @@ fn body_size(pages: &[Page]) -> f64 {
 /// Sizes (rounded to half points) that mark headings, largest first: clearly larger than the body
 /// and used for few, short paragraphs.
 fn heading_sizes(pages: &[Vec<Para>], body: f64) -> Vec<f64> {
-    let mut usage: HashMap<i64, (usize, usize)> = HashMap::new();
+    // Per size: paragraphs, characters, and whether every paragraph is three lines or fewer.
+    let mut usage: HashMap<i64, (usize, usize, bool)> = HashMap::new();
     for para in pages.iter().flatten() {
         let size = round_half(para.size());
-        let entry = usage.entry((size * 2.0) as i64).or_default();
+        let entry = usage.entry((size * 2.0) as i64).or_insert((0, 0, true));
         entry.0 += 1;
         entry.1 += para.lines.iter().map(|l| l.text.len()).sum::<usize>();
+        entry.2 &= para.lines.len() <= 3;
     }
     let total_chars: usize = usage.values().map(|u| u.1).sum();
     let mut sizes: Vec<f64> = usage
         .into_iter()
-        .filter(|&(size, (_, chars))| {
+        .filter(|&(size, (paras, chars, short))| {
             let size = size as f64 / 2.0;
-            size >= body * 1.1 && size >= body + 1.0 && chars * 4 < total_chars.max(1)
+            // Little of the text, or (on a short document, a cover page) a few short
+            // paragraphs in clearly larger type.
+            let few = chars * 4 < total_chars.max(1) || (short && paras <= 3 && size >= 1.5 * body);
+            size >= body * 1.1 && size >= body + 1.0 && few
         })
         .map(|(size, _)| size as f64 / 2.0)
         .collect();
@@ -1085,6 +1091,41 @@ mod tests {
         };
         let md = markdown::render(&layout(&[page], false, &[]));
         assert!(md.contains("\n\n# 7 Variants of models\n\n"), "{md}");
+    }
+
+    #[test]
+    fn a_drop_cap_starts_the_first_word_and_a_centred_title_is_one_heading() {
+        // A title centred over two lines, at three times the body size.
+        let mut g = glyphs("Restrictions on Land Ownership", 100.0, 40.0, 30.0);
+        g.extend(glyphs("Abroad", 190.0, 75.0, 30.0));
+        // "T" three lines tall at the left; "his paragraph" continues on the first line to its
+        // right, baseline above the letter's.
+        g.extend(glyphs("T", 10.0, 150.0, 36.0));
+        g.extend(glyphs(
+            "his paragraph opens with a drop cap",
+            32.0,
+            126.0,
+            10.0,
+        ));
+        for i in 1..5 {
+            let x = if i < 3 { 32.0 } else { 10.0 };
+            g.extend(glyphs(
+                "and runs on over several lines",
+                x,
+                126.0 + 12.0 * i as f64,
+                10.0,
+            ));
+        }
+        let page = Page {
+            number: 1,
+            glyphs: g,
+            ..Page::default()
+        };
+        let md = markdown::render(&layout(&[page], false, &[]));
+        assert!(
+            md.starts_with("# Restrictions on Land Ownership Abroad\n\nThis paragraph opens"),
+            "{md}"
+        );
     }
 
     #[test]
