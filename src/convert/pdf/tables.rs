@@ -307,6 +307,33 @@ fn grid(hs: &[Stroke], vs: &[Stroke], glyphs: &[Glyph]) -> Option<(Table, Vec<bo
     let mut spans = Vec::with_capacity(rows);
     let mut any_span = false;
     for r in 0..rows {
+        // A row of single cells whose lines are rows the rules leave out.
+        let single = (0..cols).all(|c| {
+            let o = owners[r * cols + c];
+            extent[&o] == (r, c, r, c)
+        });
+        let cells: Vec<&[Glyph]> = (0..cols)
+            .map(|c| cell_glyphs[owners[r * cols + c]].as_slice())
+            .collect();
+        if single && let Some(lines) = unruled_rows(&cells) {
+            for k in 0..lines[0].len() {
+                table_rows.push(
+                    lines
+                        .iter()
+                        .map(|cell| {
+                            let content = cell.get(k).map(|g| cell_content(g)).unwrap_or_default();
+                            if content.is_empty() {
+                                Vec::new()
+                            } else {
+                                vec![content]
+                            }
+                        })
+                        .collect(),
+                );
+                spans.push(vec![(1, 1); cols]);
+            }
+            continue;
+        }
         let mut row = Vec::with_capacity(cols);
         let mut row_spans = Vec::with_capacity(cols);
         for c in 0..cols {
@@ -335,6 +362,82 @@ fn grid(hs: &[Stroke], vs: &[Stroke], glyphs: &[Glyph]) -> Option<(Table, Vec<bo
         header: None,
     };
     Some((table, inside))
+}
+
+/// The lines of a grid row that are rows of their own: tables ruled only around their outline
+/// and header leave the rules between body rows out. The cell with the fewest lines sets the
+/// rows: each of its baselines must start a line in every other cell with text, and a cell's
+/// further lines wrap within the row above them. Three rows or more, or two where that cell
+/// holds numbers (a header whose every cell wraps over two lines stays one row). Returns each
+/// cell's characters per row (empty cells: no rows).
+fn unruled_rows(cells: &[&[Glyph]]) -> Option<Vec<Vec<Vec<Glyph>>>> {
+    let per_cell: Vec<Vec<(f64, Vec<Glyph>)>> = cells.iter().map(|g| baselines(g)).collect();
+    let filled: Vec<&Vec<(f64, Vec<Glyph>)>> = per_cell.iter().filter(|l| !l.is_empty()).collect();
+    let anchor = *filled.iter().min_by_key(|l| l.len())?;
+    let k = anchor.len();
+    if filled.len() < 2 || k < 2 {
+        return None;
+    }
+    let starts: Vec<(f64, f64)> = anchor.iter().map(|(y, g)| (*y, g[0].size)).collect();
+    let aligned = filled.iter().all(|l| {
+        starts
+            .iter()
+            .all(|&(y, size)| l.iter().any(|(ly, _)| (ly - y).abs() < 0.5 * size))
+    });
+    let number = |g: &[Glyph]| {
+        let text: String = g.iter().map(|g| g.text.as_str()).collect();
+        let text = text.trim();
+        !text.is_empty()
+            && text.chars().any(|c| c.is_ascii_digit())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || ",.%-+$€£ ".contains(c))
+    };
+    let numbers = anchor.iter().all(|(_, g)| number(g));
+    if !aligned || (k < 3 && !numbers) {
+        return None;
+    }
+    Some(
+        per_cell
+            .into_iter()
+            .map(|l| {
+                if l.is_empty() {
+                    return Vec::new();
+                }
+                let mut rows: Vec<Vec<Glyph>> = vec![Vec::new(); k];
+                for (y, glyphs) in l {
+                    let row = starts
+                        .iter()
+                        .rposition(|&(start, size)| y >= start - 0.5 * size)
+                        .unwrap_or(0);
+                    rows[row].extend(glyphs);
+                }
+                rows
+            })
+            .collect(),
+    )
+}
+
+/// A cell's characters grouped by baseline, top to bottom: (baseline, characters). A raised or
+/// lowered character (a footnote mark) stays on its line.
+fn baselines(glyphs: &[Glyph]) -> Vec<(f64, Vec<Glyph>)> {
+    let mut sorted: Vec<&Glyph> = glyphs
+        .iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let mut out: Vec<(f64, Vec<Glyph>)> = Vec::new();
+    for g in sorted {
+        match out.last_mut() {
+            Some((y, line)) if g.y - *y < 0.6 * g.size.max(line[0].size) => line.push(g.clone()),
+            _ => out.push((g.y, vec![g.clone()])),
+        }
+    }
+    // Each line's characters in drawing order, as the cell's text reads.
+    for (_, line) in &mut out {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    out
 }
 
 fn words_in(glyphs: &[Glyph]) -> usize {
@@ -605,6 +708,63 @@ mod tests {
         assert_eq!(t.spans[1][1], (0, 0));
         assert_eq!(markdown::plain_text(&t.rows[1][0][0]), "Merged");
         assert_eq!(rest.len(), "Outside".len());
+    }
+
+    #[test]
+    fn body_rows_the_rules_leave_out_are_rows_by_their_lines() {
+        // Ruled around the header and the body only; the body holds three numbered rows,
+        // the second name wrapping over two lines.
+        let rules = vec![
+            rule(0.0, 0.0, 300.0, 0.0),
+            rule(0.0, 20.0, 300.0, 20.0),
+            rule(0.0, 100.0, 300.0, 100.0),
+            rule(0.0, 0.0, 0.0, 100.0),
+            rule(50.0, 0.0, 50.0, 100.0),
+            rule(200.0, 0.0, 200.0, 100.0),
+            rule(300.0, 0.0, 300.0, 100.0),
+        ];
+        let mut glyphs = Vec::new();
+        for (s, x, y) in [
+            ("No", 5.0, 15.0),
+            ("Name", 55.0, 15.0),
+            ("Count", 205.0, 15.0),
+            ("1", 5.0, 35.0),
+            ("First", 55.0, 35.0),
+            ("17,266", 205.0, 35.0),
+            ("2", 5.0, 50.0),
+            ("Second and", 55.0, 50.0),
+            ("wrapped", 55.0, 62.0),
+            ("711", 205.0, 50.0),
+            ("3", 5.0, 77.0),
+            ("Third", 55.0, 77.0),
+            ("46", 205.0, 77.0),
+        ] {
+            glyphs.extend(text(s, x, y));
+        }
+        let (found, _) = ruled(&rules, glyphs);
+        let t = &found[0].table;
+        let texts: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| {
+                        c.first()
+                            .map(|p| markdown::plain_text(p))
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ["No", "Name", "Count"],
+                ["1", "First", "17,266"],
+                ["2", "Second and wrapped", "711"],
+                ["3", "Third", "46"]
+            ]
+        );
     }
 
     #[test]
