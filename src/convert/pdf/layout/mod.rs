@@ -980,7 +980,46 @@ fn is_label(text: &str) -> bool {
 }
 
 fn is_heading_text(text: &str, para: &Para) -> bool {
-    para.lines.len() <= 3 && text.chars().count() <= 200 && text.chars().any(char::is_alphabetic)
+    para.lines.len() <= 3
+        && text.chars().count() <= 200
+        && text.chars().any(char::is_alphabetic)
+        && !is_caption(text)
+}
+
+/// A figure's or table's caption ("Figure 9.4.1: ...", "Table 2 ...", "Table: ..."), set
+/// in bold or larger type like a heading but no heading: the word, then a number or a colon.
+pub(super) fn is_caption(text: &str) -> bool {
+    const WORDS: [&str; 16] = [
+        "figure",
+        "fig.",
+        "fig",
+        "table",
+        "chart",
+        "exhibit",
+        "graph",
+        "diagram",
+        "map",
+        "plate",
+        "listing",
+        "abbildung",
+        "abb.",
+        "tabelle",
+        "tableau",
+        "tabla",
+    ];
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    if let Some(word) = lower.strip_suffix(':') {
+        return WORDS.contains(&word);
+    }
+    WORDS.contains(&lower.as_str())
+        && words
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_ascii_digit() || "IVXivx".contains(c))
 }
 
 /// A bullet or number at the start of a paragraph: (ordered, number, text after the marker).
@@ -1126,6 +1165,16 @@ mod tests {
             md.starts_with("# Restrictions on Land Ownership Abroad\n\nThis paragraph opens"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn captions_are_no_headings() {
+        assert!(is_caption("Figure 9.4.1: Challenges in importing"));
+        assert!(is_caption("Table: The number of accredited observers"));
+        assert!(is_caption("TABLE IV Results"));
+        assert!(!is_caption("Tables and figures"));
+        assert!(!is_caption("Map of the region"));
+        assert!(!is_caption("Figure"));
     }
 
     #[test]
