@@ -656,6 +656,23 @@ fn aligned_table(region: &[Line]) -> Option<Table> {
 mod tests {
     use super::*;
 
+    /// Each cell's first paragraph as plain text, row by row.
+    fn texts_of(table: &Table) -> Vec<Vec<String>> {
+        table
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| {
+                        c.first()
+                            .map(|p| markdown::plain_text(p))
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     fn rule(x0: f64, y0: f64, x1: f64, y1: f64) -> Rule {
         Rule { x0, y0, x1, y1 }
     }
@@ -742,22 +759,8 @@ mod tests {
             glyphs.extend(text(s, x, y));
         }
         let (found, _) = ruled(&rules, glyphs);
-        let t = &found[0].table;
-        let texts: Vec<Vec<String>> = t
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| {
-                        c.first()
-                            .map(|p| markdown::plain_text(p))
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
-            .collect();
         assert_eq!(
-            texts,
+            texts_of(&found[0].table),
             [
                 ["No", "Name", "Count"],
                 ["1", "First", "17,266"],
@@ -815,22 +818,8 @@ mod tests {
         ));
         let (found, rest) = aligned(lines(&glyphs));
         assert!(rest.is_empty());
-        let rows: Vec<Vec<String>> = found[0]
-            .table
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| {
-                        c.first()
-                            .map(|p| markdown::plain_text(p))
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
-            .collect();
         assert_eq!(
-            rows,
+            texts_of(&found[0].table),
             [
                 ["Reader", "Handles", "Speed"],
                 ["pdf", "ruled and aligned", "fast"],

@@ -1069,6 +1069,16 @@ mod tests {
             .collect()
     }
 
+    /// One page of these characters through the layout, as Markdown.
+    fn render_page(glyphs: Vec<Glyph>, page_markers: bool) -> String {
+        let page = Page {
+            number: 1,
+            glyphs,
+            ..Page::default()
+        };
+        markdown::render(&layout(&[page], page_markers, &[]))
+    }
+
     #[test]
     fn wrapped_lines_join_and_hyphens_rejoin() {
         let mut g = glyphs("A heading", 10.0, 20.0, 20.0);
@@ -1092,12 +1102,7 @@ mod tests {
                 10.0,
             ));
         }
-        let page = Page {
-            number: 1,
-            glyphs: g,
-            ..Page::default()
-        };
-        let md = markdown::render(&layout(&[page], true, &[]));
+        let md = render_page(g, true);
         assert!(md.starts_with("<!-- page 1 -->\n\n# A heading\n\nThis is a paragraph that wraps over three lines.\n\nSecond paragraph here.\n"), "{md}");
     }
 
@@ -1123,12 +1128,7 @@ mod tests {
             }));
         }
         g.extend(glyphs("More body text follows here.", 10.0, 110.0, 10.0));
-        let page = Page {
-            number: 1,
-            glyphs: g,
-            ..Page::default()
-        };
-        let md = markdown::render(&layout(&[page], false, &[]));
+        let md = render_page(g, false);
         assert!(md.contains("\n\n# 7 Variants of models\n\n"), "{md}");
     }
 
@@ -1155,12 +1155,7 @@ mod tests {
                 10.0,
             ));
         }
-        let page = Page {
-            number: 1,
-            glyphs: g,
-            ..Page::default()
-        };
-        let md = markdown::render(&layout(&[page], false, &[]));
+        let md = render_page(g, false);
         assert!(
             md.starts_with("# Restrictions on Land Ownership Abroad\n\nThis paragraph opens"),
             "{md}"
