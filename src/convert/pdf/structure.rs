@@ -15,7 +15,10 @@ pub(super) fn load(bytes: &[u8]) -> Result<pdf_extract::Document, ConvertError> 
     match pdf_extract::Document::load_mem(bytes) {
         Ok(doc) => Ok(doc),
         Err(first) => {
-            let repaired = rebuild_xref(bytes)
+            // Damaged files often have wrong stream lengths too: fixed first, so that the
+            // rebuilt table points at where the objects now stand.
+            let lengths = fix_stream_lengths(bytes);
+            let repaired = rebuild_xref(lengths.as_deref().unwrap_or(bytes))
                 .and_then(|fixed| pdf_extract::Document::load_mem(&fixed).ok())
                 .filter(|doc| !doc.get_pages().is_empty());
             match repaired {
@@ -86,6 +89,89 @@ fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(
         format!("trailer\n<< {dict} >>\nstartxref\n{xref_at}\n%%EOF\n").as_bytes(),
     );
+    Some(out)
+}
+
+/// Streams whose direct `/Length` does not end at `endstream` (a file edited by hand or by a
+/// tool that forgot to update it) get the length their data has, up to the next `endstream`;
+/// lopdf drops such an object altogether. Returns None when every length is right.
+fn fix_stream_lengths(bytes: &[u8]) -> Option<Vec<u8>> {
+    use crate::sniff::find;
+    let mut out: Vec<u8> = Vec::new();
+    // Bytes of the input already copied to `out`.
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = find(&bytes[from..], b"stream") {
+        let at = from + found;
+        from = at + 6;
+        if at >= 3 && &bytes[at - 3..at] == b"end" {
+            continue;
+        }
+        let mut data = at + 6;
+        if bytes.get(data) == Some(&b'\r') {
+            data += 1;
+        }
+        if bytes.get(data) != Some(&b'\n') {
+            continue;
+        }
+        data += 1;
+        // The stream's dictionary: `/Length N` since the object's header.
+        let window = &bytes[at.saturating_sub(2048)..at];
+        let header = find_last(window, b"obj").unwrap_or(0);
+        let Some(key) = find_last(&window[header..], b"/Length") else {
+            continue;
+        };
+        let digits_at = at.saturating_sub(2048) + header + key + 7;
+        let mut i = digits_at;
+        while bytes.get(i).is_some_and(|c| *c == b' ') {
+            i += 1;
+        }
+        let start = i;
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let Some(declared) = std::str::from_utf8(&bytes[start..i])
+            .ok()
+            .and_then(|d| d.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        // `/Length 12 0 R`: an indirect length, left to lopdf.
+        let rest = &bytes[i..bytes.len().min(i + 8)];
+        if rest
+            .trim_ascii_start()
+            .first()
+            .is_some_and(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let ends_right = bytes
+            .get(data + declared..)
+            .is_some_and(|after| after.trim_ascii_start().starts_with(b"endstream"));
+        if ends_right {
+            // Past the data: the word may occur inside it.
+            from = data + declared;
+            continue;
+        }
+        let Some(end) = find(&bytes[data..], b"endstream").map(|e| data + e) else {
+            continue;
+        };
+        let mut actual = end;
+        if actual > data && bytes[actual - 1] == b'\n' {
+            actual -= 1;
+        }
+        if actual > data && bytes[actual - 1] == b'\r' {
+            actual -= 1;
+        }
+        out.extend_from_slice(&bytes[copied..start]);
+        out.extend_from_slice((actual - data).to_string().as_bytes());
+        copied = i;
+        from = end + 9;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.extend_from_slice(&bytes[copied..]);
     Some(out)
 }
 
@@ -330,5 +416,24 @@ pub(super) fn outline(doc: &pdf_extract::Document) -> Vec<(usize, String, u32)> 
             .map(|t| (t.level, t.title, t.page as u32))
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_stream_length_is_mended_and_right_ones_are_left_alone() {
+        let data = b"BT /F1 12 Tf (Hello) Tj ET";
+        let file = |length: usize| {
+            let mut f = format!("1 0 obj\n<< /Length {length} >>\nstream\n").into_bytes();
+            f.extend_from_slice(data);
+            f.extend_from_slice(b"\nendstream\nendobj\n2 0 obj\n<< /Length 5 0 R >>\nstream\nxx\nendstream\nendobj\n");
+            f
+        };
+        assert!(fix_stream_lengths(&file(data.len())).is_none());
+        let fixed = fix_stream_lengths(&file(10)).expect("the length is wrong");
+        assert_eq!(fixed, file(data.len()));
     }
 }
