@@ -122,7 +122,6 @@ fn normalise_glyph(text: &str) -> String {
     out
 }
 
-/// Removes running headers and footers: lines among the top or bottom two of a page whose text
 /// Drop caps: a paragraph's first letter set several lines tall at its start, the text
 /// continuing to its right. The letter is moved onto the first of those lines, at their size,
 /// so that it reads as the start of the first word (`T` + `his collection` → `This collection`)
@@ -198,6 +197,7 @@ pub(super) fn drop_caps(glyphs: &mut [Glyph], body: f64) {
     }
 }
 
+/// Removes running headers and footers: lines among the top or bottom two of a page whose text
 /// (digits aside, so page numbers match) stands at the same height on most pages.
 pub(super) fn without_running_heads(pages: Vec<Vec<Line>>) -> Vec<Vec<Line>> {
     if pages.len() < 3 {
