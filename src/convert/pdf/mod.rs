@@ -36,7 +36,7 @@ impl Converter for PdfConverter {
     }
 
     fn version(&self) -> &'static str {
-        "4"
+        "5"
     }
 
     fn uses_ocr(&self) -> bool {
