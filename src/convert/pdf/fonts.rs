@@ -41,6 +41,60 @@ fn standard_width(dict: &Dictionary) -> Option<f64> {
     Some(width)
 }
 
+/// The widths (thousandths of an em) by code of a standard 14 font used without `/Widths`:
+/// each code's character through the font's encoding, in its face's metrics. Empty for other
+/// fonts.
+fn standard_widths(dict: &Dictionary, encoding: &SimpleEncoding) -> HashMap<u32, f64> {
+    use super::standard_widths as metrics;
+    let mut out = HashMap::new();
+    let Ok(name) = dict.get(b"BaseFont").and_then(Object::as_name) else {
+        return out;
+    };
+    let name = String::from_utf8_lossy(name).to_lowercase();
+    let (bold, italic) = (
+        name.contains("bold"),
+        name.contains("italic") || name.contains("oblique"),
+    );
+    let table: Option<&[u16; 191]> = if name.starts_with("courier") {
+        None
+    } else if name.starts_with("helvetica") || name.starts_with("arial") {
+        Some(if bold {
+            &metrics::HELVETICA_BOLD
+        } else {
+            &metrics::HELVETICA
+        })
+    } else if name.starts_with("times") {
+        Some(match (bold, italic) {
+            (true, true) => &metrics::TIMES_BOLD_ITALIC,
+            (true, false) => &metrics::TIMES_BOLD,
+            (false, true) => &metrics::TIMES_ITALIC,
+            (false, false) => &metrics::TIMES_ROMAN,
+        })
+    } else {
+        return out;
+    };
+    for code in 32u8..=255 {
+        let text = match encoding {
+            SimpleEncoding::Lopdf(enc) => enc.bytes_to_string(&[code]).unwrap_or_default(),
+            SimpleEncoding::Table(codes) => codes.get(&code).cloned().unwrap_or_default(),
+            SimpleEncoding::Bytes => char::from(code).to_string(),
+        };
+        let mut chars = text.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            continue;
+        };
+        let width = match table {
+            None => 600,
+            Some(t) => match metrics::index(c) {
+                Some(i) => t[i],
+                None => continue,
+            },
+        };
+        out.insert(u32::from(code), f64::from(width));
+    }
+    out
+}
+
 /// A font's look from its `/BaseFont` name (subset prefix dropped) and `/FontDescriptor`
 /// (`/Flags` FixedPitch 1, Italic 64, ForceBold 262144; `/FontWeight`; `/ItalicAngle`).
 fn font_style(doc: &Document, dict: &Dictionary) -> super::layout::FontStyle {
@@ -85,6 +139,7 @@ fn font_style(doc: &Document, dict: &Dictionary) -> super::layout::FontStyle {
             "typewriter",
             "fixed",
         ]) || flags & 1 != 0,
+        raised: false,
     }
 }
 
@@ -128,9 +183,11 @@ impl<'a> Font<'a> {
             .and_then(|d| d.get(b"MissingWidth").ok())
             .and_then(|w| number(doc, w))
             .unwrap_or(0.0);
-        // The standard 14 fonts may come without widths: an average width of the family keeps
-        // positions along the line roughly right (gaps, table cells, link areas).
+        // The standard 14 fonts may come without widths: their metrics keep positions along
+        // the line right (gaps, table cells, link areas, marks after a word), and the family's
+        // average width stands in for characters outside them.
         let default_width = if widths.is_empty() && default_width == 0.0 {
+            widths = standard_widths(dict, &encoding);
             standard_width(dict).unwrap_or(0.0)
         } else {
             default_width
@@ -402,6 +459,7 @@ fn composite<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
                 bold: own.bold || outer.bold,
                 italic: own.italic || outer.italic,
                 mono: own.mono || outer.mono,
+                raised: false,
             }
         }
         None => font_style(doc, dict),

@@ -808,9 +808,9 @@ mod tests {
         // Td moves in text space, scaled by the text matrix: 20 units down become 40.
         assert_eq!(g[2].y, 660.0);
         // A TJ adjustment of -3000 moves 3 em right: 3 * 10 * 2 = 60 units past the end of
-        // "c", which is 0.556 em wide (Helvetica without /Widths: the family's average width).
+        // "c", which is 0.5 em wide (Helvetica without /Widths: its standard metrics).
         assert!(
-            (g[3].x - g[2].x - 60.0 - 0.556 * 20.0).abs() < 1e-9,
+            (g[3].x - g[2].x - 60.0 - 0.5 * 20.0).abs() < 1e-9,
             "{} {}",
             g[2].x,
             g[3].x

@@ -16,6 +16,7 @@ mod fonts;
 mod interpret;
 mod layout;
 mod scan;
+mod standard_widths;
 mod structure;
 mod tables;
 mod tagged;
@@ -36,7 +37,7 @@ impl Converter for PdfConverter {
     }
 
     fn version(&self) -> &'static str {
-        "5"
+        "6"
     }
 
     fn uses_ocr(&self) -> bool {

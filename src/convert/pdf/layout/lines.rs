@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Glyph, Line, Para, list_marker};
+use super::{FontStyle, Glyph, Line, Para, list_marker};
 
 /// Joins characters into lines, in the order the content stream draws them.
 pub(in crate::convert::pdf) fn lines(glyphs: &[Glyph]) -> Vec<Line> {
@@ -41,12 +41,13 @@ pub(in crate::convert::pdf) fn lines(glyphs: &[Glyph]) -> Vec<Line> {
                     line.text.push(' ');
                 }
                 pending_space = false;
-                if line
-                    .styles
-                    .last()
-                    .is_none_or(|&(_, style)| style != g.style)
-                {
-                    line.styles.push((line.text.len(), g.style));
+                // A smaller character set above the baseline: a footnote mark or an exponent.
+                let style = FontStyle {
+                    raised: g.size <= 0.8 * line.size && line.y - g.y > 0.2 * line.size,
+                    ..g.style
+                };
+                if line.styles.last().is_none_or(|&(_, last)| last != style) {
+                    line.styles.push((line.text.len(), style));
                 }
                 line.text.push_str(&normalise_glyph(&g.text));
                 line.count(g);

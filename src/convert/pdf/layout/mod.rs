@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use super::tables;
 
 mod lines;
+mod notes;
 mod passes;
 
 use crate::markdown::{self, Block, FlatItem, Inline};
@@ -73,6 +74,9 @@ pub(super) struct FontStyle {
     pub(super) bold: bool,
     pub(super) italic: bool,
     pub(super) mono: bool,
+    /// Set by the line builder, not the font: a smaller character above its line's baseline
+    /// (a footnote mark, an exponent).
+    pub(super) raised: bool,
 }
 
 /// The text direction of a text matrix whose first row is `(a, b)`, in quarter turns
@@ -256,6 +260,7 @@ impl Para {
                     strong: style.bold,
                     emph: style.italic,
                     code: style.mono,
+                    superscript: style.raised && !style.mono,
                     ..markdown::Marks::default()
                 };
                 // Spaces at a piece's edges carry no marks: `code` then a space, not `code `.
@@ -409,12 +414,19 @@ pub(super) fn layout(
             rest
         })
         .collect();
+    // Footnotes leave the text flow; their marks become references below.
+    let (page_lines, mut page_notes): (Vec<Vec<Line>>, Vec<Vec<notes::Note>>) = page_lines
+        .into_iter()
+        .map(|lines| notes::footnotes(lines, body))
+        .unzip();
     let doc_left = margins_of(page_lines.iter().flatten()).0;
     let page_paras: Vec<Vec<Para>> = page_lines.iter().map(|l| paragraphs(l)).collect();
     let mut heading_sizes = heading_sizes(&page_paras, body);
     log::trace!("body size {body}, heading sizes {heading_sizes:?}");
     let title_size = document_title(&page_paras, &page_lines, &mut heading_sizes);
     let mut blocks = Vec::new();
+    let mut footnotes: Vec<Block> = Vec::new();
+    let mut note_labels: Vec<String> = Vec::new();
     // Where each page's blocks start.
     let mut page_starts: Vec<usize> = Vec::with_capacity(pages.len());
     for ((((page, paras), page_lines), found), bullets) in pages
@@ -659,8 +671,19 @@ pub(super) fn layout(
             blocks.extend(markdown::build_lists(list));
         }
         blocks.extend(found.map(|t| Block::Table(t.table)));
+        let page_start = *page_starts.last().expect("pushed above");
+        let notes = std::mem::take(&mut page_notes[page_starts.len() - 1]);
+        if !notes.is_empty() {
+            footnotes.extend(notes::link_notes(
+                &mut blocks[page_start..],
+                notes,
+                &mut note_labels,
+            ));
+        }
     }
-    headings_in_a_row_are_a_list(tables_across_pages(blocks, &page_starts))
+    let mut blocks = headings_in_a_row_are_a_list(tables_across_pages(blocks, &page_starts));
+    blocks.extend(footnotes);
+    blocks
 }
 
 /// A document title (the largest size, one centred paragraph, on the first page): it does not
