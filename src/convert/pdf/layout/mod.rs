@@ -517,7 +517,13 @@ pub(super) fn layout(
         let row_runs = row_runs(paras);
         let mut table_rows: Vec<&Line> = Vec::new();
         let mut table_run = None;
+        let terms = definition_terms(paras);
+        let mut definitions: Vec<(Vec<Inline>, Vec<Block>)> = Vec::new();
         for (index, para) in paras.iter().enumerate() {
+            let in_definitions = terms[index] || (index > 0 && terms[index - 1]);
+            if !in_definitions && !definitions.is_empty() {
+                blocks.extend(markdown::definition_list(std::mem::take(&mut definitions)));
+            }
             // A ruled table goes before the first paragraph below its top, in its column.
             let first = &para.lines[0];
             while let Some(t) = found.next_if(|t| {
@@ -542,6 +548,25 @@ pub(super) fn layout(
             table_run = None;
             let text = para.text();
             if text.is_empty() {
+                continue;
+            }
+            if terms[index] {
+                if !list.is_empty() {
+                    blocks.extend(markdown::build_lists(std::mem::take(&mut list)));
+                    list_indents.clear();
+                }
+                let term = linked(&text, &mut anchors);
+                let term = if para.is_bold() {
+                    vec![Inline::Strong(term)]
+                } else {
+                    term
+                };
+                let description = &paras[index + 1];
+                let content = para_inlines(description, &description.text(), &mut anchors);
+                definitions.push((term, vec![Block::Paragraph(content)]));
+                continue;
+            }
+            if in_definitions {
                 continue;
             }
             log::trace!(
@@ -670,6 +695,7 @@ pub(super) fn layout(
         if !list.is_empty() {
             blocks.extend(markdown::build_lists(list));
         }
+        blocks.extend(markdown::definition_list(definitions));
         blocks.extend(found.map(|t| Block::Table(t.table)));
         let page_start = *page_starts.last().expect("pushed above");
         let notes = std::mem::take(&mut page_notes[page_starts.len() - 1]);
@@ -865,6 +891,62 @@ fn same_columns(a: &Line, b: &Line) -> bool {
             .iter()
             .zip(&b.cells)
             .all(|(x, y)| (x.0 - y.0).abs() < 1.5 * a.size.max(b.size))
+}
+
+/// The paragraphs that are terms of a definition list, their description the next paragraph:
+/// a short line (not a sentence, not a list item) over a paragraph whose every line is set in
+/// from it by one to eight ems, in runs of two such pairs or more (a single pair is as likely a
+/// heading over an indented paragraph).
+fn definition_terms(paras: &[Para]) -> Vec<bool> {
+    let pair = |i: usize| {
+        let (Some(term), Some(desc)) = (paras.get(i), paras.get(i + 1)) else {
+            return false;
+        };
+        let (t, d) = (&term.lines[0], &desc.lines[0]);
+        let text = term.text();
+        let indent = d.x0 - t.x0;
+        // Words, not numbers (the labels along a chart's axis).
+        term.lines.len() == 1
+            && text.chars().count() <= 60
+            && text.chars().any(char::is_alphabetic)
+            && desc.text().chars().any(char::is_alphabetic)
+            && !text.trim_end().ends_with(['.', '!', '?', ','])
+            && list_marker(&text).is_none()
+            && list_marker(&desc.text()).is_none()
+            && !term.is_mono()
+            && !desc.is_mono()
+            && !desc.is_bold()
+            && indent >= d.size
+            && indent <= 8.0 * d.size
+            && desc
+                .lines
+                .iter()
+                .all(|l| (l.x0 - d.x0).abs() < 0.5 * l.size)
+            && row_free(term)
+            && row_free(desc)
+    };
+    let mut terms = vec![false; paras.len()];
+    let mut i = 0;
+    while i < paras.len() {
+        let mut j = i;
+        while pair(j) {
+            j += 2;
+        }
+        if j - i >= 4 {
+            for k in (i..j).step_by(2) {
+                terms[k] = true;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    terms
+}
+
+/// Whether no line of a paragraph is a row of table cells.
+fn row_free(para: &Para) -> bool {
+    para.lines.iter().all(|l| l.cells.len() < 2)
 }
 
 /// Emits gathered rows (a run from `row_runs`, two or more) as a table.

@@ -175,7 +175,12 @@ mod tests {
         g.extend(glyphs("1", 105.0, 7.0, 6.0));
         g.extend(glyphs("and a second one", 0.0, 24.0, 10.0));
         g.extend(glyphs("2", 80.0, 21.0, 6.0));
-        g.extend(glyphs("1 The first note, which wraps onto a", 0.0, 200.0, 8.0));
+        g.extend(glyphs(
+            "1 The first note, which wraps onto a",
+            0.0,
+            200.0,
+            8.0,
+        ));
         g.extend(glyphs("second line.", 0.0, 210.0, 8.0));
         g.extend(glyphs("2 The second note.", 0.0, 220.0, 8.0));
         g.extend(glyphs("17", 100.0, 235.0, 8.0));
