@@ -52,19 +52,29 @@ fn leading_mark<'a>(text: &'a str, marks: &[String]) -> Option<(String, &'a str)
 /// lines of the page, all in type smaller than `body`, from the first one that starts with a
 /// mark the lines above it raise. A line of several pieces may hold several notes.
 pub(super) fn footnotes(lines: Vec<Line>, body: f64) -> (Vec<Line>, Vec<Note>) {
-    let marks: Vec<String> = lines.iter().flat_map(raised_marks).collect();
-    if marks.is_empty() {
+    // Each line's raised marks, once: (line index, mark).
+    let raised: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| raised_marks(l).into_iter().map(move |m| (i, m)))
+        .collect();
+    if raised.is_empty() {
         return (lines, Vec::new());
     }
+    let marks: Vec<String> = raised.iter().map(|(_, m)| m.clone()).collect();
     let small = |l: &Line| l.size <= 0.92 * body;
     let first_small = lines.iter().rposition(|l| !small(l)).map_or(0, |i| i + 1);
+    // The lowest baseline above each line: notes stand under all of the page's text.
+    let mut lowest_above = Vec::with_capacity(lines.len());
+    let mut lowest = f64::MIN;
+    for line in &lines {
+        lowest_above.push(lowest);
+        lowest = lowest.max(line.y);
+    }
     let Some(start) = (first_small..lines.len()).find(|&i| {
-        let above = &lines[..i];
         leading_mark(&lines[i].text, &marks)
-            .is_some_and(|(m, _)| above.iter().any(|l| raised_marks(l).contains(&m)))
-            && above
-                .iter()
-                .all(|l| l.y <= lines[i].y + 0.5 * lines[i].size)
+            .is_some_and(|(m, _)| raised.iter().any(|(j, r)| *j < i && *r == m))
+            && lowest_above[i] <= lines[i].y + 0.5 * lines[i].size
     }) else {
         return (lines, Vec::new());
     };

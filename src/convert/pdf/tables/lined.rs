@@ -322,9 +322,11 @@ fn table_at(
         .first()
         .map_or(s.at, |(r, _)| r.y - r.size)
         .min(s.at);
+    // A bottom rule close under the last line is the table's too.
+    let reach = bottom_y + 1.5 * largest_size(&body);
     let bottom = across
         .iter()
-        .filter(|c| same_extent(c, &s) && c.at > bottom_y && c.at < bottom_y + 1.5 * s_size(&body))
+        .filter(|c| same_extent(c, &s) && c.at > bottom_y && c.at < reach)
         .map(|c| c.at)
         .fold(bottom_y, f64::max);
     Some((
@@ -339,7 +341,8 @@ fn table_at(
     ))
 }
 
-fn s_size(body: &[Taken]) -> f64 {
+/// The largest type size among the body's lines.
+fn largest_size(body: &[Taken]) -> f64 {
     body.iter().map(|(r, _)| r.size).fold(0.0, f64::max)
 }
 
