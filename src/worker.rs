@@ -409,9 +409,7 @@ impl Pool {
 impl Drop for Pool {
     fn drop(&mut self) {
         if let Ok(mut idle) = self.idle.lock() {
-            for worker in idle.drain(..) {
-                worker.retire();
-            }
+            retire_all(idle.drain(..).collect());
         }
     }
 }
@@ -456,20 +454,36 @@ impl Worker {
     }
 
     /// Closes its input: it exits after its current document (it has none here).
-    fn retire(mut self) {
-        drop(self.stdin);
-        let deadline = Instant::now() + Duration::from_secs(2);
+    fn retire(self) {
+        retire_all(vec![self]);
+    }
+}
+
+/// Closes every worker's input at once, then reaps each: a worker exits as soon as its input
+/// closes, and its output closing (the reader thread ending) says it has, so nothing polls. One
+/// that is still there after two seconds is killed.
+fn retire_all(workers: Vec<Worker>) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let closing: Vec<(Child, Receiver<io::Result<Vec<u8>>>)> = workers
+        .into_iter()
+        .map(|worker| {
+            drop(worker.stdin);
+            (worker.child, worker.responses)
+        })
+        .collect();
+    for (mut child, responses) in closing {
+        let left = deadline.saturating_duration_since(Instant::now());
         loop {
-            match self.child.try_wait() {
-                Ok(Some(_)) | Err(_) => return,
-                Ok(None) if Instant::now() > deadline => {
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
-                    return;
+            match responses.recv_timeout(left) {
+                Ok(_) => continue, // a stray frame: keep draining until the output closes
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = child.kill();
+                    break;
                 }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             }
         }
+        let _ = child.wait();
     }
 }
 

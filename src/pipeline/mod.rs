@@ -469,7 +469,8 @@ impl WorkContext<'_> {
                         self.recorder_failed.store(true, Ordering::SeqCst);
                         break;
                     }
-                    std::thread::sleep(PROCESSING_AFTER / 4);
+                    // Woken early when the conversions end, so the run does not wait out a tick.
+                    std::thread::park_timeout(PROCESSING_AFTER / 4);
                 }
             });
             let mut lookup = store::KnownLookup::new(reader);
@@ -483,6 +484,7 @@ impl WorkContext<'_> {
             // Dropping the receiver stops the walk.
             drop(rx);
             converting.store(false, Ordering::SeqCst);
+            ticker.thread().unpark();
             let _ = ticker.join();
             let discovery = walker
                 .join()
