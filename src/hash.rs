@@ -35,35 +35,7 @@ impl ContentHash {
         keep_whole: impl Fn(&[u8]) -> bool,
     ) -> io::Result<(ContentHash, Vec<u8>, bool)> {
         let mut file = File::open(path)?;
-        let mut hasher = blake3::Hasher::new();
-        let mut buf = vec![0u8; 256 * 1024];
-        let mut kept = Vec::with_capacity(head);
-        let mut whole: Option<bool> = None;
-        loop {
-            let n = match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            let chunk = &buf[..n];
-            if whole.is_none() {
-                let take = chunk.len().min(head.saturating_sub(kept.len()));
-                kept.extend_from_slice(&chunk[..take]);
-                if kept.len() >= head || take < chunk.len() {
-                    let keep = keep_whole(&kept);
-                    whole = Some(keep);
-                    if keep {
-                        kept.extend_from_slice(&chunk[take..]);
-                    }
-                }
-            } else if whole == Some(true) {
-                kept.extend_from_slice(chunk);
-            }
-            hasher.update(chunk);
-        }
-        let whole = whole.unwrap_or_else(|| keep_whole(&kept)) || kept.len() < head;
-        Ok((ContentHash(hasher.finalize()), kept, whole))
+        READ_BUFFER.with_borrow_mut(|buf| hash_keeping(&mut file, buf, head, keep_whole))
     }
 
     pub fn to_hex(&self) -> String {
@@ -73,6 +45,49 @@ impl ContentHash {
     pub fn from_hex(hex: &str) -> Option<ContentHash> {
         blake3::Hash::from_hex(hex).ok().map(ContentHash)
     }
+}
+
+thread_local! {
+    /// Each thread's read buffer for hashing: allocating (and zeroing) 256 KiB for every file
+    /// cost more than hashing a small file does.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 256 * 1024]);
+}
+
+/// The streaming loop of [`ContentHash::of_file_keeping`], reading through `buf`.
+fn hash_keeping(
+    file: &mut File,
+    buf: &mut [u8],
+    head: usize,
+    keep_whole: impl Fn(&[u8]) -> bool,
+) -> io::Result<(ContentHash, Vec<u8>, bool)> {
+    let mut hasher = blake3::Hasher::new();
+    let mut kept = Vec::with_capacity(head);
+    let mut whole: Option<bool> = None;
+    loop {
+        let n = match file.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let chunk = &buf[..n];
+        if whole.is_none() {
+            let take = chunk.len().min(head.saturating_sub(kept.len()));
+            kept.extend_from_slice(&chunk[..take]);
+            if kept.len() >= head || take < chunk.len() {
+                let keep = keep_whole(&kept);
+                whole = Some(keep);
+                if keep {
+                    kept.extend_from_slice(&chunk[take..]);
+                }
+            }
+        } else if whole == Some(true) {
+            kept.extend_from_slice(chunk);
+        }
+        hasher.update(chunk);
+    }
+    let whole = whole.unwrap_or_else(|| keep_whole(&kept)) || kept.len() < head;
+    Ok((ContentHash(hasher.finalize()), kept, whole))
 }
 
 impl std::fmt::Display for ContentHash {
