@@ -19,9 +19,8 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -215,7 +214,7 @@ impl std::fmt::Debug for Pool {
 struct Worker {
     child: Child,
     stdin: ChildStdin,
-    responses: Receiver<io::Result<Vec<u8>>>,
+    responses: Responses,
     out_of_memory: Arc<AtomicBool>,
     /// Forwards the worker's stderr; ends when the worker is gone.
     stderr_thread: Option<std::thread::JoinHandle<()>>,
@@ -273,15 +272,9 @@ impl Pool {
             }
             other => other,
         };
-        let answer = match timeout {
-            Some(limit) => worker.responses.recv_timeout(limit),
-            None => worker
-                .responses
-                .recv()
-                .map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        match answer {
-            Ok(Ok(body)) => match serde_json::from_slice::<Response>(&body) {
+        let deadline = timeout.map(|limit| started + limit);
+        match worker.responses.next(deadline) {
+            Wait::Frame(body) => match serde_json::from_slice::<Response>(&body) {
                 Ok(response) => {
                     // The attachments follow, one frame each, within the same time budget.
                     let wanted = match &response.result {
@@ -290,13 +283,10 @@ impl Pool {
                     };
                     let mut files = Vec::with_capacity(wanted);
                     for _ in 0..wanted {
-                        let left = timeout
-                            .map(|t| t.saturating_sub(started.elapsed()))
-                            .unwrap_or(Duration::from_secs(3600));
-                        match worker.responses.recv_timeout(left) {
-                            Ok(Ok(bytes)) => files.push(bytes),
-                            Ok(Err(e)) => return failed(worker.died(&e.to_string())),
-                            Err(_) => {
+                        match worker.responses.next(deadline) {
+                            Wait::Frame(bytes) => files.push(bytes),
+                            Wait::Failed(e) => return failed(worker.died(&e.to_string())),
+                            Wait::Closed | Wait::Timeout => {
                                 return failed(
                                     worker.died("it stopped in the middle of an answer"),
                                 );
@@ -309,8 +299,8 @@ impl Pool {
                 }
                 Err(e) => failed(worker.died(&format!("it answered garbage: {e}"))),
             },
-            Ok(Err(e)) => failed(worker.died(&e.to_string())),
-            Err(RecvTimeoutError::Timeout) => {
+            Wait::Failed(e) => failed(worker.died(&e.to_string())),
+            Wait::Timeout => {
                 worker.kill();
                 failed(ConvertError::Timeout(format!(
                     "the conversion took longer than {} (--timeout); its worker was stopped",
@@ -319,7 +309,7 @@ impl Pool {
                     ))
                 )))
             }
-            Err(RecvTimeoutError::Disconnected) => failed(worker.died("")),
+            Wait::Closed => failed(worker.died("")),
         }
     }
 
@@ -355,27 +345,9 @@ impl Pool {
             .spawn()
             .with_context(|| format!("cannot run {}", self.exe.display()))?;
         let stdin = child.stdin.take().context("no stdin pipe")?;
-        let mut stdout = child.stdout.take().context("no stdout pipe")?;
+        let stdout = child.stdout.take().context("no stdout pipe")?;
         let stderr = child.stderr.take().context("no stderr pipe")?;
-        let (tx, responses) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("docproc-worker-reader".into())
-            .spawn(move || {
-                loop {
-                    match read_frame(&mut stdout, usize::MAX >> 1) {
-                        Ok(Some(body)) => {
-                            if tx.send(Ok(body)).is_err() {
-                                break;
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            break;
-                        }
-                    }
-                }
-            })?;
+        let responses = Responses::new(stdout);
         let out_of_memory = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&out_of_memory);
         let stderr_thread = std::thread::Builder::new()
@@ -460,24 +432,23 @@ impl Worker {
 }
 
 /// Closes every worker's input at once, then reaps each: a worker exits as soon as its input
-/// closes, and its output closing (the reader thread ending) says it has, so nothing polls. One
-/// that is still there after two seconds is killed.
+/// closes, and its output closing says it has, so nothing polls a timer. One that is still there
+/// after two seconds is killed.
 fn retire_all(workers: Vec<Worker>) {
     let deadline = Instant::now() + Duration::from_secs(2);
-    let closing: Vec<(Child, Receiver<io::Result<Vec<u8>>>)> = workers
+    let closing: Vec<(Child, Responses)> = workers
         .into_iter()
         .map(|worker| {
             drop(worker.stdin);
             (worker.child, worker.responses)
         })
         .collect();
-    for (mut child, responses) in closing {
-        let left = deadline.saturating_duration_since(Instant::now());
+    for (mut child, mut responses) in closing {
         loop {
-            match responses.recv_timeout(left) {
-                Ok(_) => continue, // a stray frame: keep draining until the output closes
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
+            match responses.next(Some(deadline)) {
+                Wait::Frame(_) => continue, // a stray frame: keep draining until the output closes
+                Wait::Closed | Wait::Failed(_) => break,
+                Wait::Timeout => {
                     let _ = child.kill();
                     break;
                 }
@@ -485,6 +456,135 @@ fn retire_all(workers: Vec<Worker>) {
         }
         let _ = child.wait();
     }
+}
+
+/// What waiting for a worker's next frame gave.
+enum Wait {
+    Frame(Vec<u8>),
+    /// Its output closed between frames: it exited (or died).
+    Closed,
+    Timeout,
+    /// A broken frame, or its output closed in the middle of one.
+    Failed(io::Error),
+}
+
+/// A worker's output, read by the thread that waits for the answer: `poll` with the deadline,
+/// then whatever the pipe holds, until a whole frame is there. No reader thread sits between the
+/// worker and the conversion thread, so an answer costs one wake-up, not two.
+struct Responses {
+    stdout: ChildStdout,
+    /// Bytes read, `..filled` of it; grown (never shrunk) as frames need.
+    buffer: Vec<u8>,
+    filled: usize,
+}
+
+/// What a read asks the pipe for at least, and at most grows the buffer by at once (a garbage
+/// length in a header must not allocate gigabytes before the bytes are there).
+const READ_CHUNK: usize = 64 * 1024;
+const MAX_GROWTH: usize = 16 << 20;
+
+impl Responses {
+    fn new(stdout: ChildStdout) -> Responses {
+        Responses {
+            stdout,
+            buffer: vec![0; READ_CHUNK],
+            filled: 0,
+        }
+    }
+
+    fn next(&mut self, deadline: Option<Instant>) -> Wait {
+        loop {
+            match self.take_frame() {
+                Ok(Some(frame)) => return Wait::Frame(frame),
+                Ok(None) => {}
+                Err(e) => return Wait::Failed(e),
+            }
+            match self.fill(deadline) {
+                Ok(true) => {}
+                Ok(false) if self.filled == 0 => return Wait::Closed,
+                Ok(false) => {
+                    return Wait::Failed(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "its output ended in the middle of an answer",
+                    ));
+                }
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => return Wait::Timeout,
+                Err(e) => return Wait::Failed(e),
+            }
+        }
+    }
+
+    /// Takes the first frame out of the buffer when all of it is there.
+    fn take_frame(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let held = &self.buffer[..self.filled];
+        if held.len() >= 4 && &held[..4] != MAGIC {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the worker wrote something that is not a frame to its output",
+            ));
+        }
+        let Some(len) = frame_len(held) else {
+            return Ok(None);
+        };
+        let end = 8 + len;
+        if held.len() < end {
+            return Ok(None);
+        }
+        let body = held[8..end].to_vec();
+        self.buffer.copy_within(end..self.filled, 0);
+        self.filled -= end;
+        // One large answer does not keep its buffer for the worker's lifetime.
+        if self.buffer.len() > 16 * READ_CHUNK && self.filled <= READ_CHUNK {
+            self.buffer.truncate(READ_CHUNK);
+            self.buffer.shrink_to_fit();
+        }
+        Ok(Some(body))
+    }
+
+    /// Waits until the pipe is readable (or the deadline passes: `TimedOut`), then reads what
+    /// it holds; false at the end of the stream.
+    fn fill(&mut self, deadline: Option<Instant>) -> io::Result<bool> {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        loop {
+            let timeout = deadline.map(|d| {
+                let left = d.saturating_duration_since(Instant::now());
+                Timespec {
+                    tv_sec: left.as_secs() as _,
+                    tv_nsec: left.subsec_nanos() as _,
+                }
+            });
+            let mut fds = [PollFd::new(&self.stdout, PollFlags::IN)];
+            match poll(&mut fds, timeout.as_ref()) {
+                Ok(0) => return Err(io::ErrorKind::TimedOut.into()),
+                Ok(_) => break,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        // Room for the frame the header announces (in steps), or for another chunk.
+        let wanted = frame_len(&self.buffer[..self.filled]).map_or(0, |len| 8 + len);
+        let room = wanted.max(self.filled + READ_CHUNK);
+        if room > self.buffer.len() {
+            let grown = room.min(self.buffer.len() + MAX_GROWTH);
+            self.buffer.resize(grown, 0);
+        }
+        loop {
+            match self.stdout.read(&mut self.buffer[self.filled..]) {
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(n > 0);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// The body length a buffered frame header announces, once the header is there.
+fn frame_len(held: &[u8]) -> Option<usize> {
+    let header = held.get(..8)?;
+    Some(u32::from_le_bytes(header[4..].try_into().expect("4 bytes")) as usize)
 }
 
 fn failed(error: ConvertError) -> Produced {
