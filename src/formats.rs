@@ -794,7 +794,9 @@ pub enum Identified {
 }
 
 /// Decides what to do with content claimed to be `claimed`. The policy, the same for every
-/// format: a password-protected OOXML package is `encrypted`; content the claimed format can read
+/// format: a password-protected OOXML package is left to the converter when a zip format claims
+/// it (it opens those with Excel's built-in password) and is `encrypted` otherwise; content the
+/// claimed format can read
 /// is converted as it; else content that is strongly another enabled format is converted as that
 /// (`rerouted`); else a damaged container is `corrupt` and anything else `type_mismatch`, with a
 /// message naming what the content is.
@@ -806,6 +808,11 @@ pub fn identify(
     if let Some(ole) = probe.ole()
         && ole.has("EncryptedPackage")
     {
+        if claimed.container == Container::Zip {
+            // An encrypted OOXML package: the converter opens it if Excel's built-in password
+            // does (`convert::offcrypto`), and checks the package inside against the claim.
+            return Identified::Claimed;
+        }
         return Identified::Refused(ConvertError::Encrypted(
             "the document is password-protected; save an unprotected copy to convert it".into(),
         ));
@@ -1149,12 +1156,23 @@ mod tests {
     }
 
     #[test]
-    fn ole2_docx_is_named_and_encrypted_packages_refused() {
+    fn ole2_docx_is_named_and_encrypted_packages_left_to_zip_formats() {
         let mut doc = crate::sniff::OLE2_MAGIC.to_vec();
         doc.extend_from_slice(&[0; 100]);
         let probe = Probe::of_bytes(&doc);
         match identify(&DOCX, &probe, &all_enabled) {
             Identified::Refused(e) => assert!(e.to_string().contains("not a DOCX"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        // The converter of a zip format opens it (or says it is encrypted); a legacy format
+        // cannot hold one.
+        let probe = Probe::of_bytes(include_bytes!("../fixtures/docs/protected.xlsx"));
+        assert!(matches!(
+            identify(&XLSX, &probe, &all_enabled),
+            Identified::Claimed
+        ));
+        match identify(&DOC, &probe, &all_enabled) {
+            Identified::Refused(e) => assert_eq!(e.code(), "encrypted", "{e}"),
             other => panic!("{other:?}"),
         }
     }

@@ -320,3 +320,82 @@ fn config_show_lists_every_format_option_with_its_source() {
         (true.into(), "default".to_string())
     );
 }
+
+#[test]
+fn documents_encrypted_with_the_built_in_password_convert_like_their_plain_copies() {
+    let t = Tree::new();
+    for name in [
+        "protected.xlsx",
+        "budget.xlsx",
+        "protected.docx",
+        "report.docx",
+    ] {
+        t.copy_fixture(&format!("docs/{name}"), &format!("in/{name}"));
+    }
+    // Another password stays locked; a copy whose encrypted bytes are damaged opens to a
+    // damaged package, and a cut copy is still a locked document.
+    t.copy_fixture("broken/encrypted.docx", "in/locked.docx");
+    let mut protected =
+        std::fs::read(crate::support::fixtures().join("docs/protected.xlsx")).unwrap();
+    t.write("in/cut.xlsx", &protected[..protected.len() / 2]);
+    let at = protected.len() - 1024;
+    protected[at..at + 64].fill(0xA5);
+    t.write("in/scrambled.xlsx", &protected);
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        t.read("out/protected.xlsx.md"),
+        t.read("out/budget.xlsx.md")
+    );
+    assert_eq!(
+        t.read("out/protected.docx.md"),
+        t.read("out/report.docx.md")
+    );
+    let conn = t.db("out/.docproc/docproc.db");
+    let rows = statuses(&conn);
+    assert_eq!(rows["protected.xlsx"], ("completed".into(), None));
+    assert_eq!(rows["protected.docx"], ("completed".into(), None));
+    assert_eq!(rows["locked.docx"].1.as_deref(), Some("encrypted"));
+    assert_eq!(rows["cut.xlsx"].1.as_deref(), Some("encrypted"));
+    assert_eq!(rows["scrambled.xlsx"].1.as_deref(), Some("corrupt"));
+    let meta = |file: &str, key: &str| -> Option<String> {
+        conn.query_row(
+            "SELECT value FROM metadata JOIN documents ON id = document_id
+             WHERE file_path LIKE ?1 AND key = ?2",
+            [format!("%/{file}"), key.to_string()],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    assert_eq!(
+        meta("protected.xlsx", "encryption").as_deref(),
+        Some("agile, built-in password")
+    );
+    assert_eq!(
+        meta("protected.docx", "encryption").as_deref(),
+        Some("standard, built-in password")
+    );
+    assert_eq!(meta("budget.xlsx", "encryption"), None);
+    assert_eq!(
+        meta("protected.xlsx", "sheet_count"),
+        meta("budget.xlsx", "sheet_count")
+    );
+    let message = |file: &str| -> String {
+        conn.query_row(
+            "SELECT error_message FROM documents WHERE file_path LIKE ?1",
+            [format!("%/{file}")],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert!(
+        message("cut.xlsx").contains("compound file is damaged"),
+        "{}",
+        message("cut.xlsx")
+    );
+    assert!(
+        message("scrambled.xlsx").starts_with("damaged zip container"),
+        "{}",
+        message("scrambled.xlsx")
+    );
+}

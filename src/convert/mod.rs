@@ -38,6 +38,7 @@ pub(crate) mod math;
 pub(crate) mod media;
 pub(crate) mod numfmt;
 pub(crate) mod odf;
+pub(crate) mod offcrypto;
 pub(crate) mod opc;
 pub(crate) mod paragraphs;
 pub(crate) mod rtf_text;
@@ -281,11 +282,20 @@ pub fn convert(
     options: &ConvertOptions,
     name_for_faults: &str,
 ) -> Result<Converted, ConvertError> {
-    formats::check(spec, bytes, &options.limits)?;
     let _scope = crate::panic_hook::converter_scope();
     let result = catch_unwind(AssertUnwindSafe(|| {
+        let decrypted = open_encrypted(spec, bytes, options)?;
+        let bytes = decrypted.as_ref().map_or(bytes, |d| &d.package[..]);
+        formats::check(spec, bytes, &options.limits)?;
         fault::inject(name_for_faults);
-        spec.converter.convert(bytes, options)
+        let mut converted = spec.converter.convert(bytes, options)?;
+        if let Some(d) = decrypted {
+            converted.metadata.insert(
+                offcrypto::METADATA_KEY.into(),
+                format!("{}, built-in password", d.scheme),
+            );
+        }
+        Ok(converted)
     }));
     let mut converted = match result {
         Ok(result) => result?,
@@ -307,6 +317,20 @@ pub fn convert(
         .metadata
         .insert("word_count".into(), words.count().to_string());
     Ok(converted)
+}
+
+/// An OOXML package encrypted into a compound file, opened with Excel's built-in password
+/// (`offcrypto.rs`); None when the bytes are not encrypted. Any other password is `encrypted`.
+fn open_encrypted(
+    spec: &FormatSpec,
+    bytes: &[u8],
+    options: &ConvertOptions,
+) -> Result<Option<offcrypto::Decrypted>, ConvertError> {
+    if spec.container != crate::sniff::Container::Zip || !offcrypto::is_encrypted_package(bytes) {
+        return Ok(None);
+    }
+    let limit = options.limits.max_unzipped_size;
+    offcrypto::decrypt(bytes, offcrypto::DEFAULT_PASSWORD, limit).map(Some)
 }
 
 /// YAML front matter from a document's properties (`--front-matter`): title, author, subject,
