@@ -399,3 +399,32 @@ fn documents_encrypted_with_the_built_in_password_convert_like_their_plain_copie
         message("scrambled.xlsx")
     );
 }
+
+#[test]
+fn legacy_workbooks_show_numbers_as_formatted_and_hide_what_excel_hides() {
+    let t = Tree::new();
+    t.copy_fixture("docs/budget.xlsx", "in/budget.xlsx");
+    // LibreOffice's Excel 97-2003 copy of budget.xlsx: the same formats, hidden row and column.
+    t.copy_fixture("docs/budget.xls", "in/budget.xls");
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 0, "{report}");
+    let xls = t.read("out/budget.xls.md");
+    assert_eq!(xls, t.read("out/budget.xlsx.md"));
+    for shown in [
+        "| 1,234.50 | 12.5%",
+        "€ 980.00",
+        "1.23E+04",
+        "| 1 1/2 ",
+        "3.3 kg",
+    ] {
+        assert!(xls.contains(shown), "{shown:?} in:\n{xls}");
+    }
+    assert!(!xls.contains("Secret row") && !xls.contains("hidden column"));
+    let (report, code) = t.convert_json(&["in", "-o", "all", "--set", "xls.hidden=true"]);
+    assert_eq!(code, 0, "{report}");
+    let all = t.read("all/budget.xls.md");
+    assert!(
+        all.contains("Secret row") && all.contains("hidden column"),
+        "{all}"
+    );
+}

@@ -2,13 +2,17 @@
 //! Excel binary workbooks (.xlsb), read with calamine into the shared sheet model.
 //!
 //! calamine is the one maintained reader of both binary formats; its panics (it has had many on
-//! damaged files) are caught like every converter's. It gives typed values, not formatted text:
-//! numbers are written in General form (up to 15 significant digits, no `.0`), dates and times
-//! (which it recognises from their formats) in ISO 8601, durations as `[h]:mm:ss`, booleans as
-//! TRUE/FALSE, errors as Excel shows them. Hidden sheets are left out unless `hidden = true`;
-//! hidden rows and columns are not known to calamine and are included. XLSB cells are streamed
-//! into the sparse sheet model; an XLS sheet's cells come from calamine's own range, which the
-//! BIFF format bounds to 65,536 x 256.
+//! damaged files) are caught like every converter's. It gives typed values, not formatted text.
+//! For XLS, `biff.rs` reads what calamine keeps to itself, each number cell's format and the
+//! hidden rows and columns, so numbers are written as the workbook displays them (the shared
+//! `numfmt.rs`, as for XLSX) and hidden rows and columns are left out like XLSX's. Without that
+//! (XLSB, BIFF5), numbers are in General form (up to 15 significant digits, no `.0`), dates and
+//! times (which calamine recognises from their formats) in ISO 8601, durations as `[h]:mm:ss`.
+//! Booleans are TRUE/FALSE, errors as Excel shows them. Hidden sheets are left out unless
+//! `hidden = true`. XLSB cells are streamed into the sparse sheet model; an XLS sheet's cells
+//! come from calamine's own range, which the BIFF format bounds to 65,536 x 256.
+
+mod biff;
 
 use std::io::Cursor;
 
@@ -29,10 +33,12 @@ impl Converter for XlsConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: number formats applied, hidden rows and columns left out (biff.rs).
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
+        let biff = workbook_stream(bytes).and_then(|s| biff::Workbook::read(&s));
         let mut book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::XlsError::Password => encrypted(),
             other => ConvertError::Corrupt(format!("damaged XLS workbook: {other}")),
@@ -42,17 +48,30 @@ impl Converter for XlsConverter {
         } else {
             DateSystem::From1900
         };
+        let metas = book.sheets_metadata().to_vec();
+        // The side reader's sheets are BOUNDSHEET8 records in order, as calamine's are.
+        let biff = biff.filter(|b| b.sheets.len() == metas.len());
         let mut sheets = Vec::new();
-        for meta in book.sheets_metadata().to_vec() {
-            let mut sheet = new_sheet(&meta);
+        for (i, meta) in metas.iter().enumerate() {
+            let mut sheet = new_sheet(meta);
             if sheet.kind == SheetKind::Worksheet {
                 let range = book
                     .worksheet_range(&meta.name)
                     .map_err(|e| ConvertError::Corrupt(format!("damaged XLS workbook: {e}")))?;
+                let info = biff.as_ref().map(|b| (b, &b.sheets[i]));
+                if let Some((_, info)) = info {
+                    sheet.hidden_rows = info.hidden_rows.clone();
+                    sheet.hidden_cols = info.hidden_cols.clone();
+                }
                 let (row0, col0) = range.start().unwrap_or((0, 0));
                 for (r, c, value) in range.used_cells() {
-                    let (text, kind) = display(value.clone(), dates);
-                    if !sheet.push(row0 + r as u32, col0 + c as u32, text, kind) {
+                    let (row, col) = (row0 + r as u32, col0 + c as u32);
+                    let code = info.and_then(|(b, s)| b.code(*s.cells.get(&(row, col))?));
+                    let (text, kind) = match (number_of(value), code) {
+                        (Some(number), Some(code)) => numfmt::format(number, code, dates),
+                        _ => display(value.clone(), dates),
+                    };
+                    if !sheet.push(row, col, text, kind) {
                         break;
                     }
                 }
@@ -180,6 +199,30 @@ fn finish(
         metadata,
         warning: None,
         attachments: Vec::new(),
+    }
+}
+
+/// The `Workbook` stream of an XLS compound file, for the side reader.
+fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let mut out = Vec::new();
+    // BIFF bounds a workbook stream far below this; a damaged size must not become memory.
+    file.open_stream("Workbook")
+        .ok()?
+        .take(1 << 30)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+/// The number a cell holds (dates and durations are numbers with a format).
+fn number_of(value: &Data) -> Option<f64> {
+    match value {
+        Data::Int(i) => Some(*i as f64),
+        Data::Float(f) => Some(*f),
+        Data::DateTime(dt) => Some(dt.as_f64()),
+        _ => None,
     }
 }
 
