@@ -428,3 +428,24 @@ fn legacy_workbooks_show_numbers_as_formatted_and_hide_what_excel_hides() {
         "{all}"
     );
 }
+
+#[test]
+fn sheet_headers_and_footers_are_recorded_as_printed() {
+    let t = Tree::new();
+    t.copy_fixture("docs/budget.xlsx", "in/budget.xlsx");
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 0, "{report}");
+    let conn = t.db("out/.docproc/docproc.db");
+    let meta = |key: &str| -> String {
+        conn.query_row("SELECT value FROM metadata WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    assert_eq!(
+        meta("header_text"),
+        "Budget & plans  Page &[Page] of &[Pages]"
+    );
+    assert_eq!(meta("footer_text"), "Confidential: Budget");
+    assert!(!t.read("out/budget.xlsx.md").contains("Confidential"));
+}

@@ -333,6 +333,21 @@ fn open_encrypted(
     offcrypto::decrypt(bytes, offcrypto::DEFAULT_PASSWORD, limit).map(Some)
 }
 
+/// Records running text (page headers or footers) under `key`: each distinct text once, joined
+/// with ` | `, at most 1,000 characters. Nothing when there is none.
+pub(crate) fn add_running_text(metadata: &mut Metadata, key: &str, texts: &[String]) {
+    let mut distinct: Vec<&str> = Vec::new();
+    for text in texts.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if !distinct.contains(&text) {
+            distinct.push(text);
+        }
+    }
+    if !distinct.is_empty() {
+        let joined: String = distinct.join(" | ").chars().take(1000).collect();
+        metadata.insert(key.into(), joined);
+    }
+}
+
 /// YAML front matter from a document's properties (`--front-matter`): title, author, subject,
 /// keywords, description, language, created, modified; None when it has none of them.
 pub(crate) fn front_matter(metadata: &Metadata) -> Option<crate::markdown::Block> {

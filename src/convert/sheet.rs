@@ -62,6 +62,9 @@ pub struct Sheet {
     pub unread_rows: u64,
     /// What the sheet's drawing holds (pictures, text boxes, charts), written after its table.
     pub drawing: Vec<Block>,
+    /// The text of its print headers and footers (recorded in the metadata, like DOCX's).
+    pub headers: Vec<String>,
+    pub footers: Vec<String>,
 }
 
 impl Sheet {
@@ -76,6 +79,8 @@ impl Sheet {
             truncated_cells: false,
             unread_rows: 0,
             drawing: Vec::new(),
+            headers: Vec::new(),
+            footers: Vec::new(),
         }
     }
 
@@ -101,6 +106,72 @@ impl Sheet {
             .iter()
             .any(|&(from, to)| from <= col && col <= to)
     }
+}
+
+/// Records the sheets' print headers and footers as `header_text` and `footer_text`.
+pub fn add_headers_and_footers(metadata: &mut super::Metadata, sheets: &[Sheet]) {
+    let headers: Vec<String> = sheets.iter().flat_map(|s| s.headers.clone()).collect();
+    let footers: Vec<String> = sheets.iter().flat_map(|s| s.footers.clone()).collect();
+    super::add_running_text(metadata, "header_text", &headers);
+    super::add_running_text(metadata, "footer_text", &footers);
+}
+
+/// The text a SpreadsheetML header or footer prints (ECMA-376 18.3.1.46): its left, centre and
+/// right sections (`&L`, `&C`, `&R`) joined by two spaces; `&A` is the sheet's name, `&&` an
+/// ampersand; fields that change per page or print are named as Excel's header editor shows
+/// them (`&[Page]`, `&[Pages]`, `&[Date]`, `&[Time]`, `&[File]`, `&[Path]`); pictures (`&G`)
+/// and formatting codes (`&B`, `&I`, `&"Font,Style"`, `&12` sizes, ...) print nothing.
+pub fn header_footer_text(code: &str, sheet_name: &str) -> String {
+    let mut sections: Vec<String> = vec![String::new()];
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '&' {
+            sections.last_mut().expect("one section").push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('&') => sections.last_mut().expect("one section").push('&'),
+            Some('L' | 'C' | 'R') => sections.push(String::new()),
+            Some('A') => sections
+                .last_mut()
+                .expect("one section")
+                .push_str(sheet_name),
+            Some(field @ ('P' | 'N' | 'D' | 'T' | 'F' | 'Z')) => {
+                let name = match field {
+                    'P' => "Page",
+                    'N' => "Pages",
+                    'D' => "Date",
+                    'T' => "Time",
+                    'F' => "File",
+                    _ => "Path",
+                };
+                let section = sections.last_mut().expect("one section");
+                section.push_str("&[");
+                section.push_str(name);
+                section.push(']');
+            }
+            Some('"') => {
+                // A font name and style, up to the closing quote.
+                for c in chars.by_ref() {
+                    if c == '"' {
+                        break;
+                    }
+                }
+            }
+            Some(d) if d.is_ascii_digit() => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    let parts: Vec<&str> = sections
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    parts.join("  ")
 }
 
 /// How sheets are written.
@@ -339,6 +410,19 @@ pub fn kind_of_text(text: &str) -> Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_and_footer_codes_print_their_text() {
+        let text = |code| header_footer_text(code, "Budget");
+        assert_eq!(
+            text("&L&\"Arial,Bold\"&14Corporate &&Co&CConfidential&RPage &P of &N"),
+            "Corporate &Co  Confidential  Page &[Page] of &[Pages]"
+        );
+        assert_eq!(text("&C&A, &D&R&G"), "Budget, &[Date]");
+        assert_eq!(text("Plain text"), "Plain text");
+        assert_eq!(text("&B&I"), "");
+        assert_eq!(text("&"), "");
+    }
 
     fn layout() -> Layout {
         Layout {

@@ -32,7 +32,8 @@ impl Converter for XlsxConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: print headers and footers in the metadata.
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -117,6 +118,7 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
     }
     let mut metadata: Metadata = opc::read_properties(&mut pkg);
     metadata.remove("page_count");
+    sheet::add_headers_and_footers(&mut metadata, &sheets);
     metadata.insert("sheet_count".into(), entries.len().to_string());
     if hidden > 0 {
         metadata.insert("hidden_sheets".into(), hidden.to_string());
@@ -419,7 +421,10 @@ fn parse_worksheet(
                         }
                     }
                 }
-                b"sheetData" => break,
+                b"sheetData" => {
+                    read_header_footer(&mut reader, part, &mut depth, sheet)?;
+                    break;
+                }
                 _ => {}
             },
             Event::Eof => break,
@@ -433,6 +438,58 @@ fn parse_worksheet(
                     } else {
                         state.inline.push_str(&text);
                     }
+                }
+            }
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+/// The rest of a worksheet after its cells: the print headers and footers of `headerFooter`
+/// (odd, even and first pages), as the text they print.
+fn read_header_footer(
+    reader: &mut quick_xml::Reader<impl BufRead>,
+    part: &str,
+    depth: &mut xml::Depth,
+    sheet: &mut Sheet,
+) -> Result<(), ConvertError> {
+    let mut buf = Vec::new();
+    // Inside a header (true) or footer (false) element, with its text so far.
+    let mut current: Option<(bool, String)> = None;
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| corrupt(part, reader.buffer_position(), e))?;
+        depth.see(&event).map_err(|e| e.for_part("XLSX", part))?;
+        match &event {
+            Event::Start(e) => {
+                let qname = e.name();
+                let name = local_bytes(qname.as_ref());
+                if name.ends_with(b"Header") || name.ends_with(b"Footer") {
+                    current = Some((name.ends_with(b"Header"), String::new()));
+                }
+            }
+            Event::End(e) => {
+                let qname = e.name();
+                let name = local_bytes(qname.as_ref());
+                if (name.ends_with(b"Header") || name.ends_with(b"Footer"))
+                    && let Some((header, code)) = current.take()
+                {
+                    let text = sheet::header_footer_text(&code, &sheet.name);
+                    if header {
+                        sheet.headers.push(text);
+                    } else {
+                        sheet.footers.push(text);
+                    }
+                }
+            }
+            Event::Eof => break,
+            other => {
+                if let Some((_, code)) = current.as_mut()
+                    && let Some(text) = text_of(other)
+                {
+                    code.push_str(&text);
                 }
             }
         }

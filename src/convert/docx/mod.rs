@@ -142,16 +142,10 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         let mut texts = Vec::new();
         for part in rels.all_of(kind) {
             if let Ok(Some(root)) = shared.pkg.read_xml(&part) {
-                let text = paragraph_texts(&root);
-                if !text.is_empty() && !texts.contains(&text) {
-                    texts.push(text);
-                }
+                texts.push(paragraph_texts(&root));
             }
         }
-        if !texts.is_empty() {
-            let joined: String = texts.join(" | ").chars().take(1000).collect();
-            metadata.insert(key.into(), joined);
-        }
+        super::add_running_text(&mut metadata, key, &texts);
     }
     let headings = blocks
         .iter()
