@@ -31,9 +31,11 @@ pub const METADATA_KEY: &str = "encryption";
 
 /// Whether `bytes` are an encrypted OOXML package (an OLE2 file with an `EncryptedPackage`).
 pub fn is_encrypted_package(bytes: &[u8]) -> bool {
-    crate::sniff::Probe::of_bytes(bytes)
-        .ole()
-        .is_some_and(|ole| ole.has("EncryptedPackage") && ole.has("EncryptionInfo"))
+    // The magic first: a zip package (the usual case) is not probed a second time.
+    bytes.starts_with(&crate::sniff::OLE2_MAGIC)
+        && crate::sniff::Probe::of_bytes(bytes)
+            .ole()
+            .is_some_and(|ole| ole.has("EncryptedPackage") && ole.has("EncryptionInfo"))
 }
 
 /// An opened package.
