@@ -78,11 +78,8 @@ impl Converter for XlsConverter {
             }
             sheets.push(sheet);
         }
-        let mut metadata = Metadata::new();
-        if let Ok(props) = book.workbook_properties() {
-            add_properties(&mut metadata, &props);
-        }
-        Ok(finish(sheets, metadata, dates, options))
+        let props = book.workbook_properties().ok();
+        Ok(finish(sheets, props.as_ref(), dates, options))
     }
 }
 
@@ -132,11 +129,8 @@ impl Converter for XlsbConverter {
             }
             sheets.push(sheet);
         }
-        let mut metadata = Metadata::new();
-        if let Ok(props) = book.workbook_properties() {
-            add_properties(&mut metadata, &props);
-        }
-        Ok(finish(sheets, metadata, dates, options))
+        let props = book.workbook_properties().ok();
+        Ok(finish(sheets, props.as_ref(), dates, options))
     }
 }
 
@@ -178,10 +172,14 @@ fn add_properties(metadata: &mut Metadata, props: &calamine::WorkbookProperties)
 
 fn finish(
     sheets: Vec<Sheet>,
-    mut metadata: Metadata,
+    props: Option<&calamine::WorkbookProperties>,
     dates: DateSystem,
     options: &ConvertOptions,
 ) -> Converted {
+    let mut metadata = Metadata::new();
+    if let Some(props) = props {
+        add_properties(&mut metadata, props);
+    }
     metadata.insert("sheet_count".into(), sheets.len().to_string());
     let hidden = sheets.iter().filter(|s| s.hidden).count();
     if hidden > 0 {
