@@ -218,6 +218,8 @@ fn damaged_copies_of_real_documents_each_end_with_a_final_status() {
         "report.doc",
         "equations.docx",
         "equations.odt",
+        "protected.xlsx",
+        "protected.docx",
     ];
     let mut seed: u64 = 0x5eed;
     let mut next = || {
