@@ -81,6 +81,24 @@ impl<'a> Document<'a> {
     }
 }
 
+/// The text of a header or footer paragraph, its per-page and per-print fields by name.
+fn running_text_of(e: &Element, out: &mut String) {
+    for child in &e.children {
+        match child {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(field) => match field.name.as_str() {
+                "page-number" => out.push_str("&[Page]"),
+                "page-count" => out.push_str("&[Pages]"),
+                "sheet-name" => out.push_str("&[Tab]"),
+                "date" => out.push_str("&[Date]"),
+                "time" => out.push_str("&[Time]"),
+                "file-name" => out.push_str("&[File]"),
+                _ => running_text_of(field, out),
+            },
+        }
+    }
+}
+
 /// Title, author, dates and statistics from `meta.xml` (`office:meta`).
 pub fn read_meta(doc: &mut Document<'_>) -> Metadata {
     let mut metadata = Metadata::new();
@@ -132,6 +150,9 @@ pub struct Styles {
     pub collapsed: Vec<String>,
     /// Paragraph styles: what each says of itself, for [`Styles::kind`].
     paragraphs: HashMap<String, ParagraphStyle>,
+    /// The text of the master pages' headers and footers, one entry per header or footer.
+    pub headers: Vec<String>,
+    pub footers: Vec<String>,
 }
 
 /// What a paragraph style says of itself (its parent says the rest).
@@ -308,7 +329,44 @@ impl Styles {
             }
             styles.marks.insert(name.clone(), marks);
         }
+        for root in roots {
+            styles.read_running_text(root);
+        }
         styles
+    }
+
+    /// The headers and footers of `office:master-styles` (`style:header`, `style:footer` and
+    /// their `-left` and `-first` variants, unless `style:display="false"`): the text of their
+    /// paragraphs, regions included, joined by two spaces; fields that change per page or print
+    /// named as for XLSX (`&[Page]`), the others as the document saved them.
+    fn read_running_text(&mut self, root: &Element) {
+        let Some(masters) = root.child("master-styles") else {
+            return;
+        };
+        for page in masters.children_named("master-page") {
+            for part in page.elements() {
+                let list = match part.name.as_str() {
+                    "header" | "header-left" | "header-first" => &mut self.headers,
+                    "footer" | "footer-left" | "footer-first" => &mut self.footers,
+                    _ => continue,
+                };
+                if part.attr("display") == Some("false") {
+                    continue;
+                }
+                let mut paragraphs = Vec::new();
+                part.find_all("p", &mut paragraphs);
+                let texts: Vec<String> = paragraphs
+                    .iter()
+                    .map(|p| {
+                        let mut text = String::new();
+                        running_text_of(p, &mut text);
+                        text.trim().to_string()
+                    })
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                list.push(texts.join("  "));
+            }
+        }
     }
 
     fn marks(&self, name: Option<&str>) -> Marks {
@@ -853,4 +911,29 @@ pub fn alt_text(frame: &Element) -> String {
         .or_else(|| frame.child("desc"))
         .map(|t| t.text().trim().to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn master_page_headers_and_footers_are_read_unless_hidden() {
+        let root = xml::parse(
+            br#"<office:document-styles xmlns:office="o" xmlns:style="s" xmlns:text="t"><office:master-styles>
+            <style:master-page style:name="Standard">
+              <style:header><style:region-left><text:p>Annual <text:span>report</text:span></text:p></style:region-left>
+                <style:region-right><text:p>Page <text:page-number>1</text:page-number></text:p></style:region-right></style:header>
+              <style:footer style:display="false"><text:p>Not shown</text:p></style:footer>
+              <style:footer-first><text:p>Confidential</text:p></style:footer-first>
+            </style:master-page></office:master-styles></office:document-styles>"#,
+        )
+        .unwrap();
+        let styles = Styles::read(&[&root]);
+        assert_eq!(
+            styles.headers,
+            vec!["Annual report  Page &[Page]".to_string()]
+        );
+        assert_eq!(styles.footers, vec!["Confidential".to_string()]);
+    }
 }

@@ -31,8 +31,8 @@ impl Converter for OdtConverter {
     }
 
     fn version(&self) -> &'static str {
-        // 2: a list header is unnumbered.
-        "2"
+        // 2: a list header is unnumbered. 3: headers and footers in the metadata.
+        "3"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -64,6 +64,8 @@ impl Converter for OdtConverter {
                 .map(|slug| format!("#{slug}"))
         });
         let mut metadata = odf::read_meta(&mut writer.doc);
+        super::add_running_text(&mut metadata, "header_text", &styles.headers);
+        super::add_running_text(&mut metadata, "footer_text", &styles.footers);
         metadata.insert("image_count".into(), writer.media.count.to_string());
         metadata.insert("note_count".into(), note_count.to_string());
         if options.front_matter
