@@ -78,6 +78,13 @@ impl FormatSpec {
         serde_json::Value::Object(map).to_string()
     }
 
+    /// Whether content claimed to be this format may be an OOXML package encrypted into a
+    /// compound file: zip formats only. Their converter opens it when Excel's built-in password
+    /// does (`convert::offcrypto`); any other format with such content is `encrypted`.
+    pub fn may_be_encrypted_package(&self) -> bool {
+        self.container == Container::Zip
+    }
+
     pub fn option(&self, key: &str) -> Option<&'static OptionSpec> {
         self.options.iter().copied().find(|o| o.key == key)
     }
@@ -808,14 +815,11 @@ pub fn identify(
     if let Some(ole) = probe.ole()
         && ole.has("EncryptedPackage")
     {
-        if claimed.container == Container::Zip {
-            // An encrypted OOXML package: the converter opens it if Excel's built-in password
-            // does (`convert::offcrypto`), and checks the package inside against the claim.
+        // The converter opens it if it can, and checks the package inside against the claim.
+        if claimed.may_be_encrypted_package() {
             return Identified::Claimed;
         }
-        return Identified::Refused(ConvertError::Encrypted(
-            "the document is password-protected; save an unprotected copy to convert it".into(),
-        ));
+        return Identified::Refused(convert::offcrypto::locked());
     }
     if let Some(damage) = probe.damage()
         && probe.container == claimed.container

@@ -326,7 +326,7 @@ fn open_encrypted(
     bytes: &[u8],
     options: &ConvertOptions,
 ) -> Result<Option<offcrypto::Decrypted>, ConvertError> {
-    if spec.container != crate::sniff::Container::Zip || !offcrypto::is_encrypted_package(bytes) {
+    if !spec.may_be_encrypted_package() || !offcrypto::is_encrypted_package(bytes) {
         return Ok(None);
     }
     let limit = options.limits.max_unzipped_size;

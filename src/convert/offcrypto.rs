@@ -38,6 +38,13 @@ pub fn is_encrypted_package(bytes: &[u8]) -> bool {
             .is_some_and(|ole| ole.has("EncryptedPackage") && ole.has("EncryptionInfo"))
 }
 
+/// A document whose password docproc does not have.
+pub fn locked() -> ConvertError {
+    ConvertError::Encrypted(
+        "the document is password-protected; save an unprotected copy to convert it".into(),
+    )
+}
+
 /// An opened package.
 #[derive(Debug)]
 pub struct Decrypted {
@@ -94,9 +101,7 @@ pub fn decrypt(bytes: &[u8], password: &str, max_len: u64) -> Result<Decrypted, 
         }
     };
     let Some(unlocked) = unlocked else {
-        return Err(ConvertError::Encrypted(
-            "the document is password-protected; save an unprotected copy to convert it".into(),
-        ));
+        return Err(locked());
     };
     Ok(Decrypted {
         package: decrypt_package(&package, &unlocked)?,

@@ -464,16 +464,17 @@ fn read_header_footer(
         depth.see(&event).map_err(|e| e.for_part("XLSX", part))?;
         match &event {
             Event::Start(e) => {
-                let qname = e.name();
-                let name = local_bytes(qname.as_ref());
-                if name.ends_with(b"Header") || name.ends_with(b"Footer") {
-                    current = Some((name.ends_with(b"Header"), String::new()));
+                if let Some(header) = header_or_footer(local_bytes(e.name().as_ref())) {
+                    current = Some((header, String::new()));
                 }
             }
             Event::End(e) => {
                 let qname = e.name();
                 let name = local_bytes(qname.as_ref());
-                if (name.ends_with(b"Header") || name.ends_with(b"Footer"))
+                if name == b"headerFooter" {
+                    break; // what follows (breaks, drawings, extensions) prints no text
+                }
+                if header_or_footer(name).is_some()
                     && let Some((header, code)) = current.take()
                 {
                     let text = sheet::header_footer_text(&code, &sheet.name);
@@ -496,6 +497,15 @@ fn read_header_footer(
         buf.clear();
     }
     Ok(())
+}
+
+/// Whether a `headerFooter` child is a header (true) or a footer (false).
+fn header_or_footer(name: &[u8]) -> Option<bool> {
+    match name {
+        b"oddHeader" | b"evenHeader" | b"firstHeader" => Some(true),
+        b"oddFooter" | b"evenFooter" | b"firstFooter" => Some(false),
+        _ => None,
+    }
 }
 
 /// An attribute by local name.
