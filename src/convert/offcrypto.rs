@@ -196,11 +196,27 @@ impl Hash {
     /// The password hash both schemes start from: H(salt + password), then `spins` rounds of
     /// H(round number + previous).
     fn iterate(self, salt: &[u8], password: &[u8], spins: u32) -> Vec<u8> {
-        let mut h = self.digest(&[salt, password]);
-        for i in 0..spins {
-            h = self.digest(&[&i.to_le_bytes(), &h]);
+        // The rounds reuse one output buffer: with 100,000 of them, an allocation per round
+        // cost as much as the hashing.
+        fn run<D: Digest>(salt: &[u8], password: &[u8], spins: u32) -> Vec<u8> {
+            let mut h = D::new()
+                .chain_update(salt)
+                .chain_update(password)
+                .finalize();
+            for i in 0..spins {
+                let mut d = D::new();
+                d.update(i.to_le_bytes());
+                d.update(&h);
+                d.finalize_into(&mut h);
+            }
+            h.to_vec()
         }
-        h
+        match self {
+            Hash::Sha1 => run::<sha1::Sha1>(salt, password, spins),
+            Hash::Sha256 => run::<sha2::Sha256>(salt, password, spins),
+            Hash::Sha384 => run::<sha2::Sha384>(salt, password, spins),
+            Hash::Sha512 => run::<sha2::Sha512>(salt, password, spins),
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use rusqlite::{Connection, Transaction, params};
 use super::{CacheEntry, DocumentRow, now_rfc3339};
 use crate::convert::Metadata;
 
-const BATCH_SIZE: usize = 500;
+const BATCH_SIZE: usize = 4096;
 const BATCH_WINDOW: Duration = Duration::from_millis(250);
 
 /// A change to record.
@@ -59,6 +59,11 @@ impl Recorder {
         // The writer's pages stay in memory across batches (16 MiB rather than SQLite's 2):
         // each document touches a page of every index, and reading them back costs more.
         let _ = conn.pragma_update(None, "cache_size", -16384);
+        // Checkpoint the write-ahead log every 32 MiB rather than SQLite's 4: a batch of new
+        // documents touches pages all over the id and cache-key indexes, more than the default
+        // threshold, so every commit was copied back into the database at once; a larger
+        // threshold copies a page rewritten by several batches once.
+        let _ = conn.pragma_update(None, "wal_autocheckpoint", 8192);
         // Bounded: when documents are planned faster than they are recorded (a rerun refreshing
         // every row), the pipeline waits instead of queueing a million records in memory.
         let (tx, rx) = mpsc::sync_channel(4 * BATCH_SIZE);
