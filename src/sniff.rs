@@ -1,7 +1,7 @@
 //! What a file's bytes say it is: the container class from its first bytes, and, for the two
 //! containers that hold many formats (zip and OLE2 compound files), a look at their directory.
 //!
-//! This module only reads; it never decides. The format registry (`formats.rs`) asks each format
+//! This module only reads; it never decides. The format registry (`formats/`) asks each format
 //! whether a [`Probe`] is its content. A probe is made twice for a document: while planning, from
 //! the file (the first 8 KiB the hash already read, plus the zip or OLE2 directory), and again in
 //! the converter process, from the bytes it converts. Everything here is bounded: no recursion,

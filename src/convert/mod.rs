@@ -56,7 +56,7 @@ use crate::formats::{self, FormatSpec};
 pub type Metadata = BTreeMap<String, String>;
 
 /// The options that change the Markdown a converter writes, resolved for one format. Each format
-/// declares the ones it reads in the registry (`formats.rs`), and only those enter its cache
+/// declares the ones it reads in the registry (`formats/entries.rs`), and only those enter its cache
 /// key (`FormatSpec::fingerprint`), so changing one converts that format's documents again.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct ConvertOptions {
