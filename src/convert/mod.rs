@@ -1,7 +1,7 @@
 //! Converters: one [`Converter`] per format, one file per converter.
 //!
 //! A converter turns the bytes of one document into Markdown (through the shared writer in
-//! `markdown.rs`) plus metadata. It never touches the file system or the database; that is the
+//! `markdown/`) plus metadata. It never touches the file system or the database; that is the
 //! pipeline's job. [`convert`] is the single entry point the pipeline calls: it checks the content
 //! against the claimed type, runs the converter with panics caught, and adds the metadata every
 //! format shares. Errors carry a stable code (`ConvertError::code`) that is recorded in the

@@ -1,5 +1,5 @@
 //! OpenDocument text (.odt, .ott, flat .fodt): DOCX's conventions, read from `content.xml`,
-//! `styles.xml` and `meta.xml` through the shared ODF model (`odf.rs`).
+//! `styles.xml` and `meta.xml` through the shared ODF model (`odf/`).
 //!
 //! Every container is walked: sections, list items, table cells, text boxes, notes. Headings are
 //! `text:h` with its outline level, or paragraphs whose style (through its parents) is a heading
