@@ -16,8 +16,10 @@ use rusqlite::{Connection, Transaction, params};
 use super::{CacheEntry, DocumentRow, now_rfc3339};
 use crate::convert::Metadata;
 
-const BATCH_SIZE: usize = 4096;
+const BATCH_SIZE: usize = 1024;
 const BATCH_WINDOW: Duration = Duration::from_millis(250);
+/// Records waiting for the recorder at most (a few MiB).
+const QUEUE: usize = 2048;
 
 /// A change to record.
 #[derive(Debug)]
@@ -66,7 +68,7 @@ impl Recorder {
         let _ = conn.pragma_update(None, "wal_autocheckpoint", 8192);
         // Bounded: when documents are planned faster than they are recorded (a rerun refreshing
         // every row), the pipeline waits instead of queueing a million records in memory.
-        let (tx, rx) = mpsc::sync_channel(4 * BATCH_SIZE);
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
         let handle = std::thread::Builder::new()
             .name("docproc-recorder".into())
             .spawn(move || record(conn, rx, barrier))
