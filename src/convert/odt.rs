@@ -475,23 +475,10 @@ fn code_text(inlines: &[Inline]) -> String {
     out.trim_end().to_string()
 }
 
-/// An ODF length (`2.5cm`, `1in`, `12pt`, `30mm`, `96px`) in pixels at 96 per inch.
+/// An ODF length in pixels at 96 per inch; a bare number is pixels.
 fn length_px(length: &str) -> Option<u32> {
-    let length = length.trim();
-    let split = length
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(length.len());
-    let (number, unit) = length.split_at(split);
-    let value: f64 = number.trim().parse().ok()?;
-    let inches = match unit {
-        "cm" => value / 2.54,
-        "mm" => value / 25.4,
-        "in" => value,
-        "pt" => value / 72.0,
-        "pc" => value / 6.0,
-        "px" | "" => value / 96.0,
-        _ => return None,
-    };
+    let inches = odf::length_inches(length)
+        .or_else(|| length.trim().parse::<f64>().ok().map(|px| px / 96.0))?;
     let px = (inches * 96.0).round();
     (1.0..=100_000.0).contains(&px).then_some(px as u32)
 }

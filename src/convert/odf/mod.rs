@@ -116,6 +116,26 @@ pub fn read_meta(doc: &mut Document<'_>) -> Metadata {
 
 mod styles;
 
+/// An ODF length (`2.5cm`, `30mm`, `1in`, `12pt`, `1pc`, `96px`) in inches; None without a unit
+/// docproc knows.
+pub fn length_inches(length: &str) -> Option<f64> {
+    let length = length.trim();
+    let split = length
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(length.len());
+    let (number, unit) = length.split_at(split);
+    let value: f64 = number.trim().parse().ok()?;
+    Some(match unit {
+        "cm" => value / 2.54,
+        "mm" => value / 25.4,
+        "in" => value,
+        "pt" => value / 72.0,
+        "pc" => value / 6.0,
+        "px" => value / 96.0,
+        _ => return None,
+    })
+}
+
 use styles::or_marks;
 pub use styles::{ParagraphKind, Styles};
 

@@ -62,25 +62,6 @@ pub enum ParagraphKind {
     Body,
 }
 
-/// An ODF length in centimetres.
-fn length_cm(length: &str) -> Option<f64> {
-    let length = length.trim();
-    let split = length
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(length.len());
-    let (number, unit) = length.split_at(split);
-    let value: f64 = number.trim().parse().ok()?;
-    Some(match unit {
-        "cm" => value,
-        "mm" => value / 10.0,
-        "in" => value * 2.54,
-        "pt" => value * 2.54 / 72.0,
-        "pc" => value * 2.54 / 6.0,
-        "px" => value * 2.54 / 96.0,
-        _ => return None,
-    })
-}
-
 /// An ODF style name as people see it: `_20_` is a space, `_xx_` a hex-escaped character.
 fn display_name(name: &str) -> String {
     let mut out = String::new();
@@ -144,7 +125,9 @@ impl Styles {
                                         margin: style
                                             .child("paragraph-properties")
                                             .and_then(|p| p.attr("margin-left"))
-                                            .and_then(length_cm),
+                                            .and_then(|l| {
+                                                super::length_inches(l).map(|inches| inches * 2.54)
+                                            }),
                                         automatic: container == "automatic-styles",
                                     },
                                 );
