@@ -11,7 +11,9 @@
 //!
 //! Frames on the pipes are `DPW1`, a little-endian u32 length, and that many bytes of JSON. The
 //! worker reads the file itself: document bytes never pass through the parent, whose memory stays
-//! bounded by the Markdown of the documents in flight.
+//! bounded by the Markdown of the documents in flight. The exception is a small document of a
+//! linear converter ([`convert::Converter::linear`]): its hash read it whole, and the conversion
+//! thread converts those bytes itself (a round trip through a worker would cost more).
 //!
 //! A worker ignores SIGINT and SIGTERM (Ctrl-C reaches the whole process group: the parent
 //! decides, and lets documents in flight finish) and exits when its parent is gone.

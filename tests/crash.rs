@@ -13,7 +13,8 @@ fn corpus(t: &Tree, dir: &str, n: usize) {
             format!("Text {i}\n\nwith two paragraphs, the {i}th.\n"),
         );
     }
-    t.write(&format!("{dir}/texts/050-slow.txt"), "slow one\n");
+    // HTML, so that a worker process converts it (small plain text is converted in-thread).
+    t.write(&format!("{dir}/texts/050-slow.html"), "<p>slow one</p>\n");
 }
 
 fn outputs(t: &Tree, dir: &str) -> BTreeMap<String, String> {

@@ -42,7 +42,8 @@ fn convert_with_fault(t: &Tree, fault: &str, args: &[&str]) -> (Value, i32) {
 #[test]
 fn a_document_that_hangs_times_out_and_the_batch_goes_on() {
     let t = Tree::new();
-    t.write("in/hang.txt", "never finishes\n");
+    // HTML: small plain text is converted in docproc's own thread, not in a worker.
+    t.write("in/hang.html", "<p>never finishes</p>\n");
     for i in 0..6 {
         t.write(&format!("in/{i}.txt"), format!("document {i}\n"));
     }
@@ -50,7 +51,7 @@ fn a_document_that_hangs_times_out_and_the_batch_goes_on() {
         convert_with_fault(&t, "sleep=600:hang", &["--timeout", "1", "--jobs", "2"]);
     assert_eq!(code, 1, "{report}");
     assert_eq!(counts(&report), (6, 0, 1, 0));
-    assert_eq!(codes(&report)["hang.txt"], "timeout");
+    assert_eq!(codes(&report)["hang.html"], "timeout");
     let message = report["failures"][0]["message"].as_str().unwrap();
     assert!(message.contains("--timeout"), "{message}");
     // A timeout is remembered like other deterministic failures; --retry-failed tries again.
@@ -63,11 +64,11 @@ fn a_document_that_hangs_times_out_and_the_batch_goes_on() {
 #[test]
 fn unbounded_memory_fails_with_out_of_memory_not_the_machine() {
     let t = Tree::new();
-    t.write("in/hog.txt", "wants all the memory\n");
+    t.write("in/hog.html", "<p>wants all the memory</p>\n");
     t.write("in/fine.txt", "fine\n");
     let (report, code) = convert_with_fault(&t, "alloc:hog", &["--max-memory", "512M"]);
     assert_eq!(code, 1, "{report}");
-    assert_eq!(codes(&report)["hog.txt"], "out_of_memory");
+    assert_eq!(codes(&report)["hog.html"], "out_of_memory");
     assert!(
         report["failures"][0]["message"]
             .as_str()
@@ -80,7 +81,7 @@ fn unbounded_memory_fails_with_out_of_memory_not_the_machine() {
 #[test]
 fn a_crashing_worker_is_replaced_and_its_document_retried() {
     let t = Tree::new();
-    t.write("in/boom.txt", "aborts its worker\n");
+    t.write("in/boom.html", "<p>aborts its worker</p>\n");
     for i in 0..5 {
         t.write(&format!("in/{i}.txt"), format!("document {i}\n"));
     }
@@ -108,7 +109,7 @@ fn a_crashing_worker_is_replaced_and_its_document_retried() {
         (5, 0, 1, 0),
         "the other documents convert after the crash"
     );
-    assert_eq!(codes(&report)["boom.txt"], "crashed");
+    assert_eq!(codes(&report)["boom.html"], "crashed");
     let log = stderr(&out);
     assert_eq!(
         log.matches("trying again").count(),

@@ -43,6 +43,10 @@ impl Converter for CsvConverter {
         self.name
     }
 
+    fn linear(&self) -> bool {
+        true
+    }
+
     fn version(&self) -> &'static str {
         "1"
     }

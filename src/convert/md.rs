@@ -13,6 +13,10 @@ impl Converter for MarkdownConverter {
         "md"
     }
 
+    fn linear(&self) -> bool {
+        true
+    }
+
     fn version(&self) -> &'static str {
         "1"
     }

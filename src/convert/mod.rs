@@ -267,6 +267,13 @@ pub trait Converter: Sync {
     fn uses_ocr(&self) -> bool {
         false
     }
+    /// Whether its time and memory grow no more than linearly with its input, with nothing that
+    /// recurses on the content's structure (plain text, CSV): a small document of it (at most
+    /// [`crate::sniff::HEAD_LEN`] bytes, read whole by its hash) is converted in docproc's own
+    /// conversion thread, where a worker's pipe round trip would cost more than converting it.
+    fn linear(&self) -> bool {
+        false
+    }
 }
 
 /// The metadata key of a document that needed OCR (`applied` or `needed`): its cache key then
@@ -406,16 +413,23 @@ pub fn convert_file(
     spec: &'static FormatSpec,
     options: &ConvertOptions,
 ) -> Produced {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return Produced {
-                hash: None,
-                result: Err(ConvertError::Io(format!("cannot read the file: {e}"))),
-            };
-        }
-    };
-    let hash = crate::hash::ContentHash::of_bytes(&bytes);
+    match std::fs::read(path) {
+        Ok(bytes) => convert_read(path, &bytes, spec, options),
+        Err(e) => Produced {
+            hash: None,
+            result: Err(ConvertError::Io(format!("cannot read the file: {e}"))),
+        },
+    }
+}
+
+/// Converts the bytes read from `path` (hashed here: what is recorded describes these bytes).
+pub fn convert_read(
+    path: &std::path::Path,
+    bytes: &[u8],
+    spec: &'static FormatSpec,
+    options: &ConvertOptions,
+) -> Produced {
+    let hash = crate::hash::ContentHash::of_bytes(bytes);
     let result = if bytes.is_empty() {
         Err(ConvertError::Io(
             "the file became empty while docproc was running".into(),
@@ -425,7 +439,7 @@ pub fn convert_file(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        convert(spec, &bytes, options, &name)
+        convert(spec, bytes, options, &name)
     };
     Produced {
         hash: Some(hash),

@@ -21,6 +21,10 @@ impl Converter for TxtConverter {
         "txt"
     }
 
+    fn linear(&self) -> bool {
+        true
+    }
+
     fn version(&self) -> &'static str {
         "1"
     }

@@ -728,13 +728,19 @@ impl WorkContext<'_> {
     fn produce(&self, p: &Planned<'_>) -> convert::Produced {
         let mut attempt = 0;
         loop {
-            let produced = match self.pool {
-                Some(pool) => pool.convert(
+            let produced = match (&p.content, self.pool) {
+                (Some(bytes), _) => convert::convert_read(
+                    &p.job.path,
+                    bytes,
+                    p.format,
+                    &self.config.conversion_options(p.format),
+                ),
+                (None, Some(pool)) => pool.convert(
                     &p.job.path,
                     p.format,
                     &self.config.conversion_options(p.format),
                 ),
-                None => convert::convert_file(
+                (None, None) => convert::convert_file(
                     &p.job.path,
                     p.format,
                     &self.config.conversion_options(p.format),
@@ -979,6 +985,7 @@ impl WorkContext<'_> {
             duration_ms: None,
             processed_at: Some(store::now_rfc3339()),
             run_id: self.run_id.to_string(),
+            had_row: p.known.is_some(),
         }
     }
 }

@@ -43,6 +43,9 @@ pub(super) struct Planned<'a> {
     pub(super) key: Option<CacheKey>,
     pub(super) output: PathBuf,
     pub(super) action: Action,
+    /// The whole content, read by the hash, of a small document whose converter is linear:
+    /// converted from these bytes in the conversion thread rather than read again by a worker.
+    pub(super) content: Option<Vec<u8>>,
 }
 
 /// The key of a document in the database: its absolute path.
@@ -70,6 +73,7 @@ pub(super) fn plan<'a>(
         key: None,
         output,
         action: Action::Convert,
+        content: None,
     };
     if interrupt::requested() {
         planned.action = Action::Interrupted;
@@ -126,6 +130,10 @@ pub(super) fn plan<'a>(
     };
     planned.hash = Some(hash);
     planned.hashed_at_ns = Some(hashed_at);
+    let small = head
+        .as_ref()
+        .filter(|(bytes, whole)| *whole && bytes.len() <= sniff::HEAD_LEN)
+        .map(|(bytes, _)| bytes.clone());
     let refused = match identify(config, job, known, head) {
         Ok((format, rerouted)) => {
             planned.format = format;
@@ -175,6 +183,9 @@ pub(super) fn plan<'a>(
         }
     }
     planned.key = Some(key);
+    if matches!(planned.action, Action::Convert) && planned.format.converter.linear() {
+        planned.content = small;
+    }
     if let Some(error) = refused
         && matches!(planned.action, Action::Convert)
     {
@@ -290,6 +301,10 @@ pub(super) fn look_up_batch(
     conn: &rusqlite::Connection,
     batch: &mut [Planned<'_>],
 ) -> Result<()> {
+    // One read transaction for the batch: its pages stay cached from one lookup to the next
+    // (each statement on its own would start afresh after every commit of the recorder).
+    let snapshot = conn.unchecked_transaction()?;
+    let conn: &rusqlite::Connection = &snapshot;
     for p in batch {
         if !matches!(p.action, Action::Convert) {
             continue;

@@ -244,6 +244,9 @@ pub struct DocumentRow {
     pub duration_ms: Option<u64>,
     pub processed_at: Option<String>,
     pub run_id: String,
+    /// Whether the database had a row for this path when the run planned the document: a
+    /// document recorded for the first time has no metadata to replace.
+    pub had_row: bool,
 }
 
 /// A `cache_entries` row: Markdown in the store for one cache key.
@@ -307,6 +310,7 @@ fn known_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KnownDocument> {
         hashed_at_ns: r.get(17)?,
         processed_at: r.get(18)?,
         run_id: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
+        had_row: true,
     };
     let markdown_size = r.get::<_, Option<i64>>(20)?.map(|s| s as u64);
     Ok(KnownDocument { row, markdown_size })

@@ -169,7 +169,8 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 ])
                 .context("cannot record a cache entry")?;
             }
-            tx.prepare_cached(
+            // The row's id may predate this run (ON CONFLICT keeps it).
+            let id = tx.prepare_cached(
                 "INSERT INTO documents (id, file_path, file_type, file_size, content_hash,
                                         processing_status, error_code, error_message, output_path,
                                         cached_markdown_path, converter, converter_version, cache_key,
@@ -199,9 +200,10 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                     updated_at = excluded.updated_at,
                     processed_at = excluded.processed_at,
                     target_path = excluded.target_path,
-                    output_size = excluded.output_size",
+                    output_size = excluded.output_size
+                 RETURNING id",
             )?
-            .execute(params![
+            .query_row(params![
                 row.id,
                 row.file_path,
                 row.file_type,
@@ -225,7 +227,7 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 row.processed_at,
                 row.target_path,
                 row.output_size.map(|s| s as i64),
-            ])
+            ], |r| r.get::<_, String>(0))
             .with_context(|| format!("cannot record document {}", row.file_path))?;
             if let Some(outcome) = attempt {
                 tx.prepare_cached(
@@ -235,7 +237,7 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 )?
                 .execute(params![
                     row.run_id,
-                    row.id,
+                    id,
                     row.file_type,
                     outcome,
                     row.error_code,
@@ -245,12 +247,12 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 .context("cannot record the attempt")?;
             }
             if let Some(metadata) = metadata {
-                // The row's id may predate this run (ON CONFLICT kept it): look it up.
-                let id: String = tx
-                    .prepare_cached("SELECT id FROM documents WHERE file_path = ?1")?
-                    .query_row([&row.file_path], |r| r.get(0))?;
-                tx.prepare_cached("DELETE FROM metadata WHERE document_id = ?1")?
-                    .execute([&id])?;
+                // A row first recorded now has none to replace (one this run inserted earlier,
+                // while the document was processing, has none either).
+                if row.had_row || id != row.id {
+                    tx.prepare_cached("DELETE FROM metadata WHERE document_id = ?1")?
+                        .execute([&id])?;
+                }
                 let mut insert = tx.prepare_cached(
                     "INSERT INTO metadata (document_id, key, value) VALUES (?1, ?2, ?3)",
                 )?;
