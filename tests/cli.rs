@@ -196,7 +196,7 @@ fn an_old_database_is_migrated_in_place() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let unrelated: i64 = conn
         .query_row("SELECT count(*) FROM unrelated", [], |r| r.get(0))
         .unwrap();

@@ -121,7 +121,7 @@ pub fn check(args: &DbArgs) -> Result<crate::ExitStatus> {
         });
     }
     let orphans: i64 = conn.query_row(
-        "SELECT count(*) FROM metadata WHERE document_id NOT IN (SELECT id FROM documents)",
+        "SELECT count(*) FROM document_metadata WHERE document_seq NOT IN (SELECT seq FROM documents)",
         [],
         |r| r.get(0),
     )?;

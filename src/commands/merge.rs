@@ -378,12 +378,12 @@ fn merge_attached(conn: &mut Connection) -> Result<MergeCounts> {
     )?;
     // Their metadata replaces what the target had, under the target's id.
     tx.execute_batch(
-        "DELETE FROM main.metadata WHERE document_id IN
-             (SELECT d.id FROM main.documents d JOIN won w ON w.file_path = d.file_path);
-         INSERT INTO main.metadata (document_id, key, value)
-             SELECT d.id, m.key, m.value
-             FROM shard.metadata m
-             JOIN shard.documents s ON s.id = m.document_id
+        "DELETE FROM main.document_metadata WHERE document_seq IN
+             (SELECT d.seq FROM main.documents d JOIN won w ON w.file_path = d.file_path);
+         INSERT INTO main.document_metadata (document_seq, key, value)
+             SELECT d.seq, m.key, m.value
+             FROM shard.document_metadata m
+             JOIN shard.documents s ON s.seq = m.document_seq
              JOIN won w ON w.file_path = s.file_path
              JOIN main.documents d ON d.file_path = s.file_path;",
     )?;

@@ -140,6 +140,67 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX IF EXISTS documents_content_hash;
     DROP INDEX IF EXISTS cache_entries_content_hash;
     ",
+    // 5: metadata keyed by a document's sequence number instead of its random id. New
+    // documents get increasing numbers, so their metadata is appended to the end of the table
+    // instead of landing on a random page of it (on 100,000 new documents the random inserts
+    // were a third of the run). `seq` is an INTEGER PRIMARY KEY so that VACUUM keeps it;
+    // `metadata` stays, as a view with the same columns, for queries and reports.
+    "
+    CREATE TABLE documents_v5 (
+        seq                  INTEGER PRIMARY KEY,
+        id                   TEXT NOT NULL UNIQUE,
+        file_path            TEXT NOT NULL UNIQUE,
+        file_type            TEXT NOT NULL,
+        file_size            INTEGER NOT NULL,
+        content_hash         TEXT,
+        processing_status    TEXT NOT NULL DEFAULT 'pending'
+                             CHECK (processing_status IN
+                                    ('pending', 'processing', 'completed', 'failed', 'skipped')),
+        error_code           TEXT,
+        error_message        TEXT,
+        output_path          TEXT,
+        cached_markdown_path TEXT,
+        converter            TEXT,
+        converter_version    TEXT,
+        cache_key            TEXT,
+        duration_ms          INTEGER,
+        mtime_ns             INTEGER,
+        ctime_ns             INTEGER,
+        inode                INTEGER,
+        hashed_at_ns         INTEGER,
+        last_run_id          TEXT,
+        created_at           TEXT NOT NULL,
+        updated_at           TEXT NOT NULL,
+        processed_at         TEXT,
+        target_path          TEXT,
+        output_size          INTEGER
+    );
+    INSERT INTO documents_v5 (id, file_path, file_type, file_size, content_hash,
+        processing_status, error_code, error_message, output_path, cached_markdown_path,
+        converter, converter_version, cache_key, duration_ms, mtime_ns, ctime_ns, inode,
+        hashed_at_ns, last_run_id, created_at, updated_at, processed_at, target_path, output_size)
+    SELECT id, file_path, file_type, file_size, content_hash,
+        processing_status, error_code, error_message, output_path, cached_markdown_path,
+        converter, converter_version, cache_key, duration_ms, mtime_ns, ctime_ns, inode,
+        hashed_at_ns, last_run_id, created_at, updated_at, processed_at, target_path, output_size
+    FROM documents ORDER BY rowid;
+    CREATE TABLE document_metadata (
+        document_seq INTEGER NOT NULL REFERENCES documents_v5 (seq) ON DELETE CASCADE,
+        key          TEXT NOT NULL,
+        value        TEXT NOT NULL,
+        PRIMARY KEY (document_seq, key)
+    ) WITHOUT ROWID;
+    INSERT INTO document_metadata (document_seq, key, value)
+        SELECT d.seq, m.key, m.value FROM metadata m JOIN documents_v5 d ON d.id = m.document_id
+        ORDER BY d.seq, m.key;
+    DROP TABLE metadata;
+    DROP TABLE documents;
+    ALTER TABLE documents_v5 RENAME TO documents;
+    CREATE INDEX documents_processing_status ON documents (processing_status);
+    CREATE INDEX documents_processed_at ON documents (processed_at);
+    CREATE VIEW metadata (document_id, key, value) AS
+        SELECT d.id, m.key, m.value FROM document_metadata m JOIN documents d ON d.seq = m.document_seq;
+    ",
 ];
 
 /// The schema version this docproc writes.
@@ -663,6 +724,57 @@ mod tests {
             .query_row("SELECT count(*) FROM attempts", [], |r| r.get(0))
             .unwrap();
         assert_eq!(attempts, 0);
+    }
+
+    #[test]
+    fn version_4_metadata_moves_to_sequence_keys_and_reads_the_same() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             INSERT INTO documents (id, file_path, file_type, file_size, processing_status,
+                                    created_at, updated_at)
+             VALUES ('b-id', '/in/b.txt', 'txt', 1, 'completed', 'then', 'then'),
+                    ('a-id', '/in/a.txt', 'txt', 2, 'failed', 'then', 'then');
+             INSERT INTO metadata (document_id, key, value)
+             VALUES ('a-id', 'title', 'A'), ('b-id', 'title', 'B'), ('b-id', 'words', '3');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(String, String, String)> = conn
+            .prepare("SELECT document_id, key, value FROM metadata ORDER BY document_id, key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected = [
+            ("a-id", "title", "A"),
+            ("b-id", "title", "B"),
+            ("b-id", "words", "3"),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+        assert_eq!(rows, expected);
+        // Sequence numbers follow the old row order; deleting a document deletes its metadata.
+        let seq: i64 = conn
+            .query_row("SELECT seq FROM documents WHERE id = 'b-id'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(seq, 1);
+        conn.execute("DELETE FROM documents WHERE id = 'b-id'", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM document_metadata", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 1);
+        let integrity: String = conn
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .unwrap_or_else(|_| "ok".into());
+        assert_eq!(integrity, "ok");
     }
 
     #[test]

@@ -170,7 +170,7 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 .context("cannot record a cache entry")?;
             }
             // The row's id may predate this run (ON CONFLICT keeps it).
-            let id = tx.prepare_cached(
+            let (seq, id) = tx.prepare_cached(
                 "INSERT INTO documents (id, file_path, file_type, file_size, content_hash,
                                         processing_status, error_code, error_message, output_path,
                                         cached_markdown_path, converter, converter_version, cache_key,
@@ -201,7 +201,7 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                     processed_at = excluded.processed_at,
                     target_path = excluded.target_path,
                     output_size = excluded.output_size
-                 RETURNING id",
+                 RETURNING seq, id",
             )?
             .query_row(params![
                 row.id,
@@ -227,7 +227,7 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 row.processed_at,
                 row.target_path,
                 row.output_size.map(|s| s as i64),
-            ], |r| r.get::<_, String>(0))
+            ], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
             .with_context(|| format!("cannot record document {}", row.file_path))?;
             if let Some(outcome) = attempt {
                 tx.prepare_cached(
@@ -250,14 +250,14 @@ fn apply(tx: &Transaction<'_>, record: Record) -> Result<()> {
                 // A row first recorded now has none to replace (one this run inserted earlier,
                 // while the document was processing, has none either).
                 if row.had_row || id != row.id {
-                    tx.prepare_cached("DELETE FROM metadata WHERE document_id = ?1")?
-                        .execute([&id])?;
+                    tx.prepare_cached("DELETE FROM document_metadata WHERE document_seq = ?1")?
+                        .execute([seq])?;
                 }
                 let mut insert = tx.prepare_cached(
-                    "INSERT INTO metadata (document_id, key, value) VALUES (?1, ?2, ?3)",
+                    "INSERT INTO document_metadata (document_seq, key, value) VALUES (?1, ?2, ?3)",
                 )?;
                 for (key, value) in &metadata {
-                    insert.execute(params![id, key, value])?;
+                    insert.execute(params![seq, key, value])?;
                 }
             }
         }
