@@ -4,7 +4,7 @@
 use crate::support::{Tree, statuses, stderr, stdout};
 
 fn headings(md: &str) -> Vec<&str> {
-    md.lines().filter(|l| l.starts_with("## ")).collect()
+    md.lines().filter(|l| l.starts_with('#')).collect()
 }
 
 #[test]
@@ -17,19 +17,24 @@ fn slides_come_in_presentation_order_not_file_order() {
     assert_eq!(
         headings(&md),
         [
-            "## Quarterly review",
-            "## Groups",
-            "## A table",
-            "## Steps",
-            "## With notes",
-            "## Empty notes",
-            "## A hidden slide",
-            "## A picture",
-            "## Formatting",
-            "## Slide 10",
-            "## Code",
-            "## A chart"
-        ]
+            "# Quarterly review",
+            "# Groups",
+            "# A table",
+            "# Steps",
+            "# With notes",
+            "## Notes",
+            "# Empty notes",
+            "# A hidden slide",
+            "# A picture",
+            "# Formatting",
+            "# Code",
+            "# A chart"
+        ],
+        "a deck without sections: every title is `#`, the untitled slide 10 has none"
+    );
+    assert!(
+        md.contains("<!-- slide 10 -->\n\n---\n\nA slide without a title\n"),
+        "{md}"
     );
     let markers: Vec<&str> = md.lines().filter(|l| l.starts_with("<!-- slide")).collect();
     assert_eq!(markers.len(), 12);
@@ -39,11 +44,30 @@ fn slides_come_in_presentation_order_not_file_order() {
         !md.contains("Click to edit"),
         "master prompts are not slide text"
     );
+    assert_eq!(md.matches("## Notes").count(), 1, "empty notes say nothing");
+}
+
+#[test]
+fn a_deck_with_section_header_slides_nests_its_slides_under_them() {
+    // Written by pandoc from fixtures/sections.md: `#` became "Section Header" slides.
+    let t = Tree::new();
+    t.copy_fixture("docs/sections.pptx", "in/sections.pptx");
+    assert_eq!(t.convert(&["in", "-o", "out"]).status.code(), Some(0));
+    let md = t.read("out/sections.pptx.md");
     assert_eq!(
-        md.matches("### Notes").count(),
-        1,
-        "empty notes say nothing"
+        headings(&md),
+        [
+            "# Field trip",
+            "# Planning",
+            "## Budget",
+            "## Dates",
+            "# Results",
+            "## What we saw",
+            "### Notes"
+        ],
+        "{md}"
     );
+    assert!(md.contains("<!-- slide 7 -->\n\n---\n\nA slide without a title.\n"));
 }
 
 #[test]
@@ -63,12 +87,16 @@ fn slide_options_notes_hidden_slides_markers_and_images() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let md = t.read("out/deck.pptx.md");
-    assert!(!md.contains("### Notes"));
+    assert!(!md.contains("## Notes"));
     assert!(!md.contains("A hidden slide"));
     assert!(!md.contains("<!-- slide"));
     assert!(
-        md.contains("## Slide 10"),
-        "slides keep their numbers: {md}"
+        md.contains("\n# Formatting\n\n- **Bold**"),
+        "titles stay without markers: {md}"
+    );
+    assert!(
+        md.contains("\n---\n\nA slide without a title\n"),
+        "an untitled slide is still set apart: {md}"
     );
     assert!(md.contains("\nA red square\n"), "only the alt text: {md}");
     assert!(!t.path("out/deck.pptx_files").exists());

@@ -43,6 +43,7 @@ pub(crate) mod opc;
 pub(crate) mod paragraphs;
 pub(crate) mod rtf_text;
 pub(crate) mod sheet;
+pub(crate) mod slide;
 pub(crate) mod xml;
 
 use std::collections::BTreeMap;

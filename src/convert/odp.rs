@@ -1,13 +1,13 @@
 //! OpenDocument presentations (.odp, .otp, flat .fodp): the same slide conventions as PPTX.
 //!
-//! Slides are the `draw:page` elements in document order. Each starts with `## Title` from its
-//! title frame (`presentation:class="title"`), `## Slide N` without one, after a `<!-- slide N -->`
-//! comment when page markers are on (`(hidden)` for pages whose style hides them, left out with
+//! Slides are the `draw:page` elements in document order. Each starts with `# Title` from its
+//! title frame (`presentation:class="title"`), a `---` rule without one (`slide.rs`), after a
+//! `<!-- slide N -->` comment when page markers are on (`(hidden)` for pages whose style hides them, left out with
 //! `hidden-slides = false`). Frames, shapes and groups (`draw:g`) are read in document order:
 //! text boxes with their paragraphs and lists, tables (`table:table`, spans from
 //! `table:number-columns-spanned`/`-rows-spanned`), pictures with their `svg:title`/`svg:desc`
 //! (extracted with `--images extract`). Date, footer and page-number frames are left out.
-//! Speaker notes (`presentation:notes`) follow under `### Notes` when they hold text.
+//! Speaker notes (`presentation:notes`) follow under `## Notes` when they hold text.
 
 use super::media::Media;
 use super::odf::{self, Document, Styles};
@@ -24,7 +24,8 @@ impl Converter for OdpConverter {
 
     fn version(&self) -> &'static str {
         // 2: a paragraph style's own look (a bold title style) is not emphasis.
-        "2"
+        // 3: titles are `#` (as in a PPTX deck without sections); untitled pages get a rule.
+        "3"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -52,7 +53,9 @@ impl Converter for OdpConverter {
             if is_hidden && !options.hidden_slides {
                 continue;
             }
-            blocks.extend(deck.slide(page, number, is_hidden));
+            let slide = deck.slide(page, number, is_hidden);
+            let first = blocks.is_empty();
+            blocks.extend(super::slide::blocks(slide, options.page_markers, first));
         }
         let mut metadata = odf::read_meta(&mut deck.doc);
         metadata.insert("slide_count".into(), pages.len().to_string());
@@ -85,49 +88,34 @@ struct Slide {
 }
 
 impl Deck<'_, '_, '_> {
-    fn slide(&mut self, page: &Element, number: usize, hidden: bool) -> Vec<Block> {
+    /// A page's title, content and notes. ODF has no section-header layout, so every title is `#`.
+    fn slide(&mut self, page: &Element, number: usize, hidden: bool) -> super::slide::Slide {
         let mut slide = Slide {
             title: None,
             blocks: Vec::new(),
         };
         self.shapes(page, &mut slide, 0);
-        let mut out = Vec::new();
-        if self.options.page_markers {
-            out.push(Block::Comment(if hidden {
-                format!("slide {number} (hidden)")
-            } else {
-                format!("slide {number}")
-            }));
-        }
-        out.push(Block::Heading {
-            level: 2,
-            content: slide
-                .title
-                .filter(|t| !markdown::plain_text(t).trim().is_empty())
-                .unwrap_or_else(|| vec![Inline::Text(format!("Slide {number}"))]),
-        });
-        out.append(&mut slide.blocks);
+        let mut notes = Slide {
+            title: None,
+            blocks: Vec::new(),
+        };
         if self.options.speaker_notes
-            && let Some(notes) = page.child("notes")
+            && let Some(page_notes) = page.child("notes")
         {
-            let mut text = Slide {
-                title: None,
-                blocks: Vec::new(),
-            };
-            for frame in notes.children_named("frame") {
+            for frame in page_notes.children_named("frame") {
                 if frame.attr("class") == Some("notes") {
-                    self.frame(frame, &mut text);
+                    self.frame(frame, &mut notes);
                 }
             }
-            if !text.blocks.is_empty() {
-                out.push(Block::Heading {
-                    level: 3,
-                    content: vec![Inline::Text("Notes".into())],
-                });
-                out.append(&mut text.blocks);
-            }
         }
-        out
+        super::slide::Slide {
+            number,
+            hidden,
+            title: slide.title,
+            level: 1,
+            content: slide.blocks,
+            notes: notes.blocks,
+        }
     }
 
     fn shapes(&mut self, parent: &Element, slide: &mut Slide, depth: usize) {

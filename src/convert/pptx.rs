@@ -3,8 +3,9 @@
 //!
 //! Slides come in presentation order: the `p:sldIdLst` of the presentation part through its
 //! relationships, never file names (`slide10.xml` sorts before `slide2.xml`). Each slide starts
-//! with `## Title` from its title placeholder (`## Slide N` without one), after a
-//! `<!-- slide N -->` comment when page markers are on; hidden slides are included and marked
+//! with its title placeholder as a heading, after a `<!-- slide N -->` comment when page markers
+//! are on (`slide.rs`: `#` for section-header slides and `##` under them, `#` for every slide of
+//! a deck without sections, a `---` rule for an untitled slide); hidden slides are included and marked
 //! `(hidden)` in that comment unless `hidden-slides = false`. Shapes are read in the order of the
 //! shape tree, which is PowerPoint's own reading order (the order of its Selection and Reading
 //! Order panes): text bodies with their bullets inherited through the layout and master
@@ -12,8 +13,8 @@
 //! when the choice holds nothing), tables (spans as HTML, like DOCX), charts as a table of their
 //! cached values, SmartArt as a nested list of its nodes, pictures with their alt text (extracted
 //! beside the Markdown with `--images extract`). Date, footer and slide-number placeholders are
-//! running text and left out. Speaker notes follow the slide's content under `### Notes`, only
-//! when they hold text.
+//! running text and left out. Speaker notes follow the slide's content under a `Notes` heading
+//! one level below the title, only when they hold text.
 
 use std::collections::HashMap;
 
@@ -32,7 +33,8 @@ impl Converter for PptxConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: title levels from the deck's sections; untitled slides get a rule, not "Slide N".
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
@@ -40,6 +42,8 @@ impl Converter for PptxConverter {
     }
 }
 
+/// The layout type of a section's first slide.
+const SECTION_LAYOUT: &str = "secHead";
 /// Shapes nested deeper than this in groups are not read (real decks stay under ten).
 const MAX_GROUP_DEPTH: usize = 64;
 /// SmartArt points read per diagram.
@@ -65,6 +69,8 @@ struct Master {
 /// A slide layout and the master it belongs to.
 #[derive(Debug, Clone, Default)]
 struct Layout {
+    /// Its `type` (`title`, `secHead`, `obj`, …: ECMA-376 19.7.15 ST_SlideLayoutType).
+    kind: Option<String>,
     master: Master,
     placeholders: Vec<Placeholder>,
 }
@@ -93,6 +99,9 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         layouts: HashMap::new(),
         masters: HashMap::new(),
     };
+    // The deck's outline: with section-header slides, those are `#` and the others `##`.
+    let kinds: Vec<Option<String>> = slides.iter().map(|s| deck.layout_kind(s)).collect();
+    let sectioned = kinds.iter().any(|k| k.as_deref() == Some(SECTION_LAYOUT));
     let mut blocks = Vec::new();
     let mut hidden = 0;
     let mut notes = 0;
@@ -106,9 +115,15 @@ fn convert_package(bytes: &[u8], options: &ConvertOptions) -> Result<Converted, 
         if is_hidden && !options.hidden_slides {
             continue;
         }
-        let (slide_blocks, had_notes) = deck.slide(&slide, part, number, is_hidden);
-        notes += usize::from(had_notes);
-        blocks.extend(slide_blocks);
+        let level = match kinds[n].as_deref() {
+            Some(SECTION_LAYOUT | "title") => 1,
+            _ if sectioned => 2,
+            _ => 1,
+        };
+        let slide = deck.slide(&slide, part, number, is_hidden, level);
+        notes += usize::from(!slide.notes.is_empty());
+        let first = blocks.is_empty();
+        blocks.extend(super::slide::blocks(slide, options.page_markers, first));
     }
     let mut metadata = opc::read_properties(&mut deck.pkg);
     metadata.remove("page_count");
@@ -146,14 +161,21 @@ struct SlideText<'r> {
 }
 
 impl Deck<'_, '_> {
-    /// A slide's blocks (marker, heading, content, notes) and whether it had notes.
+    /// The type of the layout a slide uses.
+    fn layout_kind(&mut self, part: &str) -> Option<String> {
+        let layout = self.pkg.rels(part).first_of("slideLayout")?;
+        self.layout(&layout).kind
+    }
+
+    /// A slide's title, content and notes.
     fn slide(
         &mut self,
         slide: &Element,
         part: &str,
         number: usize,
         hidden: bool,
-    ) -> (Vec<Block>, bool) {
+        level: u8,
+    ) -> super::slide::Slide {
         let rels = self.pkg.rels(part);
         let layout = match rels.first_of("slideLayout") {
             Some(layout) => self.layout(&layout),
@@ -168,39 +190,20 @@ impl Deck<'_, '_> {
         if let Some(tree) = slide.child("cSld").and_then(|c| c.child("spTree")) {
             self.shapes(tree, &mut text, 0);
         }
-        let mut out = Vec::new();
-        if self.options.page_markers {
-            out.push(Block::Comment(if hidden {
-                format!("slide {number} (hidden)")
-            } else {
-                format!("slide {number}")
-            }));
-        }
-        let title = text
-            .title
-            .take()
-            .filter(|t| !markdown::plain_text(t).trim().is_empty())
-            .unwrap_or_else(|| vec![Inline::Text(format!("Slide {number}"))]);
-        out.push(Block::Heading {
-            level: 2,
-            content: title,
-        });
-        out.append(&mut text.blocks);
-        let mut had_notes = false;
+        let mut notes = Vec::new();
         if self.options.speaker_notes
             && let Some(notes_part) = rels.first_of("notesSlide")
         {
-            let notes = self.notes(&notes_part);
-            if !notes.is_empty() {
-                had_notes = true;
-                out.push(Block::Heading {
-                    level: 3,
-                    content: vec![Inline::Text("Notes".into())],
-                });
-                out.extend(notes);
-            }
+            notes = self.notes(&notes_part);
         }
-        (out, had_notes)
+        super::slide::Slide {
+            number,
+            hidden,
+            title: text.title,
+            level,
+            content: text.blocks,
+            notes,
+        }
     }
 
     /// A layout (and its master), read once per deck.
@@ -210,6 +213,7 @@ impl Deck<'_, '_> {
         }
         let mut layout = Layout::default();
         if let Ok(Some(root)) = self.pkg.read_xml(part) {
+            layout.kind = root.attr("type").map(str::to_string);
             layout.placeholders = placeholders(&root);
             let rels = self.pkg.rels(part);
             if let Some(master) = rels.first_of("slideMaster") {
