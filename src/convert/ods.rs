@@ -9,9 +9,10 @@
 //! reads in microseconds, and one that repeats content stops at the sheet model's cell cap with a
 //! note. Covered cells (merged areas) are empty, the value sits in the first cell. Hidden sheets
 //! (`table:display="false"` in their style) and collapsed or filtered rows and columns are left
-//! out unless `hidden = true`.
+//! out unless `hidden = true`. Print headers and footers come from the master page each sheet's
+//! table style names (`styles.xml`) and go to the metadata, as XLSX's do.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
@@ -30,12 +31,13 @@ impl Converter for OdsConverter {
     }
 
     fn version(&self) -> &'static str {
-        "1"
+        // 2: print headers and footers of the sheets' master pages in the metadata.
+        "2"
     }
 
     fn convert(&self, bytes: &[u8], options: &ConvertOptions) -> Result<Converted, ConvertError> {
         let mut doc = Document::open(bytes, &options.limits, "ODS")?;
-        let sheets = match &mut doc {
+        let (mut sheets, masters) = match &mut doc {
             Document::Flat(flat, depth) => read_sheets(*flat, "the file", *depth)?,
             Document::Package(pkg) => {
                 let depth = pkg.max_depth();
@@ -45,7 +47,9 @@ impl Converter for OdsConverter {
                 read_sheets(std::io::BufReader::new(stream), "content.xml", depth)?
             }
         };
+        running_text(&mut doc, &mut sheets, &masters);
         let mut metadata = odf::read_meta(&mut doc);
+        sheet::add_headers_and_footers(&mut metadata, &sheets);
         metadata.insert("sheet_count".into(), sheets.len().to_string());
         let hidden = sheets.iter().filter(|s| s.hidden).count();
         if hidden > 0 {
@@ -65,6 +69,43 @@ impl Converter for OdsConverter {
 }
 
 /// An attribute by local name.
+/// Gives each sheet the print headers and footers of its master page (`style:master-page` in
+/// `styles.xml`, or in a flat file's `office:master-styles`), `&[Tab]` resolved to the sheet's
+/// name as Excel's `&A` is. A sheet whose style names no master page prints with the first one.
+fn running_text(doc: &mut Document<'_>, sheets: &mut [Sheet], masters: &HashMap<String, String>) {
+    let root = match doc {
+        Document::Package(_) => doc.part("styles.xml").ok().flatten(),
+        Document::Flat(bytes, depth) => master_styles_of_flat(bytes, *depth),
+    };
+    let Some(root) = root else {
+        return;
+    };
+    let pages = odf::master_pages(&root);
+    for sheet in sheets.iter_mut() {
+        let page = match masters.get(&sheet.name) {
+            Some(name) => pages.iter().find(|p| &p.name == name),
+            None => pages.first(),
+        };
+        if let Some(page) = page {
+            let resolve = |t: &String| t.replace("&[Tab]", &sheet.name);
+            sheet.headers = page.headers.iter().map(resolve).collect();
+            sheet.footers = page.footers.iter().map(resolve).collect();
+        }
+    }
+}
+
+/// The `office:master-styles` element of a flat file, parsed on its own (the rest of the file is
+/// streamed, never held as a tree).
+fn master_styles_of_flat(bytes: &[u8], depth: usize) -> Option<xml::Element> {
+    let start = crate::sniff::find(bytes, b"<office:master-styles")?;
+    let close = b"</office:master-styles>";
+    let end = start + crate::sniff::find(&bytes[start..], close)? + close.len();
+    let mut wrapped = b"<root>".to_vec();
+    wrapped.extend_from_slice(&bytes[start..end]);
+    wrapped.extend_from_slice(b"</root>");
+    xml::parse_limited(&wrapped, depth).ok()
+}
+
 fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes()
         .with_checks(false)
@@ -102,11 +143,12 @@ struct RowState {
     col: u32,
 }
 
+/// The sheets of `content.xml`, and the master page (print layout) each sheet's table style names.
 fn read_sheets(
     input: impl BufRead,
     part: &str,
     max_depth: usize,
-) -> Result<Vec<Sheet>, ConvertError> {
+) -> Result<(Vec<Sheet>, HashMap<String, String>), ConvertError> {
     let mut depth = xml::Depth::new(max_depth);
     let mut reader = quick_xml::Reader::from_reader(input);
     reader.config_mut().check_end_names = false;
@@ -114,6 +156,8 @@ fn read_sheets(
     let mut buf = Vec::new();
     let mut sheets: Vec<Sheet> = Vec::new();
     let mut hidden_styles: HashSet<String> = HashSet::new();
+    let mut style_masters: HashMap<String, String> = HashMap::new();
+    let mut sheet_masters: HashMap<String, String> = HashMap::new();
     let mut style_name: Option<String> = None;
     let mut current: Option<Sheet> = None;
     let mut col_index: u32 = 0;
@@ -134,7 +178,14 @@ fn read_sheets(
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(event, Event::Empty(_));
                 match local_bytes(e.name().as_ref()) {
-                    b"style" => style_name = attr(e, b"name"),
+                    b"style" => {
+                        style_name = attr(e, b"name");
+                        if let (Some(name), Some(master)) =
+                            (&style_name, attr(e, b"master-page-name"))
+                        {
+                            style_masters.insert(name.clone(), master);
+                        }
+                    }
                     b"table-properties" => {
                         if attr(e, b"display").as_deref() == Some("false")
                             && let Some(name) = &style_name
@@ -144,8 +195,11 @@ fn read_sheets(
                     }
                     b"table" => {
                         let mut sheet = Sheet::new(attr(e, b"name").unwrap_or_default());
-                        sheet.hidden =
-                            attr(e, b"style-name").is_some_and(|s| hidden_styles.contains(&s));
+                        let style = attr(e, b"style-name");
+                        sheet.hidden = style.as_ref().is_some_and(|s| hidden_styles.contains(s));
+                        if let Some(master) = style.and_then(|s| style_masters.get(&s)) {
+                            sheet_masters.insert(sheet.name.clone(), master.clone());
+                        }
                         current = Some(sheet);
                         col_index = 0;
                         row_index = 0;
@@ -270,7 +324,7 @@ fn read_sheets(
         buf.clear();
     }
     sheets.extend(current.take());
-    Ok(sheets)
+    Ok((sheets, sheet_masters))
 }
 
 /// Adds a finished row to the sheet, as many times as it repeats, when it holds something (the
@@ -398,7 +452,7 @@ mod tests {
             <table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
             <table:table-row><table:table-cell office:value-type="date" office:date-value="2024-03-15"><text:p>03/15/24</text:p></table:table-cell><table:table-cell office:value-type="time" office:time-value="PT26H30M15S"><text:p>26:30:15</text:p></table:table-cell><table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>WAHR</text:p></table:table-cell></table:table-row>
           </table:table></office:spreadsheet></office:body></office:document-content>"#;
-        let sheets = read_sheets(&xml[..], "content.xml", 1000).unwrap();
+        let (sheets, _) = read_sheets(&xml[..], "content.xml", 1000).unwrap();
         let cells: Vec<(u32, u32, &str)> = sheets[0]
             .cells
             .iter()
@@ -419,8 +473,34 @@ mod tests {
     #[test]
     fn a_repeated_row_with_content_stops_at_the_cap() {
         let xml = br#"<table:table table:name="S"><table:table-row table:number-rows-repeated="4000000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#;
-        let sheets = read_sheets(&xml[..], "content.xml", 1000).unwrap();
+        let (sheets, _) = read_sheets(&xml[..], "content.xml", 1000).unwrap();
         assert!(sheets[0].truncated_cells);
         assert!(sheets[0].cells.len() <= sheet::MAX_CELLS);
+    }
+
+    #[test]
+    fn each_sheet_prints_the_headers_and_footers_of_its_master_page() {
+        let fods = br#"<?xml version="1.0"?><office:document xmlns:office="o" xmlns:style="s" xmlns:table="t" xmlns:text="x">
+          <office:automatic-styles>
+            <style:style style:name="ta1" style:family="table" style:master-page-name="Default"/>
+            <style:style style:name="ta2" style:family="table" style:master-page-name="Wide"/>
+          </office:automatic-styles>
+          <office:master-styles>
+            <style:master-page style:name="Default"><style:header><text:p><text:sheet-name>???</text:sheet-name></text:p></style:header>
+              <style:footer><text:p>Page <text:page-number>1</text:page-number></text:p></style:footer></style:master-page>
+            <style:master-page style:name="Wide"><style:header><style:region-left><text:p>Internal</text:p></style:region-left></style:header>
+              <style:footer style:display="false"><text:p>Hidden</text:p></style:footer></style:master-page>
+            <style:master-page style:name="Report"><style:footer><text:p>Unused</text:p></style:footer></style:master-page>
+          </office:master-styles>
+          <office:body><office:spreadsheet>
+            <table:table table:name="Costs" table:style-name="ta1"><table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row></table:table>
+            <table:table table:name="Plan" table:style-name="ta2"><table:table-row><table:table-cell office:value-type="string"><text:p>b</text:p></table:table-cell></table:table-row></table:table>
+          </office:spreadsheet></office:body></office:document>"#;
+        let converted = OdsConverter
+            .convert(fods, &ConvertOptions::default())
+            .unwrap();
+        let meta = |k: &str| converted.metadata.get(k).cloned();
+        assert_eq!(meta("header_text").as_deref(), Some("Costs | Internal"));
+        assert_eq!(meta("footer_text").as_deref(), Some("Page &[Page]"));
     }
 }

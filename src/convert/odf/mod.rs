@@ -137,7 +137,7 @@ pub fn length_inches(length: &str) -> Option<f64> {
 }
 
 use styles::or_marks;
-pub use styles::{ParagraphKind, Styles};
+pub use styles::{ParagraphKind, Styles, master_pages};
 
 /// Nesting of spans followed per paragraph (deeper spans are read as text).
 const MAX_SPAN_DEPTH: usize = 64;

@@ -191,37 +191,11 @@ impl Styles {
         styles
     }
 
-    /// The headers and footers of `office:master-styles` (`style:header`, `style:footer` and
-    /// their `-left` and `-first` variants, unless `style:display="false"`): the text of their
-    /// paragraphs, regions included, joined by two spaces; fields that change per page or print
-    /// named as for XLSX (`&[Page]`), the others as the document saved them.
+    /// The headers and footers of every master page (see [`master_pages`]).
     fn read_running_text(&mut self, root: &Element) {
-        let Some(masters) = root.child("master-styles") else {
-            return;
-        };
-        for page in masters.children_named("master-page") {
-            for part in page.elements() {
-                let list = match part.name.as_str() {
-                    "header" | "header-left" | "header-first" => &mut self.headers,
-                    "footer" | "footer-left" | "footer-first" => &mut self.footers,
-                    _ => continue,
-                };
-                if part.attr("display") == Some("false") {
-                    continue;
-                }
-                let mut paragraphs = Vec::new();
-                part.find_all("p", &mut paragraphs);
-                let texts: Vec<String> = paragraphs
-                    .iter()
-                    .map(|p| {
-                        let mut text = String::new();
-                        running_text_of(p, &mut text);
-                        text.trim().to_string()
-                    })
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                list.push(texts.join("  "));
-            }
+        for page in master_pages(root) {
+            self.headers.extend(page.headers);
+            self.footers.extend(page.footers);
         }
     }
 
@@ -400,6 +374,56 @@ pub(super) fn or_marks(a: Marks, b: Marks) -> Marks {
 }
 
 /// The text of a header or footer paragraph, its per-page and per-print fields by name.
+/// A master page's name and the text of its headers and footers.
+pub struct MasterPage {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub footers: Vec<String>,
+}
+
+/// The master pages of `office:master-styles` under `root` with their headers and footers
+/// (`style:header`, `style:footer` and their `-left` and `-first` variants, unless
+/// `style:display="false"`): the text of their paragraphs, regions included, joined by two
+/// spaces; fields that change per page or print named as for XLSX (`&[Page]`, `&[Tab]` for the
+/// sheet's name), the others as the document saved them.
+pub fn master_pages(root: &Element) -> Vec<MasterPage> {
+    let Some(masters) = root.child("master-styles") else {
+        return Vec::new();
+    };
+    let mut pages = Vec::new();
+    for page in masters.children_named("master-page") {
+        let mut master = MasterPage {
+            name: page.attr("name").unwrap_or_default().to_string(),
+            headers: Vec::new(),
+            footers: Vec::new(),
+        };
+        for part in page.elements() {
+            let list = match part.name.as_str() {
+                "header" | "header-left" | "header-first" => &mut master.headers,
+                "footer" | "footer-left" | "footer-first" => &mut master.footers,
+                _ => continue,
+            };
+            if part.attr("display") == Some("false") {
+                continue;
+            }
+            let mut paragraphs = Vec::new();
+            part.find_all("p", &mut paragraphs);
+            let texts: Vec<String> = paragraphs
+                .iter()
+                .map(|p| {
+                    let mut text = String::new();
+                    running_text_of(p, &mut text);
+                    text.trim().to_string()
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+            list.push(texts.join("  "));
+        }
+        pages.push(master);
+    }
+    pages
+}
+
 fn running_text_of(e: &Element, out: &mut String) {
     for child in &e.children {
         match child {
