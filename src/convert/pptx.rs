@@ -14,7 +14,8 @@
 //! cached values, SmartArt as a nested list of its nodes, pictures with their alt text (extracted
 //! beside the Markdown with `--images extract`). Date, footer and slide-number placeholders are
 //! running text and left out. Speaker notes follow the slide's content under a `Notes` heading
-//! one level below the title, only when they hold text.
+//! one level below the title, only when they hold text: the notes placeholder and whatever else
+//! is drawn on the notes page (text boxes, tables, pictures), read like the slide's shapes.
 
 use std::collections::HashMap;
 
@@ -280,6 +281,9 @@ impl Deck<'_, '_> {
         if matches!(kind, Some("dt" | "ftr" | "sldNum" | "hdr")) {
             return; // running text, repeated on every slide
         }
+        if kind == Some("sldImg") {
+            return; // a notes page's picture of its slide
+        }
         let Some(body) = sp.child("txBody") else {
             // A picture placeholder filled with a picture: `a:blipFill` in the shape.
             if let Some(blip) = sp.child("spPr").and_then(|p| p.find("blip")) {
@@ -404,30 +408,29 @@ impl Deck<'_, '_> {
         }
     }
 
-    /// The text of a notes slide's body placeholder.
+    /// What a notes page holds beside the slide's picture: the notes placeholder and any shape,
+    /// table or picture drawn on the page, read like a slide's shapes (its header, footer, date
+    /// and page number are running text, left out as on slides).
     fn notes(&mut self, part: &str) -> Vec<Block> {
         let Ok(Some(root)) = self.pkg.read_xml(part) else {
             return Vec::new();
         };
-        let rels = self.pkg.rels(part);
-        let mut out = Vec::new();
         let Some(tree) = root.child("cSld").and_then(|c| c.child("spTree")) else {
-            return out;
+            return Vec::new();
         };
-        let mut shapes = Vec::new();
-        tree.find_all("sp", &mut shapes);
-        for sp in shapes {
-            let kind = sp
-                .child("nvSpPr")
-                .and_then(|n| n.child("nvPr"))
-                .and_then(|n| n.child("ph"))
-                .map(|p| p.attr("type").unwrap_or("obj"));
-            if kind == Some("body")
-                && let Some(body) = sp.child("txBody")
-            {
-                out.extend(drawingml::body_blocks(body, &ListStyle::default(), &rels));
-            }
+        let rels = self.pkg.rels(part);
+        let mut text = SlideText {
+            rels: &rels,
+            layout: Layout::default(),
+            title: None,
+            blocks: Vec::new(),
+        };
+        self.shapes(tree, &mut text, 0);
+        let mut out = Vec::new();
+        if let Some(title) = text.title.filter(|t| !t.is_empty()) {
+            out.push(Block::Paragraph(title));
         }
+        out.extend(text.blocks);
         out
     }
 }
