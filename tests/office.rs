@@ -477,3 +477,44 @@ fn sheet_headers_and_footers_are_recorded_as_printed() {
     assert_eq!(meta("footer_text"), "Confidential: Budget");
     assert!(!t.read("out/budget.xlsx.md").contains("Confidential"));
 }
+
+#[test]
+fn notes_pages_keep_what_is_drawn_on_them_and_drop_their_running_text() {
+    let t = Tree::new();
+    // A flat ODP: the notes page has its slide picture, the notes frame, a text box drawn beside
+    // it and a footer frame.
+    t.write(
+        "in/talk.fodp",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:body><office:presentation>
+<draw:page draw:name="page1">
+<draw:frame presentation:class="title"><draw:text-box><text:p>Opening</text:p></draw:text-box></draw:frame>
+<draw:frame presentation:class="outline"><draw:text-box><text:p>What the room sees</text:p></draw:text-box></draw:frame>
+<presentation:notes>
+<draw:page-thumbnail draw:page-number="1" presentation:class="page"/>
+<draw:frame presentation:class="notes"><draw:text-box><text:p>Say hello first.</text:p></draw:text-box></draw:frame>
+<draw:frame><draw:text-box><text:p>A box drawn on the notes page</text:p></draw:text-box></draw:frame>
+<draw:frame presentation:class="footer"><draw:text-box><text:p>Notes footer</text:p></draw:text-box></draw:frame>
+</presentation:notes>
+</draw:page>
+</office:presentation></office:body></office:document>"#,
+    );
+    t.copy_fixture("docs/deck.pptx", "in/deck.pptx");
+    let (report, code) = t.convert_json(&["in", "-o", "out"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        t.read("out/talk.fodp.md"),
+        "<!-- slide 1 -->\n\n# Opening\n\nWhat the room sees\n\n## Notes\n\nSay hello first.\n\nA box drawn on the notes page\n"
+    );
+    let deck = t.read("out/deck.pptx.md");
+    assert!(
+        deck.contains("A second note paragraph.\n\nA text box drawn on the notes page\n"),
+        "{deck}"
+    );
+    assert!(!deck.contains("Notes page footer"), "{deck}");
+}

@@ -7,7 +7,8 @@
 //! text boxes with their paragraphs and lists, tables (`table:table`, spans from
 //! `table:number-columns-spanned`/`-rows-spanned`), pictures with their `svg:title`/`svg:desc`
 //! (extracted with `--images extract`). Date, footer and page-number frames are left out.
-//! Speaker notes (`presentation:notes`) follow under `## Notes` when they hold text.
+//! Speaker notes (`presentation:notes`: the notes frame and whatever else is drawn on the notes
+//! page) follow under `## Notes` when they hold text.
 
 use super::media::Media;
 use super::odf::{self, Document, Styles};
@@ -102,10 +103,11 @@ impl Deck<'_, '_, '_> {
         if self.options.speaker_notes
             && let Some(page_notes) = page.child("notes")
         {
-            for frame in page_notes.children_named("frame") {
-                if frame.attr("class") == Some("notes") {
-                    self.frame(frame, &mut notes);
-                }
+            // Everything on the notes page but its picture of the slide (`draw:page-thumbnail`)
+            // and its running text: the notes frame and any text box, table or picture drawn there.
+            self.shapes(page_notes, &mut notes, 0);
+            if let Some(title) = notes.title.take().filter(|t| !t.is_empty()) {
+                notes.blocks.insert(0, Block::Paragraph(title));
             }
         }
         super::slide::Slide {
