@@ -174,9 +174,44 @@ fn damaged_word_and_rtf_files_fail_alone_or_recover() {
             "}".repeat(100_000)
         ),
     );
+    // Tables a writer broke off: a nesting level skipped (\itap2 straight to \itap5), cells whose
+    // row never ends, table text after the last row.
+    t.write(
+        "in/skipped-level.rtf",
+        r"{\rtf1\ansi\trowd\cellx5000\pard\intbl\itap2 Parent before\par
+\pard\intbl\itap5 Child at a skipped level\nestcell{\*\nesttableprops\trowd\cellx4000\nestrow}
+\pard\intbl\itap2 Parent after\nestcell{\*\nesttableprops\trowd\cellx4000\nestrow}
+\pard\intbl\itap1 Outer cell\cell\row}",
+    );
+    t.write(
+        "in/unended-row.rtf",
+        r"{\rtf1\ansi\trowd\cellx2000\cellx4000\intbl A\cell B\cell\row
+\trowd\cellx2000\cellx4000\intbl C\cell D\cell\pard\intbl Loose text}",
+    );
     t.write("in/ok.txt", "fine\n");
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 1, "{report}");
+    let skipped = t.read("out/skipped-level.rtf.md");
+    for text in [
+        "Parent before",
+        "Child at a skipped level",
+        "Parent after",
+        "Outer cell",
+    ] {
+        assert!(skipped.contains(text), "{text}: {skipped}");
+    }
+    assert_eq!(
+        skipped,
+        "|                                                                   |\n\
+         | ----------------------------------------------------------------- |\n\
+         | Parent before Child at a skipped level Parent after<br>Outer cell |\n",
+        "the nested tables flattened into the outer cell, as a GitHub table cell must"
+    );
+    assert_eq!(
+        t.read("out/unended-row.rtf.md"),
+        "| A   | B   |\n| --- | --- |\n| C   | D   |\n\nLoose text\n",
+        "the cells of a row without its \\row, and the text after them, are kept"
+    );
     let rows = crate::support::statuses(&t.db("out/.docproc/docproc.db"));
     for name in ["directory-cycle.doc", "stream-cycle.doc", "table-cycle.doc"] {
         assert_eq!(

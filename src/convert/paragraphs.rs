@@ -290,7 +290,7 @@ impl Builder<'_> {
 fn fold_tables(tables: &mut Vec<TableBuild>, level: usize, out: &mut Vec<Block>) {
     while tables.len() > level {
         let t = tables.pop().expect("a table");
-        let block = finish_table(t);
+        let block = close_table(t);
         match tables.last_mut() {
             Some(parent) => {
                 flush_items(&mut parent.items, &mut parent.current);
@@ -306,12 +306,27 @@ fn fold_tables(tables: &mut Vec<TableBuild>, level: usize, out: &mut Vec<Block>)
 fn fold_finished(tables: &mut Vec<TableBuild>, level: usize) {
     while tables.len() > level {
         let t = tables.pop().expect("a table");
-        let block = finish_table(t);
+        let block = close_table(t);
         if let Some(parent) = tables.last_mut() {
             flush_items(&mut parent.items, &mut parent.current);
             parent.current.extend(block);
         }
     }
+}
+
+/// A table's blocks when it closes, with what a damaged file left unfinished in it: cells
+/// whose row never ended (a missing `\row`) become its last row, and content outside any cell
+/// (a level that was skipped, `\itap2` straight to `\itap5`, holds nothing but the deeper
+/// table) follows it, so that nothing marked as in a table is lost.
+fn close_table(mut t: TableBuild) -> Vec<Block> {
+    let rest = t.take_cell();
+    if !t.cells.is_empty() {
+        let cells = std::mem::take(&mut t.cells);
+        t.rows.push((cells, Vec::new()));
+    }
+    let mut out: Vec<Block> = finish_table(t).into_iter().collect();
+    out.extend(rest);
+    out
 }
 
 /// Writes waiting list items as nested lists: levels from `\ilvl` within a list table's list,
