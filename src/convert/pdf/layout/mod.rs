@@ -7,15 +7,29 @@
 //! list marker or an indented first line starts a new one), words hyphenated at line ends are
 //! re-joined, and the short paragraphs set clearly larger than the body text (the most common
 //! size) become headings, ranked by size. Pages turned sideways are read in their text direction.
+//!
+//! Here: the page model and the pass from paragraphs to blocks; `lines.rs` joins characters
+//! into lines, `headings.rs` ranks headings, `notes.rs` finds footnotes, `passes.rs` joins
+//! tables across pages and turns runs of empty headings into lists, `rows.rs` finds space-set
+//! tables and definition lists, `inlines.rs` marks and links, `orient.rs` sideways pages.
 
 use std::collections::HashMap;
 
 use super::tables;
 
 mod headings;
+mod inlines;
 mod lines;
 mod notes;
+mod orient;
 mod passes;
+mod rows;
+
+use inlines::page_anchors;
+pub(super) use inlines::{linked, para_inlines};
+use orient::orient;
+pub(super) use orient::orient_glyphs;
+use rows::{definition_terms, flush_table, row_runs};
 
 use crate::markdown::{self, Block, FlatItem, Inline};
 use headings::{body_size, bold_label, document_title, heading_sizes, is_heading_text, round_half};
@@ -712,275 +726,6 @@ pub(super) fn layout(
     let mut blocks = headings_in_a_row_are_a_list(tables_across_pages(blocks, &page_starts));
     blocks.extend(footnotes);
     blocks
-}
-
-/// The text under each link annotation of a page, with its URI: where a paragraph holds the text,
-/// it becomes a link.
-fn page_anchors(page: &Page) -> Vec<(String, String)> {
-    page.links
-        .iter()
-        .filter_map(|(rect, uri)| {
-            let inside: Vec<Glyph> = page
-                .glyphs
-                .iter()
-                .filter(|g| {
-                    g.x >= rect[0] - 1.0
-                        && g.x <= rect[2] + 1.0
-                        && g.y >= rect[1] - 0.3 * g.size
-                        && g.y <= rect[3] + 0.3 * g.size
-                })
-                .cloned()
-                .collect();
-            // A link into the file system of the machine that made the PDF leads nowhere
-            // for its readers: keep the text only.
-            if uri.to_ascii_lowercase().starts_with("file:") {
-                return None;
-            }
-            let text = lines(&orient_glyphs(&inside).0)
-                .iter()
-                .map(|l| l.text.trim().to_string())
-                .collect::<Vec<_>>()
-                .join(" ");
-            // The rectangle often takes in the punctuation after the words.
-            let text = text.trim_end_matches(['.', ',', ':', ';', ')']).to_string();
-            (!text.is_empty()).then(|| (text, uri.clone()))
-        })
-        .collect()
-}
-
-/// A paragraph's inlines: bold, italic and code from its fonts where it mixes looks, and links
-/// where it holds their text (`text` is `para.text()`).
-pub(super) fn para_inlines(
-    para: &Para,
-    text: &str,
-    anchors: &mut Vec<(String, String)>,
-) -> Vec<Inline> {
-    if !para.mixed() || para.lines.len() > 200 {
-        return linked(text, anchors);
-    }
-    // Links still apply to plain stretches of the paragraph...
-    let mut inlines: Vec<Inline> = markdown::nest_runs(para.runs())
-        .into_iter()
-        .flat_map(|i| match i {
-            Inline::Text(t) => linked(&t, anchors),
-            other => vec![other],
-        })
-        .collect();
-    // ...and to a bold, italic or code stretch that is all of a link's text.
-    for inline in &mut inlines {
-        let text = match inline {
-            Inline::Code(t) => t.clone(),
-            Inline::Strong(i) | Inline::Emph(i) => markdown::plain_text(i),
-            _ => continue,
-        };
-        if let Some(at) = anchors
-            .iter()
-            .position(|(anchor, _)| *anchor == text.trim())
-        {
-            let (_, target) = anchors.remove(at);
-            let content = vec![std::mem::replace(inline, Inline::Text(String::new()))];
-            *inline = Inline::Link { target, content };
-        }
-    }
-    inlines
-}
-
-/// A paragraph's text with the first occurrence of each link's text made a link (each link is
-/// used once).
-pub(super) fn linked(text: &str, anchors: &mut Vec<(String, String)>) -> Vec<Inline> {
-    let mut out = vec![Inline::Text(text.to_string())];
-    let mut i = 0;
-    while i < anchors.len() {
-        let (anchor, uri) = &anchors[i];
-        let mut used = false;
-        let mut next = Vec::with_capacity(out.len() + 2);
-        for inline in out {
-            match inline {
-                Inline::Text(t) if !used && t.contains(anchor.as_str()) => {
-                    let at = t.find(anchor.as_str()).expect("contains");
-                    if at > 0 {
-                        next.push(Inline::Text(t[..at].to_string()));
-                    }
-                    next.push(Inline::Link {
-                        target: uri.clone(),
-                        content: vec![Inline::Text(anchor.clone())],
-                    });
-                    let rest = &t[at + anchor.len()..];
-                    if !rest.is_empty() {
-                        next.push(Inline::Text(rest.to_string()));
-                    }
-                    used = true;
-                }
-                other => next.push(other),
-            }
-        }
-        out = next;
-        if used {
-            anchors.remove(i);
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Rows of tables set apart by space alone: runs of two or more single-line paragraphs of two or
-/// more cells whose columns line up. Each paragraph's run, numbered; `None` for the rest, so a lone
-/// line of cells (a number set off from its heading, a label and its value) stays a paragraph.
-fn row_runs(paras: &[Para]) -> Vec<Option<usize>> {
-    let row = |p: &Para| p.lines.len() == 1 && p.lines[0].cells.len() >= 2 && !p.is_mono();
-    let mut runs = vec![None; paras.len()];
-    let mut start = 0;
-    let mut next_run = 0;
-    while start < paras.len() {
-        let mut end = start + 1;
-        if row(&paras[start]) {
-            while end < paras.len()
-                && row(&paras[end])
-                && same_columns(&paras[end - 1].lines[0], &paras[end].lines[0])
-            {
-                end += 1;
-            }
-            if end - start >= 2 {
-                runs[start..end].fill(Some(next_run));
-                next_run += 1;
-            }
-        }
-        start = end;
-    }
-    runs
-}
-
-/// Whether two rows have the same number of cells starting at the same places.
-fn same_columns(a: &Line, b: &Line) -> bool {
-    a.cells.len() == b.cells.len()
-        && a.cells
-            .iter()
-            .zip(&b.cells)
-            .all(|(x, y)| (x.0 - y.0).abs() < 1.5 * a.size.max(b.size))
-}
-
-/// The paragraphs that are terms of a definition list, their description the next paragraph:
-/// a short line (not a sentence, not a list item) over a paragraph whose every line is set in
-/// from it by one to eight ems, in runs of two such pairs or more (a single pair is as likely a
-/// heading over an indented paragraph).
-fn definition_terms(paras: &[Para]) -> Vec<bool> {
-    let pair = |i: usize| {
-        let (Some(term), Some(desc)) = (paras.get(i), paras.get(i + 1)) else {
-            return false;
-        };
-        let (t, d) = (&term.lines[0], &desc.lines[0]);
-        let text = term.text();
-        let indent = d.x0 - t.x0;
-        // Words, not numbers (the labels along a chart's axis).
-        term.lines.len() == 1
-            && text.chars().count() <= 60
-            && text.chars().any(char::is_alphabetic)
-            && desc.text().chars().any(char::is_alphabetic)
-            && !text.trim_end().ends_with(['.', '!', '?', ','])
-            && list_marker(&text).is_none()
-            && list_marker(&desc.text()).is_none()
-            && !term.is_mono()
-            && !desc.is_mono()
-            && !desc.is_bold()
-            && indent >= d.size
-            && indent <= 8.0 * d.size
-            && desc
-                .lines
-                .iter()
-                .all(|l| (l.x0 - d.x0).abs() < 0.5 * l.size)
-            && row_free(term)
-            && row_free(desc)
-    };
-    let mut terms = vec![false; paras.len()];
-    let mut i = 0;
-    while i < paras.len() {
-        let mut j = i;
-        while pair(j) {
-            j += 2;
-        }
-        if j - i >= 4 {
-            for k in (i..j).step_by(2) {
-                terms[k] = true;
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    terms
-}
-
-/// Whether no line of a paragraph is a row of table cells.
-fn row_free(para: &Para) -> bool {
-    para.lines.iter().all(|l| l.cells.len() < 2)
-}
-
-/// Emits gathered rows (a run from `row_runs`, two or more) as a table.
-fn flush_table(rows: &mut Vec<&Line>, blocks: &mut Vec<Block>) {
-    if rows.is_empty() {
-        return;
-    }
-    let table = markdown::Table {
-        rows: rows
-            .iter()
-            .map(|r| {
-                r.cell_texts()
-                    .into_iter()
-                    .map(|t| vec![vec![Inline::Text(t)]])
-                    .collect()
-            })
-            .collect(),
-        spans: Vec::new(),
-        header: Some(true),
-    };
-    blocks.push(Block::Table(table));
-    rows.clear();
-}
-
-/// Reading coordinates for a page's characters and rules: rotated so that the page's most
-/// common text direction runs left to right, with y growing downwards (pages printed in
-/// landscape, rotated scans).
-fn orient(page: &Page) -> (Vec<Glyph>, Vec<Rule>, Vec<(f64, f64)>) {
-    let (glyphs, (cos, sin)) = orient_glyphs(&page.glyphs);
-    let turn = |x: f64, y: f64| (x * cos + y * sin, x * sin - y * cos);
-    let rules = page
-        .rules
-        .iter()
-        .map(|r| {
-            let (ax, ay) = turn(r.x0, r.y0);
-            let (bx, by) = turn(r.x1, r.y1);
-            Rule {
-                x0: ax.min(bx),
-                y0: ay.min(by),
-                x1: ax.max(bx),
-                y1: ay.max(by),
-            }
-        })
-        .collect();
-    let bullets = page.bullets.iter().map(|&(x, y)| turn(x, y)).collect();
-    (glyphs, rules, bullets)
-}
-
-/// [`orient`] for characters alone, with the rotation used (cosine, sine).
-pub(super) fn orient_glyphs(glyphs: &[Glyph]) -> (Vec<Glyph>, (f64, f64)) {
-    let mut counts = [0usize; 4];
-    for g in glyphs {
-        counts[g.quarter_turns as usize % 4] += 1;
-    }
-    let turns = (0..4)
-        .max_by_key(|&t| (counts[t], std::cmp::Reverse(t)))
-        .unwrap_or(0);
-    let (cos, sin) = [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)][turns];
-    let glyphs = glyphs
-        .iter()
-        .map(|g| Glyph {
-            x: g.x * cos + g.y * sin,
-            y: g.x * sin - g.y * cos,
-            ..g.clone()
-        })
-        .collect();
-    (glyphs, (cos, sin))
 }
 
 /// A bullet or number at the start of a paragraph: (ordered, number, text after the marker).
