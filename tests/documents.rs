@@ -188,9 +188,15 @@ fn damaged_word_and_rtf_files_fail_alone_or_recover() {
         r"{\rtf1\ansi\trowd\cellx2000\cellx4000\intbl A\cell B\cell\row
 \trowd\cellx2000\cellx4000\intbl C\cell D\cell\pard\intbl Loose text}",
     );
+    // Nested-cell marks outside any table.
+    t.write(
+        "in/stray-nestcell.rtf",
+        r"{\rtf1\ansi before\nestcell after\nestrow}",
+    );
     t.write("in/ok.txt", "fine\n");
     let (report, code) = t.convert_json(&["in", "-o", "out"]);
     assert_eq!(code, 1, "{report}");
+    assert_eq!(t.read("out/stray-nestcell.rtf.md"), "before\n\nafter\n");
     let skipped = t.read("out/skipped-level.rtf.md");
     for text in [
         "Parent before",

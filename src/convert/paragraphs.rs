@@ -149,6 +149,9 @@ impl Builder<'_> {
                     }
                 }
                 Event::Cell { level } => {
+                    // A cell or row mark is in a table even where a damaged file says its
+                    // paragraph is not (`\nestcell` after `\pard` without `\intbl`).
+                    let level = level.max(1);
                     fold_finished(&mut tables, level);
                     while tables.len() < level {
                         tables.push(TableBuild::default());
@@ -162,6 +165,7 @@ impl Builder<'_> {
                     cells,
                     header,
                 } => {
+                    let level = level.max(1);
                     fold_finished(&mut tables, level);
                     while tables.len() < level {
                         tables.push(TableBuild::default());
