@@ -24,6 +24,7 @@ Usage: cargo build --release && python3 benches/peers.py [--group office|web|doc
        [--runs N] [--jobs N] [--dir DIR]
 """
 import argparse
+import itertools
 import os
 import shutil
 import subprocess
@@ -137,6 +138,9 @@ def stage(sources, dest, extensions):
     return files
 
 
+RUN_NUMBERS = itertools.count(1)
+
+
 def best_of(runs, out, fn):
     """The best time of `runs` runs of fn(dir), each into a new empty directory beside `out`.
     Nothing is deleted while engines are timed (the work directory goes at the end): on an ext4
@@ -147,8 +151,7 @@ def best_of(runs, out, fn):
     before it records a document, and would otherwise pay for what ran before it."""
     times, result = [], None
     for _ in range(runs):
-        best_of.count = getattr(best_of, "count", 0) + 1
-        run_dir = f"{out}-{best_of.count}"
+        run_dir = f"{out}-{next(RUN_NUMBERS)}"
         os.makedirs(run_dir)
         os.sync()
         t0 = time.perf_counter()

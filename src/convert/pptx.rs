@@ -278,11 +278,9 @@ impl Deck<'_, '_> {
             .and_then(|n| n.child("nvPr"))
             .and_then(|n| n.child("ph"));
         let kind = ph.map(|p| p.attr("type").unwrap_or("obj"));
-        if matches!(kind, Some("dt" | "ftr" | "sldNum" | "hdr")) {
-            return; // running text, repeated on every slide
-        }
-        if kind == Some("sldImg") {
-            return; // a notes page's picture of its slide
+        // Running text repeated on every slide, and a notes page's picture of its slide.
+        if matches!(kind, Some("dt" | "ftr" | "sldNum" | "hdr" | "sldImg")) {
+            return;
         }
         let Some(body) = sp.child("txBody") else {
             // A picture placeholder filled with a picture: `a:blipFill` in the shape.
